@@ -7,3 +7,10 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/traefik/yaegi v0.16.1
 )
+
+require (
+	github.com/go-zeromq/goczmq/v4 v4.2.2 // indirect
+	github.com/rogpeppe/go-internal v1.16.0 // indirect
+	golang.org/x/sync v0.7.0 // indirect
+	golang.org/x/text v0.15.0 // indirect
+)
