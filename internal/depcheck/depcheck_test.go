@@ -1,0 +1,256 @@
+package depcheck
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+const (
+	module = "github.com/gilgo/gilgo"
+	yaegi  = "github.com/traefik/yaegi"
+	zmq4   = "github.com/go-zeromq/zmq4"
+)
+
+// rule is one promise of docs/ARCHITECTURE.md about the import graph.
+type rule struct {
+	name  string
+	check func(g *Graph) []string // violations, human-readable
+}
+
+// forbid: no package at or under dir reaches any of the given import paths
+// (or their subpackages), directly or through the module's packages.
+func forbid(dir string, targets ...string) rule {
+	return rule{
+		name: fmt.Sprintf("%s never imports %s", dir, strings.Join(targets, ", ")),
+		check: func(g *Graph) []string {
+			var bad []string
+			for _, p := range g.Under(dir) {
+				deps := g.Deps(p.Path)
+				for _, dep := range sortedKeys(deps) {
+					for _, t := range targets {
+						if dep == t || strings.HasPrefix(dep, t+"/") {
+							bad = append(bad, strings.Join(deps[dep], " -> "))
+						}
+					}
+				}
+			}
+			return bad
+		},
+	}
+}
+
+// onlyStd: packages at or under dir import only the standard library and
+// the module packages in allow (which must obey the same rule themselves,
+// checked by their own rule).
+func onlyStd(dir string, allow ...string) rule {
+	name := dir + " imports only the standard library"
+	if len(allow) > 0 {
+		name += " and " + strings.Join(allow, ", ")
+	}
+	return rule{
+		name: name,
+		check: func(g *Graph) []string {
+			var bad []string
+			for _, p := range g.Under(dir) {
+				for _, imp := range sortedKeys(p.Imports) {
+					root := module + "/" + dir
+					if IsStd(imp) || imp == root || strings.HasPrefix(imp, root+"/") {
+						continue
+					}
+					if slices.ContainsFunc(allow, func(a string) bool { return imp == module+"/"+a }) {
+						continue
+					}
+					bad = append(bad, fmt.Sprintf("%s imports %s (%s)", p.Path, imp, strings.Join(p.Imports[imp], ", ")))
+				}
+			}
+			return bad
+		},
+	}
+}
+
+// onlyFiles: importPath is imported only by files whose module-relative
+// names match one of the path.Match patterns.
+func onlyFiles(importPath string, patterns ...string) rule {
+	return rule{
+		name: fmt.Sprintf("%s imported only in %s", importPath, strings.Join(patterns, ", ")),
+		check: func(g *Graph) []string {
+			var bad []string
+			for _, f := range g.Importers(importPath) {
+				ok := false
+				for _, pat := range patterns {
+					if m, _ := filepathMatch(pat, f); m {
+						ok = true
+					}
+				}
+				if !ok {
+					bad = append(bad, f+" imports "+importPath)
+				}
+			}
+			return bad
+		},
+	}
+}
+
+func filepathMatch(pattern, name string) (bool, error) { return filepath.Match(pattern, name) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// rules are the architecture's edges.
+var rules = []rule{
+	forbid("kernel", yaegi, module+"/runtime", module+"/worker"),
+	onlyFiles(zmq4, "kernel/transport_zmq.go"),
+	onlyStd("gil"),
+	onlyStd("engine"),
+	onlyStd("install"),
+	forbid("runtime", module+"/kernel"),
+	forbid("worker", yaegi, module+"/kernel"),
+}
+
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+}
+
+// TestArchitecture checks the real module. A package that does not exist
+// yet passes trivially.
+func TestArchitecture(t *testing.T) {
+	g, err := Load(os.DirFS(moduleRoot(t)), module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Pkgs[module+"/engine"] == nil {
+		t.Fatal("package engine not found: is the module root right?")
+	}
+	for _, r := range rules {
+		t.Run(r.name, func(t *testing.T) {
+			for _, v := range r.check(g) {
+				t.Error(v)
+			}
+		})
+	}
+}
+
+// TestRulesCatchViolations runs the same rules on small fake modules, so a
+// broken checker cannot pass silently.
+func TestRulesCatchViolations(t *testing.T) {
+	file := func(pkg string, imports ...string) *fstest.MapFile {
+		src := "package " + pkg + "\nimport (\n"
+		for _, imp := range imports {
+			src += fmt.Sprintf("\t%q\n", imp)
+		}
+		return &fstest.MapFile{Data: []byte(src + ")\n")}
+	}
+	good := fstest.MapFS{
+		"engine/engine.go":           file("engine", "context"),
+		"gil/gil.go":                 file("gil", "sync", "sync/atomic"),
+		"kernel/kernel.go":           file("kernel", module+"/engine", "github.com/google/uuid"),
+		"kernel/transport_zmq.go":    file("kernel", zmq4),
+		"kernel/kernel_test.go":      file("kernel", module+"/runtime"), // tests are not checked
+		"runtime/runtime.go":         file("runtime", module+"/engine", module+"/gil", yaegi+"/interp"),
+		"worker/worker.go":           file("worker", module+"/engine"),
+		"install/install.go":         file("install", "embed"),
+		"kernel/testdata/x/x.go":     file("x", yaegi),
+		"cmd/gilgo/main.go":          file("main", module+"/kernel", module+"/runtime", module+"/worker"),
+		"install/internal/logo/l.go": file("logo", "image"),
+	}
+	tests := []struct {
+		name    string
+		add     fstest.MapFS
+		wantBad []string // substrings, one per expected violation
+	}{
+		{"good module", nil, nil},
+		{"kernel imports yaegi", fstest.MapFS{"kernel/eval.go": file("kernel", yaegi+"/interp")},
+			[]string{"kernel -> " + yaegi + "/interp"}},
+		{"kernel reaches runtime through a helper", fstest.MapFS{
+			"kernel/x.go":      file("kernel", module+"/helper"),
+			"helper/helper.go": file("helper", module+"/runtime"),
+		}, []string{"kernel -> " + module + "/helper -> " + module + "/runtime", "helper -> " + module + "/runtime -> " + yaegi}},
+		{"zmq4 outside the transport file", fstest.MapFS{"kernel/heartbeat.go": file("kernel", zmq4)},
+			[]string{"kernel/heartbeat.go imports " + zmq4}},
+		{"gil imports a module", fstest.MapFS{"gil/trace.go": file("gil", "github.com/google/uuid")},
+			[]string{"gil imports github.com/google/uuid"}},
+		{"gil subpackage imports engine", fstest.MapFS{"gil/sched/s.go": file("sched", module+"/engine")},
+			[]string{"gil/sched imports " + module + "/engine"}},
+		{"runtime imports kernel", fstest.MapFS{"runtime/k.go": file("runtime", module+"/kernel")},
+			[]string{"runtime -> " + module + "/kernel"}},
+		{"engine imports gil", fstest.MapFS{"engine/e.go": file("engine", module+"/gil")},
+			[]string{"engine imports " + module + "/gil"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for k, v := range good {
+				fsys[k] = v
+			}
+			for k, v := range tt.add {
+				fsys[k] = v
+			}
+			g, err := Load(fsys, module)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range rules {
+				got = append(got, r.check(g)...)
+			}
+			for _, want := range tt.wantBad {
+				if !slices.ContainsFunc(got, func(v string) bool { return strings.Contains(v, want) }) {
+					t.Errorf("violations %q miss %q", got, want)
+				}
+			}
+			if len(tt.wantBad) == 0 && len(got) > 0 {
+				t.Errorf("violations = %q, want none", got)
+			}
+		})
+	}
+}
+
+func TestLoadReportsParseErrors(t *testing.T) {
+	fsys := fstest.MapFS{"a/a.go": {Data: []byte("package a\nimport \"fmt")}}
+	if _, err := Load(fsys, module); err == nil {
+		t.Error("Load() error = nil, want a parse error")
+	}
+	_, err := Load(fstest.MapFS{}, module)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load(empty) error = %v", err)
+	}
+}
+
+func TestIsStd(t *testing.T) {
+	tests := map[string]bool{
+		"fmt": true, "net/http": true, "internal/abi": true,
+		"github.com/gilgo/gilgo/gil": false, "golang.org/x/sync": false, "example.com": false,
+	}
+	for in, want := range tests {
+		if got := IsStd(in); got != want {
+			t.Errorf("IsStd(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
