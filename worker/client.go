@@ -1,0 +1,436 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gilgo/gilgo/engine"
+)
+
+// Options configure a Client.
+type Options struct {
+	// Command is the argv of the worker, e.g. {os.Executable(), "worker"}.
+	Command []string
+	// Env is the worker's environment, as exec.Cmd.Env: nil means the
+	// kernel's own.
+	Env []string
+	// Dir is the worker's working directory; empty means the kernel's.
+	Dir string
+	// Logger receives the Client's diagnostics; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Stats describe the worker processes a Client has run.
+type Stats struct {
+	PID       int           // the current (or last) child's pid
+	Starts    int           // children started, the first included
+	Restarts  int           // children started after the first, for a crash or Restart
+	Crashes   int           // children that died unexpectedly
+	LastStart time.Duration // from exec to the child's ready event, last start
+}
+
+// maxStartAttempts bounds how often a restart retries a child that fails
+// to start before the Client gives up with an error.
+const maxStartAttempts = 3
+
+// startTimeout bounds one child start when the caller gives no deadline.
+const startTimeout = 30 * time.Second
+
+var (
+	errClosed     = errors.New("worker: client is shut down")
+	errRestarting = errors.New("worker: a fresh worker process is starting")
+)
+
+// Client implements engine.Interpreter by forwarding every call to a child
+// worker process, which it restarts after a crash. Execute, Complete,
+// Inspect and IsComplete are meant to be called from one goroutine at a
+// time (as engine.Interpreter says); Interrupt, Shutdown, Restart and Stats
+// are safe for concurrent use with everything.
+type Client struct {
+	opts Options
+	log  *slog.Logger
+
+	ctx    context.Context // ends at Shutdown
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	cur      *child        // nil while a child (re)starts or after a failed restart
+	starting chan struct{} // non-nil while a restart runs; closed when it ends
+	startErr error         // why the last restart failed
+	closed   bool
+	stats    Stats
+
+	cells  *cellTable
+	nextID atomic.Uint64 // call, cell and input ids
+
+	wg sync.WaitGroup // every goroutine the Client started
+}
+
+var _ engine.Interpreter = (*Client)(nil)
+
+// Start starts the first worker process and waits until it is ready.
+func Start(ctx context.Context, opts Options) (*Client, error) {
+	if len(opts.Command) == 0 || opts.Command[0] == "" {
+		return nil, errors.New("start worker: empty command")
+	}
+	c := &Client{opts: opts, log: opts.Logger, cells: newCellTable(maxCells)}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	ch, err := c.spawn(ctx)
+	if err != nil {
+		c.cancel()
+		c.wg.Wait()
+		return nil, err
+	}
+	c.mu.Lock()
+	c.cur = ch
+	c.mu.Unlock()
+	return c, nil
+}
+
+// Stats returns a snapshot of the Client's process statistics.
+func (c *Client) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stats
+}
+
+// rawOutput forwards bytes the child wrote to its fd 1 or 2 to the latest cell.
+func (c *Client) rawOutput(name, text string) {
+	if out := c.cells.last(); out != nil {
+		out.Stream(name, text)
+		return
+	}
+	c.log.Debug("worker: raw output before the first cell", "stream", name, "text", text)
+}
+
+// childGone is called by a child's monitor once it is dead. If it was the
+// current child, it is dropped and, unless the Client is closing or the
+// exit was expected, a restart begins before anyone learns of the death.
+func (c *Client) childGone(ch *child, crashed bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if crashed {
+		c.stats.Crashes++
+	}
+	if c.cur != ch {
+		return
+	}
+	c.cur = nil
+	if crashed && !c.closed && c.starting == nil {
+		c.beginRestartLocked()
+	}
+}
+
+// beginRestartLocked starts a restart on its own goroutine; c.mu is held.
+func (c *Client) beginRestartLocked() chan struct{} {
+	st := make(chan struct{})
+	c.starting = st
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		ch, err := c.spawnRetrying(c.ctx)
+		c.install(ch, err, st)
+	}()
+	return st
+}
+
+// spawnRetrying starts a child, retrying a bounded number of times.
+func (c *Client) spawnRetrying(ctx context.Context) (*child, error) {
+	var err error
+	for attempt := 1; attempt <= maxStartAttempts; attempt++ {
+		sctx, cancel := context.WithTimeout(ctx, startTimeout)
+		var ch *child
+		ch, err = c.spawn(sctx)
+		cancel()
+		if err == nil {
+			return ch, nil
+		}
+		c.log.Warn("worker: start failed", "attempt", attempt, "err", err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, fmt.Errorf("worker: could not start a fresh worker process after %d attempts: %w", maxStartAttempts, err)
+}
+
+// install makes ch the current child after a restart (or records err) and
+// ends the restart st.
+func (c *Client) install(ch *child, err error, st chan struct{}) {
+	c.mu.Lock()
+	defer close(st)
+	if c.starting == st {
+		c.starting = nil
+	}
+	if err != nil {
+		c.startErr = err
+		c.mu.Unlock()
+		return
+	}
+	if c.closed {
+		c.mu.Unlock()
+		ch.stop(context.Background(), false)
+		return
+	}
+	c.startErr = nil
+	c.cur = ch
+	c.stats.Restarts++
+	c.mu.Unlock()
+}
+
+// acquire returns the current child. With wait, it waits for a restart in
+// progress, or begins one if the last failed; without, it fails at once
+// while there is no child.
+func (c *Client) acquire(ctx context.Context, wait bool) (*child, error) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, errClosed
+	}
+	if c.cur != nil {
+		ch := c.cur
+		c.mu.Unlock()
+		return ch, nil
+	}
+	if !wait {
+		c.mu.Unlock()
+		return nil, errRestarting
+	}
+	st := c.starting
+	if st == nil {
+		st = c.beginRestartLocked()
+	}
+	c.mu.Unlock()
+	select {
+	case <-st:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for worker: %w", ctx.Err())
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.closed:
+		return nil, errClosed
+	case c.cur != nil:
+		return c.cur, nil
+	case c.startErr != nil:
+		return nil, c.startErr
+	default:
+		return nil, errRestarting
+	}
+}
+
+// Execute runs req in the worker. If the worker dies meanwhile, the result
+// is an InterpreterCrashed error and a fresh worker is already starting.
+func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
+	ch, err := c.acquire(ctx, true)
+	if err != nil {
+		return engine.ExecuteResult{Error: &engine.Error{
+			Name: "WorkerUnavailable", Value: err.Error(),
+			Traceback: []string{"The Go worker process is not running: " + err.Error()},
+		}}
+	}
+	cell := c.nextID.Add(1)
+	c.cells.add(cell, out)
+	id := c.nextID.Add(1)
+	reply, ok := ch.register(id, true)
+	if !ok {
+		<-ch.done
+		return ch.deadResult()
+	}
+	defer ch.unregister(id)
+	if err := ch.send(&msg{Kind: kindExecute, ID: id, Cell: cell, Exec: &req}); err != nil {
+		c.log.Warn("worker: send execute", "err", err)
+		ch.kill()
+		<-ch.done
+		if m := tryRecv(reply); m != nil {
+			return doneResult(m)
+		}
+		return ch.deadResult()
+	}
+	interrupt := ctx.Done()
+	for {
+		select {
+		case m := <-reply:
+			return doneResult(m)
+		case <-ch.done:
+			if m := tryRecv(reply); m != nil {
+				return doneResult(m)
+			}
+			return ch.deadResult()
+		case <-interrupt:
+			interrupt = nil
+			_ = ch.send(&msg{Kind: kindInterrupt})
+		}
+	}
+}
+
+func tryRecv(c chan *msg) *msg {
+	select {
+	case m := <-c:
+		return m
+	default:
+		return nil
+	}
+}
+
+func doneResult(m *msg) engine.ExecuteResult {
+	if m.Result == nil {
+		return engine.ExecuteResult{}
+	}
+	return *m.Result
+}
+
+// call sends an introspection request and waits for its reply. It fails
+// with errRestarting at once while no worker runs.
+func (c *Client) call(ctx context.Context, m *msg) (*msg, error) {
+	ch, err := c.acquire(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	m.ID = c.nextID.Add(1)
+	reply, ok := ch.register(m.ID, false)
+	if !ok {
+		return nil, errRestarting
+	}
+	defer ch.unregister(m.ID)
+	if err := ch.send(m); err != nil {
+		return nil, errRestarting
+	}
+	select {
+	case r := <-reply:
+		if r.Err != "" {
+			return r, errors.New(r.Err)
+		}
+		return r, nil
+	case <-ch.done:
+		if r := tryRecv(reply); r != nil {
+			return r, nil
+		}
+		return nil, errRestarting
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%s: %w", m.Kind, ctx.Err())
+	}
+}
+
+// graceful reports whether err only means there is no worker right now, in
+// which case introspection answers empty instead of failing.
+func graceful(err error) bool {
+	return errors.Is(err, errRestarting) || errors.Is(err, errClosed)
+}
+
+// Complete forwards to the worker; while it restarts, no matches.
+func (c *Client) Complete(ctx context.Context, code string, cursor int) (engine.Completion, error) {
+	r, err := c.call(ctx, &msg{Kind: kindComplete, Code: code, Cursor: cursor})
+	if err != nil || r.Completion == nil {
+		if err == nil || graceful(err) {
+			return engine.Completion{CursorStart: cursor, CursorEnd: cursor}, nil
+		}
+		return engine.Completion{}, err
+	}
+	return *r.Completion, nil
+}
+
+// Inspect forwards to the worker; while it restarts, nothing found.
+func (c *Client) Inspect(ctx context.Context, code string, cursor, detail int) (engine.Inspection, error) {
+	r, err := c.call(ctx, &msg{Kind: kindInspect, Code: code, Cursor: cursor, Detail: detail})
+	if err != nil || r.Inspection == nil {
+		if err == nil || graceful(err) {
+			return engine.Inspection{}, nil
+		}
+		return engine.Inspection{}, err
+	}
+	return *r.Inspection, nil
+}
+
+// IsComplete forwards to the worker; while it restarts, "unknown".
+func (c *Client) IsComplete(ctx context.Context, code string) (engine.Completeness, error) {
+	r, err := c.call(ctx, &msg{Kind: kindIsComplete, Code: code})
+	if err != nil || r.Completeness == nil {
+		if err == nil || graceful(err) {
+			return engine.Completeness{Status: "unknown"}, nil
+		}
+		return engine.Completeness{}, err
+	}
+	return *r.Completeness, nil
+}
+
+// Interrupt asks the worker to interrupt the running cell and the
+// goroutines cells started. Safe for concurrent use; a no-op while no
+// worker runs.
+func (c *Client) Interrupt() {
+	c.mu.Lock()
+	ch := c.cur
+	c.mu.Unlock()
+	if ch == nil {
+		return
+	}
+	if err := ch.send(&msg{Kind: kindInterrupt}); err != nil {
+		c.log.Warn("worker: send interrupt", "err", err)
+	}
+}
+
+// Restart replaces the worker with a fresh one on purpose (%reset): the
+// old one is asked to shut down, killed if it does not, and a new one is
+// started and waited for. A cell still running in the old worker ends with
+// an Interrupted error.
+func (c *Client) Restart(ctx context.Context) error {
+	c.mu.Lock()
+	for c.starting != nil {
+		st := c.starting
+		c.mu.Unlock()
+		select {
+		case <-st:
+		case <-ctx.Done():
+			return fmt.Errorf("restart worker: %w", ctx.Err())
+		}
+		c.mu.Lock()
+	}
+	if c.closed {
+		c.mu.Unlock()
+		return fmt.Errorf("restart worker: %w", errClosed)
+	}
+	old := c.cur
+	c.cur = nil
+	st := make(chan struct{})
+	c.starting = st
+	c.mu.Unlock()
+	if old != nil {
+		old.stop(ctx, true)
+	}
+	ch, err := c.spawnRetrying(ctx)
+	c.install(ch, err, st)
+	if err != nil {
+		return fmt.Errorf("restart worker: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops the worker (asking first, killing after a short grace
+// period or when ctx ends) and waits until it and every goroutine of the
+// Client are gone. Safe for concurrent use; later calls return nil.
+func (c *Client) Shutdown(ctx context.Context, restart bool) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		c.wg.Wait()
+		return nil
+	}
+	c.closed = true
+	ch := c.cur
+	c.cur = nil
+	c.mu.Unlock()
+	if ch != nil {
+		ch.stop(ctx, restart)
+	}
+	c.cancel()
+	c.wg.Wait()
+	return nil
+}

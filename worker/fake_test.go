@@ -1,0 +1,190 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/gilgo/gilgo/engine"
+)
+
+// fakeInterp is the interpreter the test binary serves when it runs as a
+// worker child (see TestMain). Its cells are commands:
+//
+//	print X     stream "X\n" to stdout
+//	display     a display_data with a display id, then an update
+//	result      an execute_result
+//	input       ask for a line, print "hello <line>"
+//	block       print "blocking\n", then block until interrupted
+//	recurse     real unbounded recursion: fatal stack overflow
+//	mapwrites   real concurrent map writes: fatal error
+//	exit        os.Exit(3)
+//	panicgo     an unrecovered panic in a goroutine
+//	late        start a goroutine that prints "late\n" once "release" runs
+//	release     let the goroutine of "late" print
+//	idlecrash   start a goroutine that overflows its stack at the next Interrupt
+//	rawstdout   write to fd 1 and fd 2 directly, bypassing Output
+//	nop         nothing
+//	pid         print the process id
+type fakeInterp struct {
+	mu        sync.Mutex
+	interrupt chan struct{} // closed by Interrupt, replaced per cell
+	release   chan struct{}
+	armed     chan struct{}
+}
+
+func newFakeInterp() *fakeInterp {
+	return &fakeInterp{interrupt: make(chan struct{}), release: make(chan struct{}), armed: make(chan struct{})}
+}
+
+func (f *fakeInterp) Execute(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
+	f.mu.Lock()
+	select {
+	case <-f.interrupt:
+		f.interrupt = make(chan struct{})
+	default:
+	}
+	intr := f.interrupt
+	f.mu.Unlock()
+
+	cmd, arg, _ := strings.Cut(req.Code, " ")
+	switch cmd {
+	case "nop":
+	case "print":
+		out.Stream("stdout", arg+"\n")
+	case "pid":
+		out.Stream("stdout", fmt.Sprint(os.Getpid()))
+	case "display":
+		out.Display(engine.MIMEBundle{"text/plain": "first"}, nil, "d1", false)
+		out.Display(engine.MIMEBundle{"text/plain": "second"}, nil, "d1", true)
+		out.ClearOutput(true)
+	case "result":
+		out.Result(engine.MIMEBundle{"text/plain": "42"}, map[string]any{"k": "v"})
+	case "input":
+		line, err := out.Input(ctx, "name? ", false)
+		if err != nil {
+			return errResult("InputError", err.Error())
+		}
+		out.Stream("stdout", "hello "+line+"\n")
+	case "block":
+		out.Stream("stdout", "blocking\n")
+		select {
+		case <-intr:
+		case <-ctx.Done():
+		}
+		return errResult(engine.ErrInterrupted, "interrupted")
+	case "recurse":
+		recurse(1)
+	case "mapwrites":
+		mapWrites()
+	case "exit":
+		os.Exit(3)
+	case "panicgo":
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			panic("boom in goroutine")
+		}()
+		<-done
+	case "late":
+		f.mu.Lock()
+		rel := f.release
+		f.mu.Unlock()
+		go func() {
+			<-rel
+			out.Stream("stdout", "late\n")
+		}()
+	case "release":
+		f.mu.Lock()
+		close(f.release)
+		f.release = make(chan struct{})
+		f.mu.Unlock()
+	case "idlecrash":
+		go func() {
+			<-intr
+			recurse(1)
+		}()
+	case "rawstdout":
+		os.Stdout.WriteString("RAW-STDOUT-MARKER\n")
+		os.Stderr.WriteString("RAW-STDERR-MARKER\n")
+	default:
+		return errResult("UnknownCell", req.Code)
+	}
+	return engine.ExecuteResult{UserExpressions: map[string]any{"n": req.ExecutionCount}}
+}
+
+func errResult(name, value string) engine.ExecuteResult {
+	return engine.ExecuteResult{Error: &engine.Error{Name: name, Value: value}}
+}
+
+//go:noinline
+func recurse(n int) int {
+	var pad [256]byte
+	pad[n%256] = byte(n)
+	return recurse(n+1) + int(pad[(n+7)%256])
+}
+
+func mapWrites() {
+	m := map[int]int{}
+	var wg sync.WaitGroup
+	for g := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				m[i%1000+g] = i
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (f *fakeInterp) Complete(ctx context.Context, code string, cursor int) (engine.Completion, error) {
+	if code == "fail" {
+		return engine.Completion{}, fmt.Errorf("complete: got %q, want anything else", code)
+	}
+	return engine.Completion{Matches: []string{code + "1", code + "2"}, CursorStart: 0, CursorEnd: cursor}, nil
+}
+
+func (f *fakeInterp) Inspect(ctx context.Context, code string, cursor, detail int) (engine.Inspection, error) {
+	return engine.Inspection{Found: true, Data: engine.MIMEBundle{"text/plain": fmt.Sprintf("%s@%d/%d", code, cursor, detail)}}, nil
+}
+
+func (f *fakeInterp) IsComplete(ctx context.Context, code string) (engine.Completeness, error) {
+	if strings.HasSuffix(code, "{") {
+		return engine.Completeness{Status: "incomplete", Indent: "\t"}, nil
+	}
+	return engine.Completeness{Status: "complete"}, nil
+}
+
+func (f *fakeInterp) Interrupt() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	select {
+	case <-f.interrupt:
+	default:
+		close(f.interrupt)
+	}
+}
+
+func (f *fakeInterp) Shutdown(ctx context.Context, restart bool) error { return nil }
+
+// runFakeWorker is the body of the test binary as a worker child.
+func runFakeWorker() int {
+	debug.SetMaxStack(16 << 20)
+	if os.Getenv(envFailStart) != "" {
+		if _, err := os.Stat(os.Getenv(envFailStart)); err == nil {
+			fmt.Fprintln(os.Stderr, "fake worker: refusing to start")
+			return 1
+		}
+		os.WriteFile(os.Getenv(envFailStart), nil, 0o600)
+	}
+	if err := ServeProcess(context.Background(), newFakeInterp()); err != nil {
+		fmt.Fprintln(os.Stderr, "fake worker:", err)
+		return 1
+	}
+	return 0
+}

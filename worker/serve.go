@@ -1,0 +1,294 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/gilgo/gilgo/engine"
+)
+
+// File descriptors of the message pipes in the child (cmd.ExtraFiles[0] and
+// [1]): the child reads requests from RequestFD and writes events to EventFD.
+const (
+	RequestFD = 3
+	EventFD   = 4
+)
+
+// ServeProcess is the body of `gilgo worker`: it ignores SIGINT (the kernel
+// interrupts cells with a message; Jupyter's signal_kernel may signal the
+// whole process group) and serves interp on RequestFD and EventFD until the
+// kernel closes the request pipe or asks to shut down. The caller then exits.
+func ServeProcess(ctx context.Context, interp engine.Interpreter) error {
+	signal.Ignore(os.Interrupt)
+	// Processes a cell starts must not inherit the message pipes, or the
+	// kernel would not see EOF when this process dies.
+	syscall.CloseOnExec(RequestFD)
+	syscall.CloseOnExec(EventFD)
+	r := os.NewFile(RequestFD, "gilgo-requests")
+	w := os.NewFile(EventFD, "gilgo-events")
+	if r == nil || w == nil {
+		return errors.New("serve: message pipes missing: want fds 3 and 4 from the kernel")
+	}
+	defer r.Close()
+	defer w.Close()
+	return Serve(ctx, interp, r, w)
+}
+
+// Serve serves requests read from r with interp and writes events to w,
+// until r reaches EOF (nil error), a shutdown request has been answered (nil
+// error), ctx ends (ctx's error) or r or w fail (the error). Every request
+// but interrupt and input_reply runs on its own goroutine so that the reader
+// is never blocked by a running cell. A panic in interp is recovered and
+// answered as an error. On return, a cell still running is interrupted but
+// not waited for: the caller is expected to exit the process.
+func Serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s := &server{interp: interp, w: w, cancel: cancel, inputs: make(map[uint64]chan *msg)}
+	if err := s.send(&msg{Kind: kindReady, PID: os.Getpid()}); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	type readResult struct {
+		m   *msg
+		err error
+	}
+	frames := make(chan readResult)
+	go func() {
+		for {
+			m, err := readFrame(r)
+			var bad *badFrameError
+			if errors.As(err, &bad) {
+				slog.Warn("worker: dropped malformed request", "err", err)
+				continue
+			}
+			select {
+			case frames <- readResult{m, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	defer interp.Interrupt()
+	for {
+		var rr readResult
+		select {
+		case rr = <-frames:
+		case <-ctx.Done():
+			if err := s.writeErr(); err != nil {
+				return err
+			}
+			return ctx.Err()
+		}
+		if rr.err != nil {
+			if errors.Is(rr.err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("serve: %w", rr.err)
+		}
+		if done := s.handle(ctx, rr.m); done {
+			return nil
+		}
+	}
+}
+
+type server struct {
+	interp engine.Interpreter
+	cancel context.CancelFunc
+
+	wmu  sync.Mutex
+	w    io.Writer
+	werr error // first write error; sticky
+
+	mu        sync.Mutex
+	inputs    map[uint64]chan *msg
+	nextInput atomic.Uint64
+}
+
+func (s *server) writeErr() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.werr
+}
+
+// send writes one event. After the first write error every send fails and
+// Serve is cancelled: the kernel is gone.
+func (s *server) send(m *msg) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.werr != nil {
+		return s.werr
+	}
+	err := writeFrame(s.w, m)
+	if errors.Is(err, errFrameTooLarge) {
+		// Keep the connection: tell the cell instead.
+		if m.Cell != 0 {
+			return writeFrame(s.w, &msg{Kind: kindStream, Cell: m.Cell, Name: "stderr",
+				Text: fmt.Sprintf("gilgo: %s output dropped: %v\n", m.Kind, err)})
+		}
+		return err
+	}
+	if err != nil {
+		s.werr = err
+		s.cancel()
+	}
+	return err
+}
+
+// handle dispatches one request; it reports whether Serve should return.
+func (s *server) handle(ctx context.Context, m *msg) bool {
+	switch m.Kind {
+	case kindExecute:
+		if m.Exec == nil {
+			m.Exec = &engine.ExecuteRequest{}
+		}
+		go s.execute(ctx, m.ID, m.Cell, *m.Exec)
+	case kindComplete, kindInspect, kindIsComplete:
+		go s.introspect(ctx, m)
+	case kindInterrupt:
+		s.guard("interrupt", s.interp.Interrupt)
+	case kindInputReply:
+		s.mu.Lock()
+		ch := s.inputs[m.ID]
+		delete(s.inputs, m.ID)
+		s.mu.Unlock()
+		if ch != nil {
+			ch <- m // buffered
+		}
+	case kindShutdown:
+		var err error
+		s.guard("shutdown", func() { err = s.interp.Shutdown(ctx, m.Restart) })
+		reply := &msg{Kind: kindReply, ID: m.ID}
+		if err != nil {
+			reply.Err = err.Error()
+		}
+		_ = s.send(reply)
+		return true
+	default:
+		slog.Warn("worker: unknown request", "kind", m.Kind)
+	}
+	return false
+}
+
+// guard runs f, logging a panic instead of ending the process.
+func (s *server) guard(op string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("worker: interpreter panicked", "op", op, "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	f()
+}
+
+func (s *server) execute(ctx context.Context, id, cell uint64, req engine.ExecuteRequest) {
+	out := &childOutput{s: s, cell: cell}
+	var res engine.ExecuteResult
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				res = engine.ExecuteResult{Error: &engine.Error{
+					Name:      "InterpreterPanic",
+					Value:     fmt.Sprint(r),
+					Traceback: []string{fmt.Sprintf("interpreter panicked: %v", r), string(debug.Stack())},
+				}}
+			}
+		}()
+		res = s.interp.Execute(ctx, req, out)
+	}()
+	_ = s.send(&msg{Kind: kindDone, ID: id, Cell: cell, Result: &res})
+}
+
+func (s *server) introspect(ctx context.Context, m *msg) {
+	reply := &msg{Kind: kindReply, ID: m.ID}
+	var err error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("interpreter panicked in %s: %v", m.Kind, r)
+			}
+		}()
+		switch m.Kind {
+		case kindComplete:
+			var c engine.Completion
+			c, err = s.interp.Complete(ctx, m.Code, m.Cursor)
+			reply.Completion = &c
+		case kindInspect:
+			var in engine.Inspection
+			in, err = s.interp.Inspect(ctx, m.Code, m.Cursor, m.Detail)
+			reply.Inspection = &in
+		case kindIsComplete:
+			var c engine.Completeness
+			c, err = s.interp.IsComplete(ctx, m.Code)
+			reply.Completeness = &c
+		}
+	}()
+	if err != nil {
+		reply.Err = err.Error()
+	}
+	_ = s.send(reply)
+}
+
+// childOutput is the engine.Output a cell writes to in the child: every call
+// becomes one event tagged with the cell id.
+type childOutput struct {
+	s    *server
+	cell uint64
+}
+
+func (o *childOutput) Stream(name, text string) {
+	if text == "" {
+		return
+	}
+	_ = o.s.send(&msg{Kind: kindStream, Cell: o.cell, Name: name, Text: text})
+}
+
+func (o *childOutput) Result(data engine.MIMEBundle, metadata map[string]any) {
+	_ = o.s.send(&msg{Kind: kindResult, Cell: o.cell, Data: data, Metadata: metadata})
+}
+
+func (o *childOutput) Display(data engine.MIMEBundle, metadata map[string]any, displayID string, update bool) {
+	_ = o.s.send(&msg{Kind: kindDisplay, Cell: o.cell, Data: data, Metadata: metadata, DisplayID: displayID, Update: update})
+}
+
+func (o *childOutput) ClearOutput(wait bool) {
+	_ = o.s.send(&msg{Kind: kindClearOutput, Cell: o.cell, Wait: wait})
+}
+
+func (o *childOutput) Input(ctx context.Context, prompt string, password bool) (string, error) {
+	id := o.s.nextInput.Add(1)
+	ch := make(chan *msg, 1)
+	o.s.mu.Lock()
+	o.s.inputs[id] = ch
+	o.s.mu.Unlock()
+	forget := func() {
+		o.s.mu.Lock()
+		delete(o.s.inputs, id)
+		o.s.mu.Unlock()
+	}
+	if err := o.s.send(&msg{Kind: kindInput, ID: id, Cell: o.cell, Text: prompt, Password: password}); err != nil {
+		forget()
+		return "", fmt.Errorf("input: %w", err)
+	}
+	select {
+	case m := <-ch:
+		if m.Err != "" {
+			return "", errors.New(m.Err)
+		}
+		return m.Text, nil
+	case <-ctx.Done():
+		forget()
+		_ = o.s.send(&msg{Kind: kindInputCancel, ID: id})
+		return "", ctx.Err()
+	}
+}

@@ -1,0 +1,129 @@
+package worker
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/gilgo/gilgo/engine"
+)
+
+// Message kinds on the wire. Requests go from the kernel to the child,
+// events from the child to the kernel.
+const (
+	// Kernel → child.
+	kindExecute    = "execute"     // ID, Cell, Exec
+	kindComplete   = "complete"    // ID, Code, Cursor
+	kindInspect    = "inspect"     // ID, Code, Cursor, Detail
+	kindIsComplete = "is_complete" // ID, Code
+	kindInterrupt  = "interrupt"   // no fields
+	kindInputReply = "input_reply" // ID (of the input event), Text, Err
+	kindShutdown   = "shutdown"    // ID, Restart
+
+	// Child → kernel.
+	kindReady       = "ready"        // PID
+	kindStream      = "stream"       // Cell, Name, Text
+	kindResult      = "result"       // Cell, Data, Metadata
+	kindDisplay     = "display"      // Cell, Data, Metadata, DisplayID, Update
+	kindClearOutput = "clear_output" // Cell, Wait
+	kindInput       = "input"        // ID, Cell, Text (prompt), Password
+	kindInputCancel = "input_cancel" // ID: the child stopped waiting for the answer
+	kindDone        = "done"         // ID, Cell, Result
+	kindReply       = "reply"        // ID, Completion | Inspection | Completeness, Err
+)
+
+// maxFrame bounds one frame's body. A longer length prefix means the stream
+// is corrupt (or hostile) and the connection is dropped.
+const maxFrame = 64 << 20
+
+// msg is the one envelope used in both directions; Kind says which fields
+// are set.
+type msg struct {
+	Kind string `json:"k"`
+	ID   uint64 `json:"id,omitempty"`
+	Cell uint64 `json:"cell,omitempty"`
+
+	Exec   *engine.ExecuteRequest `json:"exec,omitempty"`
+	Code   string                 `json:"code,omitempty"`
+	Cursor int                    `json:"cursor,omitempty"`
+	Detail int                    `json:"detail,omitempty"`
+
+	Name      string            `json:"name,omitempty"`
+	Text      string            `json:"text,omitempty"`
+	Password  bool              `json:"password,omitempty"`
+	Data      engine.MIMEBundle `json:"data,omitempty"`
+	Metadata  map[string]any    `json:"metadata,omitempty"`
+	DisplayID string            `json:"display_id,omitempty"`
+	Update    bool              `json:"update,omitempty"`
+	Wait      bool              `json:"wait,omitempty"`
+
+	Result       *engine.ExecuteResult `json:"result,omitempty"`
+	Completion   *engine.Completion    `json:"completion,omitempty"`
+	Inspection   *engine.Inspection    `json:"inspection,omitempty"`
+	Completeness *engine.Completeness  `json:"completeness,omitempty"`
+	Err          string                `json:"err,omitempty"`
+
+	PID     int  `json:"pid,omitempty"`
+	Restart bool `json:"restart,omitempty"`
+}
+
+// errFrameTooLarge is returned by readFrame for a length prefix above maxFrame.
+var errFrameTooLarge = errors.New("frame too large")
+
+// writeFrame writes m as a 4-byte big-endian length followed by its JSON
+// encoding, in one Write so that a pipe write of a small frame is atomic.
+// It is not safe for concurrent use on the same w.
+func writeFrame(w io.Writer, m *msg) error {
+	body, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode %s frame: %w", m.Kind, err)
+	}
+	if len(body) > maxFrame {
+		return fmt.Errorf("encode %s frame: %d bytes: %w", m.Kind, len(body), errFrameTooLarge)
+	}
+	buf := make([]byte, 4+len(body))
+	binary.BigEndian.PutUint32(buf, uint32(len(body)))
+	copy(buf[4:], body)
+	if _, err := w.Write(buf); err != nil {
+		return fmt.Errorf("write %s frame: %w", m.Kind, err)
+	}
+	return nil
+}
+
+// readFrame reads one frame. It returns io.EOF only at a clean frame
+// boundary; a frame cut short is io.ErrUnexpectedEOF. A frame whose body
+// is not valid JSON is reported as a *badFrameError: the framing is intact,
+// so the caller may skip it and read on.
+func readFrame(r io.Reader) (*msg, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return nil, err
+	}
+	n := binary.BigEndian.Uint32(hdr[:])
+	if n > maxFrame {
+		return nil, fmt.Errorf("read frame: length %d, want at most %d: %w", n, maxFrame, errFrameTooLarge)
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("read frame body: %w", err)
+	}
+	m := new(msg)
+	if err := json.Unmarshal(body, m); err != nil {
+		return nil, &badFrameError{err: err}
+	}
+	if m.Kind == "" {
+		return nil, &badFrameError{err: errors.New("missing kind")}
+	}
+	return m, nil
+}
+
+// badFrameError is a well-framed message that could not be decoded.
+type badFrameError struct{ err error }
+
+func (e *badFrameError) Error() string { return "decode frame: " + e.err.Error() }
+func (e *badFrameError) Unwrap() error { return e.err }
