@@ -70,6 +70,8 @@ type genState struct {
 //	})
 type Co struct {
 	st *genState
+
+	selfForTest *Generator // set by tests only
 }
 
 // killed is the panic value Yield uses to unwind a body whose generator was
