@@ -30,6 +30,17 @@ type pkgDoc struct {
 	name    string
 	doc     string
 	entries map[string]docEntry
+	dp      *doc.Package // renders doc comments, resolving [links]
+}
+
+// text renders a doc comment of the package as plain text.
+func (pd *pkgDoc) text(comment string) string {
+	if pd == nil || pd.dp == nil {
+		return strings.TrimSpace(comment)
+	}
+	pr := pd.dp.Printer()
+	pr.TextWidth = -1 // let the front end wrap
+	return strings.TrimSpace(string(pr.Text(pd.dp.Parser().Parse(comment))))
 }
 
 // docCache holds parsed packages. The zero value finds GOROOT on first use.
@@ -60,7 +71,7 @@ func findGOROOT() string {
 	if d := os.Getenv("GOROOT"); ok(d) {
 		return d
 	}
-	if d := runtime.GOROOT(); ok(d) { //nolint:staticcheck // best effort, checked below
+	if d := runtime.GOROOT(); ok(d) { // deprecated, but right for a worker built on this machine
 		return d
 	}
 	if goBin, err := exec.LookPath("go"); err == nil {
@@ -134,7 +145,7 @@ func loadPackage(goroot, importPath string) *pkgDoc {
 	if err != nil {
 		return nil
 	}
-	pd := &pkgDoc{name: dp.Name, doc: dp.Doc, entries: make(map[string]docEntry)}
+	pd := &pkgDoc{name: dp.Name, doc: dp.Doc, entries: make(map[string]docEntry), dp: dp}
 	addValues := func(vals []*doc.Value) {
 		for _, v := range vals {
 			for _, spec := range v.Decl.Specs {

@@ -85,9 +85,9 @@ func describe(chain []string, detail int, sc Scope) (sig, docText string) {
 		if p, ok := packagePath(sc, name); ok {
 			sig = fmt.Sprintf("package %s // import %q", name, p)
 			if pd := stdPackage(p); pd != nil {
-				docText = pd.doc
+				docText = pd.text(pd.doc)
 				if detail == 0 {
-					docText = synopsis(pd.doc)
+					docText = synopsis(docText)
 				}
 			}
 			return sig, docText
@@ -95,8 +95,10 @@ func describe(chain []string, detail int, sc Scope) (sig, docText string) {
 		if t := sc.VarType(name); t != nil {
 			return "var " + name + " " + typeString(t), valueText(sc, name)
 		}
-		if e, ok := stdPackage("builtin").entry(name); ok {
-			return strings.TrimSpace(e.decl), e.doc
+		if pd := stdPackage("builtin"); pd != nil {
+			if e, ok := pd.entry(name); ok {
+				return strings.TrimSpace(e.decl), pd.text(e.doc)
+			}
 		}
 		return "", ""
 	}
@@ -134,8 +136,9 @@ func describe(chain []string, detail int, sc Scope) (sig, docText string) {
 		if m.kind == "field" {
 			return fmt.Sprintf("field %s %s", name, m.sig), ""
 		}
-		if e, ok := stdPackage(named.PkgPath()).entry(named.Name() + "." + name); ok {
-			return strings.TrimSpace(e.decl), e.doc
+		pd := stdPackage(named.PkgPath())
+		if e, ok := pd.entry(named.Name() + "." + name); ok {
+			return strings.TrimSpace(e.decl), pd.text(e.doc)
 		}
 		return fmt.Sprintf("func (%s) %s%s", typeString(t), name, strings.TrimPrefix(m.sig, "func")), ""
 	}
@@ -185,7 +188,8 @@ func describeDecl(d Decl, detail int, sc Scope) (sig, docText string) {
 
 func describeMember(p, pkgName, name string, sc Scope) (sig, docText string) {
 	v, inTable := sc.Members(p)[name]
-	e, inDoc := stdPackage(p).entry(name)
+	pd := stdPackage(p)
+	e, inDoc := pd.entry(name)
 	if !inTable && !inDoc {
 		return "", ""
 	}
@@ -195,11 +199,11 @@ func describeMember(p, pkgName, name string, sc Scope) (sig, docText string) {
 		if e.kind == "func" {
 			sig = strings.Replace(sig, "func "+name, "func "+pkgName+"."+name, 1)
 		}
-		docText = e.doc
+		docText = pd.text(e.doc)
 		if e.kind == "type" {
 			var methods []string
-			for _, k := range sortedKeys(stdPackage(p).entries) {
-				if m := stdPackage(p).entries[k]; m.kind == "method" && strings.HasPrefix(k, name+".") {
+			for _, k := range sortedKeys(pd.entries) {
+				if m := pd.entries[k]; m.kind == "method" && strings.HasPrefix(k, name+".") {
 					methods = append(methods, m.decl)
 				}
 			}
