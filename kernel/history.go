@@ -1,0 +1,291 @@
+package kernel
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// historyFile is the name of the history file in HistoryDir.
+const historyFile = "history.jsonl"
+
+// maxHistoryLoad bounds how many earlier entries are kept in memory.
+const maxHistoryLoad = 100000
+
+// histEntry is one stored input, one JSON line of the history file.
+type histEntry struct {
+	Session int    `json:"session"`
+	Line    int    `json:"line"`
+	Input   string `json:"input"`
+}
+
+// history holds the inputs of this and earlier sessions and appends new
+// ones to a JSON-lines file. Unreadable lines are skipped; an unwritable
+// file leaves the history in memory only. Safe for concurrent use.
+type history struct {
+	mu      sync.Mutex
+	path    string
+	log     *slog.Logger
+	entries []histEntry
+	session int
+}
+
+// defaultHistoryDir is $XDG_DATA_HOME/gilgo or ~/.local/share/gilgo.
+func defaultHistoryDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "gilgo")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".local", "share", "gilgo")
+}
+
+func openHistory(dir string, log *slog.Logger) *history {
+	if dir == "" {
+		dir = defaultHistoryDir()
+	}
+	h := &history{log: log, session: 1}
+	if dir == "" {
+		log.Warn("history: no directory, keeping history in memory")
+		return h
+	}
+	h.path = filepath.Join(dir, historyFile)
+	f, err := os.Open(h.path)
+	if err != nil {
+		if !os.IsNotExist(err) {
+			log.Warn("history: open", "err", err)
+		}
+		return h
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	bad := 0
+	for sc.Scan() {
+		var e histEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Session <= 0 || e.Line < 0 {
+			bad++
+			continue
+		}
+		h.entries = append(h.entries, e)
+		if e.Session >= h.session {
+			h.session = e.Session + 1
+		}
+		if len(h.entries) > 2*maxHistoryLoad {
+			h.entries = append(h.entries[:0], h.entries[len(h.entries)-maxHistoryLoad:]...)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		log.Warn("history: read", "err", err)
+	}
+	if bad > 0 {
+		log.Warn("history: skipped unreadable lines", "count", bad, "path", h.path)
+	}
+	if len(h.entries) > maxHistoryLoad {
+		h.entries = h.entries[len(h.entries)-maxHistoryLoad:]
+	}
+	return h
+}
+
+// add stores input as line of the current session.
+func (h *history) add(line int, input string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e := histEntry{Session: h.session, Line: line, Input: input}
+	h.entries = append(h.entries, e)
+	if h.path == "" {
+		return
+	}
+	if err := h.appendFile(e); err != nil {
+		h.log.Warn("history: write", "err", err)
+	}
+}
+
+func (h *history) appendFile(e histEntry) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode entry: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	// One write per line keeps concurrent kernels' lines whole.
+	_, werr := f.Write(append(data, '\n'))
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	return werr
+}
+
+// historyQuery is the content of a history_request.
+type historyQuery struct {
+	Output         bool   `json:"output"`
+	Raw            bool   `json:"raw"`
+	HistAccessType string `json:"hist_access_type"`
+	Session        int    `json:"session"`
+	Start          int    `json:"start"`
+	Stop           *int   `json:"stop"`
+	N              *int   `json:"n"`
+	Pattern        string `json:"pattern"`
+	Unique         bool   `json:"unique"`
+}
+
+// query answers q as IPython's history manager does: tail gives the last n
+// inputs, range the lines start <= line < stop of one session (0 is the
+// current one, negative counts back), search the last n inputs matching a
+// glob pattern. Entries are in chronological order.
+func (h *history) query(q historyQuery) []histEntry {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []histEntry
+	switch q.HistAccessType {
+	case "range":
+		session := q.Session
+		if session <= 0 {
+			session += h.session
+		}
+		for _, e := range h.entries {
+			if e.Session == session && e.Line >= q.Start && (q.Stop == nil || *q.Stop <= 0 || e.Line < *q.Stop) {
+				out = append(out, e)
+			}
+		}
+		return out
+	case "search":
+		pattern := q.Pattern
+		if pattern == "" {
+			pattern = "*"
+		}
+		out = h.lastMatching(func(e histEntry) bool { return globMatch(pattern, e.Input) }, q.N, q.Unique)
+	default: // "tail"
+		n := 10
+		if q.N != nil {
+			n = *q.N
+		}
+		out = h.lastMatching(func(histEntry) bool { return true }, &n, q.Unique)
+	}
+	return out
+}
+
+// lastMatching returns the last n (all when n is nil or <= 0) entries for
+// which ok holds, oldest first; unique keeps only the latest of equal inputs.
+func (h *history) lastMatching(ok func(histEntry) bool, n *int, unique bool) []histEntry {
+	var rev []histEntry
+	seen := map[string]bool{}
+	for i := len(h.entries) - 1; i >= 0; i-- {
+		e := h.entries[i]
+		if !ok(e) {
+			continue
+		}
+		if unique {
+			if seen[e.Input] {
+				continue
+			}
+			seen[e.Input] = true
+		}
+		rev = append(rev, e)
+		if n != nil && *n > 0 && len(rev) == *n {
+			break
+		}
+	}
+	out := make([]histEntry, len(rev))
+	for i, e := range rev {
+		out[len(rev)-1-i] = e
+	}
+	return out
+}
+
+// globMatch reports whether s matches the fnmatch-style pattern: * any
+// run, ? one character, [abc] [a-z] a class, [!x] or [^x] its complement,
+// \ escapes. Unlike path.Match, * crosses '/'.
+func globMatch(pattern, s string) bool {
+	p, t := []rune(pattern), []rune(s)
+	// Iterative matching with backtracking to the last star.
+	pi, ti, starP, starT := 0, 0, -1, 0
+	for ti < len(t) {
+		if pi < len(p) {
+			switch p[pi] {
+			case '*':
+				starP, starT = pi, ti
+				pi++
+				continue
+			case '?':
+				pi++
+				ti++
+				continue
+			case '[':
+				if ok, next, valid := matchClass(p, pi, t[ti]); valid {
+					if ok {
+						pi = next
+						ti++
+						continue
+					}
+				} else if t[ti] == '[' { // an unclosed [ is literal
+					pi++
+					ti++
+					continue
+				}
+			case '\\':
+				if pi+1 < len(p) && p[pi+1] == t[ti] {
+					pi += 2
+					ti++
+					continue
+				}
+			default:
+				if p[pi] == t[ti] {
+					pi++
+					ti++
+					continue
+				}
+			}
+		}
+		if starP < 0 {
+			return false
+		}
+		starT++
+		pi, ti = starP+1, starT
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+// matchClass matches c against the class starting at p[i] == '['. It
+// returns whether c is in it, the index after the class, and whether the
+// class is closed.
+func matchClass(p []rune, i int, c rune) (ok bool, next int, valid bool) {
+	j := i + 1
+	negate := false
+	if j < len(p) && (p[j] == '!' || p[j] == '^') {
+		negate = true
+		j++
+	}
+	first := true
+	for j < len(p) && (first || p[j] != ']') {
+		first = false
+		lo := p[j]
+		hi := lo
+		if j+2 < len(p) && p[j+1] == '-' && p[j+2] != ']' {
+			hi = p[j+2]
+			j += 2
+		}
+		if lo <= c && c <= hi {
+			ok = true
+		}
+		j++
+	}
+	if j >= len(p) {
+		return false, 0, false
+	}
+	return ok != negate, j + 1, true
+}

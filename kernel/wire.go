@@ -1,0 +1,261 @@
+package kernel
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"sync"
+	"time"
+)
+
+// delimiter separates routing identities from the signed message.
+var delimiter = []byte("<IDS|MSG>")
+
+// Wire limits. A message beyond them is dropped.
+const (
+	maxIdentities   = 64       // identity frames before the delimiter
+	maxHeaderSize   = 64 << 10 // header, parent_header, metadata each
+	maxContentSize  = 64 << 20 // content
+	maxBuffers      = 256      // extra binary frames
+	maxBufferSize   = 64 << 20 // each buffer
+	protocolVersion = "5.3"
+	// dateLayout is ISO 8601 in UTC with microseconds, as ipykernel writes it.
+	dateLayout = "2006-01-02T15:04:05.000000Z"
+	// replayHistory is how many digests are remembered to reject replays.
+	replayHistory = 1 << 16
+)
+
+// Header is a Jupyter message header.
+type Header struct {
+	MsgID    string `json:"msg_id"`
+	Session  string `json:"session"`
+	Username string `json:"username"`
+	Date     string `json:"date"`
+	MsgType  string `json:"msg_type"`
+	Version  string `json:"version"`
+}
+
+// Message is a decoded Jupyter message. Raw JSON parts are kept as they
+// came so that a reply's parent_header is exactly the request's header.
+type Message struct {
+	Identities   [][]byte
+	Header       Header
+	RawHeader    json.RawMessage
+	ParentHeader json.RawMessage
+	Metadata     json.RawMessage
+	Content      json.RawMessage
+	Buffers      [][]byte
+}
+
+// outMsg is a message to encode: Content and Metadata are marshalled.
+type outMsg struct {
+	Identities [][]byte
+	Header     Header
+	Parent     json.RawMessage // nil means {}
+	Metadata   any             // nil means {}
+	Content    any             // nil means {}
+	Buffers    [][]byte
+}
+
+// signer signs and verifies messages and remembers digests to reject
+// replays. Safe for concurrent use.
+type signer struct {
+	newHash func() hash.Hash
+	key     []byte
+
+	mu   sync.Mutex
+	seen map[string]struct{}
+	ring []string
+	next int
+}
+
+func newSigner(scheme string, key []byte) (*signer, error) {
+	s := &signer{key: key, seen: make(map[string]struct{})}
+	switch scheme {
+	case "hmac-sha256", "":
+		s.newHash = sha256.New
+	case "hmac-sha1":
+		s.newHash = sha1.New
+	case "hmac-sha512":
+		s.newHash = sha512.New
+	default:
+		return nil, fmt.Errorf("signature scheme: got %q, want hmac-sha256, hmac-sha1 or hmac-sha512", scheme)
+	}
+	return s, nil
+}
+
+// sign returns the hex digest of parts, or "" when the key is empty.
+func (s *signer) sign(parts ...[]byte) string {
+	if len(s.key) == 0 {
+		return ""
+	}
+	m := hmac.New(s.newHash, s.key)
+	for _, p := range parts {
+		m.Write(p)
+	}
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+var (
+	errBadSignature = errors.New("bad signature")
+	errReplay       = errors.New("duplicate signature (replay)")
+)
+
+// verify checks sig against parts and records it; it fails for a wrong
+// signature and for one already seen.
+func (s *signer) verify(sig []byte, parts ...[]byte) error {
+	if len(s.key) == 0 {
+		return nil
+	}
+	got, err := hex.DecodeString(string(sig))
+	if err != nil {
+		return errBadSignature
+	}
+	m := hmac.New(s.newHash, s.key)
+	for _, p := range parts {
+		m.Write(p)
+	}
+	if !hmac.Equal(got, m.Sum(nil)) {
+		return errBadSignature
+	}
+	d := string(got)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.seen[d]; dup {
+		return errReplay
+	}
+	if s.ring == nil {
+		s.ring = make([]string, replayHistory)
+	}
+	if old := s.ring[s.next]; old != "" {
+		delete(s.seen, old)
+	}
+	s.ring[s.next] = d
+	s.next = (s.next + 1) % len(s.ring)
+	s.seen[d] = struct{}{}
+	return nil
+}
+
+// decode parses and verifies one multipart message.
+func decode(frames [][]byte, s *signer) (*Message, error) {
+	delim := -1
+	for i := 0; i < len(frames) && i <= maxIdentities; i++ {
+		if bytes.Equal(frames[i], delimiter) {
+			delim = i
+			break
+		}
+	}
+	if delim < 0 {
+		return nil, fmt.Errorf("decode: no delimiter in the first %d frames", maxIdentities+1)
+	}
+	rest := frames[delim+1:]
+	if len(rest) < 5 {
+		return nil, fmt.Errorf("decode: got %d frames after delimiter, want at least 5", len(rest))
+	}
+	if len(rest)-5 > maxBuffers {
+		return nil, fmt.Errorf("decode: got %d buffers, want at most %d", len(rest)-5, maxBuffers)
+	}
+	sig, header, parent, meta, content := rest[0], rest[1], rest[2], rest[3], rest[4]
+	for i, f := range [][]byte{header, parent, meta} {
+		if len(f) > maxHeaderSize {
+			return nil, fmt.Errorf("decode: frame %d is %d bytes, want at most %d", delim+2+i, len(f), maxHeaderSize)
+		}
+	}
+	if len(content) > maxContentSize {
+		return nil, fmt.Errorf("decode: content is %d bytes, want at most %d", len(content), maxContentSize)
+	}
+	for _, b := range rest[5:] {
+		if len(b) > maxBufferSize {
+			return nil, fmt.Errorf("decode: buffer is %d bytes, want at most %d", len(b), maxBufferSize)
+		}
+	}
+	if err := s.verify(sig, header, parent, meta, content); err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	m := &Message{
+		Identities:   frames[:delim],
+		RawHeader:    json.RawMessage(header),
+		ParentHeader: json.RawMessage(parent),
+		Metadata:     json.RawMessage(meta),
+		Content:      json.RawMessage(content),
+		Buffers:      rest[5:],
+	}
+	if err := json.Unmarshal(header, &m.Header); err != nil {
+		return nil, fmt.Errorf("decode header: %w", err)
+	}
+	if m.Header.MsgID == "" || m.Header.MsgType == "" {
+		return nil, fmt.Errorf("decode header: msg_id or msg_type missing")
+	}
+	for _, p := range []struct {
+		name string
+		raw  []byte
+	}{{"parent_header", parent}, {"metadata", meta}, {"content", content}} {
+		if !isJSONObject(p.raw) {
+			return nil, fmt.Errorf("decode %s: not a JSON object", p.name)
+		}
+	}
+	return m, nil
+}
+
+// isJSONObject reports whether b is one valid JSON object.
+func isJSONObject(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '{' {
+		return false
+	}
+	return json.Valid(b)
+}
+
+// encode signs m and returns its frames.
+func encode(m *outMsg, s *signer) ([][]byte, error) {
+	header, err := json.Marshal(m.Header)
+	if err != nil {
+		return nil, fmt.Errorf("encode header: %w", err)
+	}
+	parent := []byte(m.Parent)
+	if len(parent) == 0 {
+		parent = []byte("{}")
+	}
+	meta := []byte("{}")
+	if m.Metadata != nil {
+		if meta, err = json.Marshal(m.Metadata); err != nil {
+			return nil, fmt.Errorf("encode metadata: %w", err)
+		}
+		if string(meta) == "null" {
+			meta = []byte("{}")
+		}
+	}
+	content := []byte("{}")
+	if m.Content != nil {
+		if content, err = json.Marshal(m.Content); err != nil {
+			return nil, fmt.Errorf("encode %s content: %w", m.Header.MsgType, err)
+		}
+		if string(content) == "null" { // a typed nil map
+			content = []byte("{}")
+		}
+	}
+	frames := make([][]byte, 0, len(m.Identities)+6+len(m.Buffers))
+	frames = append(frames, m.Identities...)
+	frames = append(frames, delimiter, []byte(s.sign(header, parent, meta, content)), header, parent, meta, content)
+	frames = append(frames, m.Buffers...)
+	return frames, nil
+}
+
+// newHeader returns a header for a message the kernel sends.
+func newHeader(msgType, session string, now time.Time) Header {
+	return Header{
+		MsgID:    newID(),
+		Session:  session,
+		Username: "kernel",
+		Date:     now.UTC().Format(dateLayout),
+		MsgType:  msgType,
+		Version:  protocolVersion,
+	}
+}
