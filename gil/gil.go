@@ -1,0 +1,1000 @@
+package gil
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand"
+	"runtime/debug"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrInterrupted is the value a check point panics with after Interrupt.
+// The runtime recognises it with errors.Is.
+var ErrInterrupted = errors.New("interrupted")
+
+// RecursionError is the value Enter panics with when a thread's call depth
+// would pass the recursion limit.
+type RecursionError struct {
+	Limit int    // the limit in force
+	Tag   string // the thread's tag
+}
+
+func (e *RecursionError) Error() string { return "maximum recursion depth exceeded" }
+
+// Defaults.
+const (
+	DefaultSwitchInterval = 5 * time.Millisecond
+	DefaultMonitorDelay   = 20 * time.Millisecond
+	DefaultRecursionLimit = 10000
+)
+
+// Options configure a Lock. The zero value gives the defaults.
+type Options struct {
+	// SwitchInterval is how long a waiter waits before it sets a drop
+	// request (sys.setswitchinterval). Default 5 ms.
+	SwitchInterval time.Duration
+	// MonitorDelay is how long a drop request may stay unanswered (wall-clock
+	// mode), or a holder may pass no check point while others wait
+	// (deterministic mode), before the monitor hands the lock to a waiter.
+	// Default 20 ms; negative disables the monitor (tests only: a parked
+	// holder then blocks the others).
+	MonitorDelay time.Duration
+	// RecursionLimit is the initial maximum call depth (Enter). Default 10000.
+	RecursionLimit int
+	// Now is the clock for statistics and traces. Default time.Now. Lock
+	// timing (waits, the monitor) always uses the real clock.
+	Now func() time.Time
+	// OnPanic is called by Go when the goroutine's function panics with a
+	// value other than ErrInterrupted, before the lock is released.
+	OnPanic func(t *Thread, value any, stack []byte)
+	// Logger receives debug records (monitor hand-offs). Default: discard.
+	Logger *slog.Logger
+}
+
+// breaker bits: any set bit sends check points to the slow path.
+const (
+	bitDrop      uint32 = 1 << iota // a drop request is pending
+	bitInterrupt                    // Interrupt was called
+	bitDisplaced                    // some thread lost the lock without dropping it
+	bitCount                        // deterministic mode: count every check point
+)
+
+type threadState uint8
+
+const (
+	stIdle      threadState = iota // not holding, not waiting
+	stWaiting                      // in Acquire
+	stHolding                      // holds the lock
+	stFree                         // running while the GIL is disabled
+	stBlocked                      // released around a blocking call
+	stDisplaced                    // was holding; the monitor (or Enable) took the lock away
+	stExited                       // Close was called
+)
+
+var stateNames = [...]string{"idle", "waiting", "holding", "free", "blocked", "displaced", "exited"}
+
+func (s threadState) String() string { return stateNames[s] }
+
+// Lock is a global interpreter lock. Create one with New; the zero value is
+// not usable. All methods of Lock are safe for concurrent use.
+type Lock struct {
+	breaker atomic.Uint32
+	limit   atomic.Int64
+
+	now          func() time.Time
+	onPanic      func(*Thread, any, []byte)
+	log          *slog.Logger
+	monitorDelay time.Duration
+
+	ids     sync.Map               // goroutine id -> *Thread (Bind)
+	holderP atomic.Pointer[Thread] // l.holder, readable without l.mu
+
+	mu           sync.Mutex
+	enabled      bool
+	interval     time.Duration
+	locked       bool
+	holder       *Thread
+	lastHolder   *Thread
+	switchNumber uint64
+	dropPending  bool
+	dropAt       time.Time // real clock, when the pending drop request was set
+	waiters      []*Thread
+	det          bool
+	every        int
+	seed         int64
+	rng          *rand.Rand
+	displacedN   int
+	nextID       int64
+	threads      map[int64]*Thread
+	exited       []ThreadStats
+	stats        Stats
+	trace        *Trace
+	interrupted  bool
+	intrCh       chan struct{}
+}
+
+// New returns an enabled Lock in wall-clock mode.
+func New(opts Options) *Lock {
+	l := &Lock{
+		now:          opts.Now,
+		onPanic:      opts.OnPanic,
+		log:          opts.Logger,
+		monitorDelay: opts.MonitorDelay,
+		enabled:      true,
+		interval:     opts.SwitchInterval,
+		threads:      make(map[int64]*Thread),
+		intrCh:       make(chan struct{}),
+	}
+	if l.now == nil {
+		l.now = time.Now
+	}
+	if l.log == nil {
+		l.log = slog.New(slog.DiscardHandler)
+	}
+	if l.monitorDelay == 0 {
+		l.monitorDelay = DefaultMonitorDelay
+	}
+	if l.interval <= 0 {
+		l.interval = DefaultSwitchInterval
+	}
+	lim := opts.RecursionLimit
+	if lim <= 0 {
+		lim = DefaultRecursionLimit
+	}
+	l.limit.Store(int64(lim))
+	l.stats.Since = l.now()
+	return l
+}
+
+// Thread is the per-goroutine state of the lock (CPython's thread state).
+// A Thread belongs to one goroutine at a time: its methods must not be
+// called concurrently with each other, except Stats-like reads documented
+// as safe (ID, Tag, Done). It may be handed from one goroutine to another
+// (a generator body running inside its caller's turn) with no other
+// synchronisation than the hand-off itself.
+type Thread struct {
+	l     *Lock
+	id    int64
+	tag   string
+	done  chan struct{}
+	depth int // owned by the goroutine using the thread
+	count int // check points since the last switch (deterministic mode)
+
+	progress atomic.Uint64 // check points passed, read by the monitor
+	gid      atomic.Uint64 // goroutine bound by Bind, 0 if none
+
+	// Under l.mu.
+	state     threadState
+	wake      chan struct{}
+	timer     *time.Timer
+	yielding  bool // dropped on request: may not take the lock back first
+	waitStart time.Time
+	holdStart time.Time
+	st        ThreadStats
+}
+
+// NewThread registers a new thread state. tag names it in statistics and
+// traces (for example the cell that started it). The thread starts idle.
+func (l *Lock) NewThread(tag string) *Thread {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.newThreadLocked(tag)
+}
+
+func (l *Lock) newThreadLocked(tag string) *Thread {
+	l.nextID++
+	t := &Thread{l: l, id: l.nextID, tag: tag, done: make(chan struct{}), wake: make(chan struct{}, 1)}
+	t.st.ID, t.st.Tag = t.id, tag
+	l.threads[t.id] = t
+	if l.trace != nil {
+		l.trace.addThread(t)
+	}
+	return t
+}
+
+// ID is the thread's number, unique within its Lock. Safe for concurrent use.
+func (t *Thread) ID() int64 { return t.id }
+
+// Tag is the name given to NewThread. Safe for concurrent use.
+func (t *Thread) Tag() string { return t.tag }
+
+// Lock returns the lock the thread belongs to.
+func (t *Thread) Lock() *Lock { return t.l }
+
+// Done is closed by Close (and when a goroutine started by Go ends).
+// Safe for concurrent use.
+func (t *Thread) Done() <-chan struct{} { return t.done }
+
+// Close releases the lock if the thread holds it and retires the thread:
+// its statistics move to the lock's list of exited threads. Calling Close
+// twice is harmless.
+func (t *Thread) Close() {
+	l := t.l
+	l.mu.Lock()
+	if t.state == stExited {
+		l.mu.Unlock()
+		return
+	}
+	l.releaseAnyLocked(t)
+	t.state = stExited
+	delete(l.threads, t.id)
+	l.exited = append(l.exited, t.st)
+	if len(l.exited) > maxExited {
+		l.exited = append(l.exited[:0], l.exited[len(l.exited)-maxExited:]...)
+	}
+	l.mu.Unlock()
+	t.Unbind()
+	close(t.done)
+}
+
+const maxExited = 256
+
+// ----------------------------------------------------------------------
+// Acquire and release.
+
+// Acquire takes the lock, waiting as long as needed. While the GIL is
+// disabled it returns at once. Acquiring a lock the thread already holds is
+// a no-op.
+func (t *Thread) Acquire() {
+	l := t.l
+	l.mu.Lock()
+	l.acquireLocked(t)
+	l.mu.Unlock()
+}
+
+// Release gives the lock up. It is a no-op if the thread does not hold it
+// (for example after the monitor handed it on).
+func (t *Thread) Release() {
+	l := t.l
+	l.mu.Lock()
+	l.releaseAnyLocked(t)
+	if t.state != stExited {
+		t.state = stIdle
+	}
+	l.mu.Unlock()
+}
+
+// Holding reports whether the thread holds the lock (or runs free while
+// the GIL is disabled).
+func (t *Thread) Holding() bool {
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	return t.state == stHolding || t.state == stFree
+}
+
+// releaseAnyLocked leaves whatever claim t has on the lock.
+func (l *Lock) releaseAnyLocked(t *Thread) {
+	switch t.state {
+	case stHolding:
+		l.releaseLocked(t)
+	case stWaiting:
+		l.removeWaiter(t)
+		t.state = stIdle
+	case stDisplaced:
+		l.undisplaceLocked(t)
+	}
+	t.yielding = false
+}
+
+// acquireLocked returns with t holding the lock, or running free when the
+// GIL is disabled. l.mu is held on entry and exit but released while waiting.
+func (l *Lock) acquireLocked(t *Thread) {
+	switch t.state {
+	case stHolding, stFree:
+		return
+	case stExited:
+		panic("gil: Acquire on a closed thread")
+	case stDisplaced:
+		l.undisplaceLocked(t)
+	}
+	if !l.enabled {
+		t.state = stFree
+		return
+	}
+	if t.state != stWaiting {
+		if !l.locked && len(l.waiters) == 0 {
+			l.takeLocked(t)
+			return
+		}
+		l.addWaiter(t)
+	}
+	for {
+		if l.holder == t {
+			return // granted by a release (deterministic mode) or the monitor
+		}
+		if !l.enabled {
+			l.removeWaiter(t)
+			t.state = stFree
+			return
+		}
+		if !l.locked && l.canTake(t) {
+			l.removeWaiter(t)
+			l.takeLocked(t)
+			return
+		}
+		saved := l.switchNumber
+		var savedProgress uint64
+		if l.holder != nil {
+			savedProgress = l.holder.progress.Load()
+		}
+		timeout := l.interval
+		if l.det || t.yielding {
+			timeout = l.monitorDelay
+			if timeout < 0 {
+				timeout = time.Hour
+			}
+		}
+		if t.timer == nil {
+			t.timer = time.NewTimer(timeout)
+		} else {
+			t.timer.Reset(timeout)
+		}
+		l.mu.Unlock()
+		timedOut := false
+		select {
+		case <-t.wake:
+			t.timer.Stop()
+		case <-t.timer.C:
+			timedOut = true
+		}
+		l.mu.Lock()
+		if !timedOut || !l.enabled || !l.locked || l.holder == t || l.switchNumber != saved {
+			continue
+		}
+		switch {
+		case t.yielding:
+			// Nobody took the lock we dropped for a whole monitor delay:
+			// compete normally again.
+			t.yielding = false
+		case l.det:
+			if l.monitorDelay > 0 && l.holder.progress.Load() == savedProgress {
+				l.stealLocked(t)
+			}
+		case !l.dropPending:
+			l.setDropLocked(t)
+		case l.monitorDelay > 0 && time.Since(l.dropAt) >= l.monitorDelay:
+			l.stealLocked(t)
+		}
+	}
+}
+
+// canTake implements forced switching: a thread that dropped the lock on
+// request may not take it back before another thread took it, unless it is
+// the only one that wants it.
+func (l *Lock) canTake(t *Thread) bool {
+	if !t.yielding {
+		return true
+	}
+	if l.lastHolder != t {
+		t.yielding = false
+		return true
+	}
+	for _, w := range l.waiters {
+		if w != t {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *Lock) addWaiter(t *Thread) {
+	t.state = stWaiting
+	t.waitStart = l.now()
+	l.waiters = append(l.waiters, t)
+	l.event(t, EvWaitBegin)
+}
+
+func (l *Lock) removeWaiter(t *Thread) {
+	for i, w := range l.waiters {
+		if w == t {
+			l.waiters = append(l.waiters[:i], l.waiters[i+1:]...)
+			return
+		}
+	}
+}
+
+func signal(t *Thread) {
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (l *Lock) takeLocked(t *Thread) {
+	now := l.now()
+	if t.state == stWaiting && !t.waitStart.IsZero() {
+		d := now.Sub(t.waitStart)
+		t.st.Waited += d
+		l.stats.WaitTime += d
+	}
+	t.waitStart = time.Time{}
+	l.locked = true
+	l.holder = t
+	l.holderP.Store(t)
+	if l.lastHolder != t {
+		l.stats.Switches++
+	}
+	l.lastHolder = t
+	l.switchNumber++
+	l.stats.Acquisitions++
+	t.st.Acquisitions++
+	t.state = stHolding
+	t.holdStart = now
+	t.count = 0
+	l.clearDropLocked()
+	l.event(t, EvAcquire)
+	// A thread that dropped on request waits for this: let it re-check.
+	for _, w := range l.waiters {
+		if w.yielding {
+			signal(w)
+		}
+	}
+}
+
+// releaseLocked gives up the lock held by t and wakes (wall-clock mode) or
+// grants it to (deterministic mode) one waiter.
+func (l *Lock) releaseLocked(t *Thread) {
+	l.accountHeld(t)
+	l.locked = false
+	l.holder = nil
+	l.holderP.Store(nil)
+	t.state = stIdle
+	l.clearDropLocked()
+	l.event(t, EvRelease)
+	if len(l.waiters) == 0 {
+		return
+	}
+	if l.det {
+		w := l.chooseLocked(t)
+		if w != nil {
+			l.removeWaiter(w)
+			l.takeLocked(w)
+			signal(w)
+		}
+		return
+	}
+	// Like cond_signal: wake one waiter; prefer one that is not yielding.
+	for _, w := range l.waiters {
+		if !w.yielding {
+			signal(w)
+			return
+		}
+	}
+	signal(l.waiters[0])
+}
+
+// chooseLocked picks the next holder among the waiters other than not,
+// using the seeded generator over waiters sorted by id.
+func (l *Lock) chooseLocked(not *Thread) *Thread {
+	cands := make([]*Thread, 0, len(l.waiters))
+	for _, w := range l.waiters {
+		if w != not {
+			cands = append(cands, w)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].id < cands[j].id })
+	return cands[l.rng.Intn(len(cands))]
+}
+
+func (l *Lock) accountHeld(t *Thread) {
+	if !t.holdStart.IsZero() {
+		t.st.Held += l.now().Sub(t.holdStart)
+		t.holdStart = time.Time{}
+	}
+}
+
+func (l *Lock) setDropLocked(by *Thread) {
+	l.dropPending = true
+	l.dropAt = time.Now()
+	l.stats.DropRequests++
+	l.breaker.Or(bitDrop)
+	l.event(by, EvDropRequest)
+}
+
+func (l *Lock) clearDropLocked() {
+	if l.dropPending {
+		l.dropPending = false
+		l.breaker.And(^bitDrop)
+	}
+}
+
+// stealLocked is the monitor: the holder has not reached a check point for
+// too long while t waits, so the lock goes to t and the holder must
+// re-acquire before it runs interpreted code again.
+func (l *Lock) stealLocked(t *Thread) {
+	h := l.holder
+	l.accountHeld(h)
+	h.state = stDisplaced
+	l.displacedN++
+	l.breaker.Or(bitDisplaced)
+	l.stats.Handoffs++
+	h.st.Handoffs++
+	l.event(h, EvHandoff)
+	l.log.Debug("gil: monitor handed the lock on", "from", h.id, "from_tag", h.tag, "to", t.id)
+	l.locked = false
+	l.holder = nil
+	l.holderP.Store(nil)
+	l.clearDropLocked()
+	l.removeWaiter(t)
+	l.takeLocked(t)
+}
+
+func (l *Lock) undisplaceLocked(t *Thread) {
+	t.state = stIdle
+	l.displacedN--
+	if l.displacedN == 0 {
+		l.breaker.And(^bitDisplaced)
+	}
+}
+
+// ----------------------------------------------------------------------
+// Check points.
+
+// Checkpoint is the eval breaker, called at function entry, loop back-edges
+// and after calls. On the fast path (no drop request, interrupt, displaced
+// thread or deterministic schedule) it is one atomic load. Otherwise it
+// honours a drop request (forced switching), re-acquires a lock the monitor
+// took away, counts check points in deterministic mode, and panics with
+// ErrInterrupted after Interrupt (holding the lock).
+func (t *Thread) Checkpoint() {
+	if t.l.breaker.Load() != 0 {
+		t.checkpointSlow()
+	}
+}
+
+func (t *Thread) checkpointSlow() {
+	l := t.l
+	b := l.breaker.Load()
+	t.progress.Add(1)
+	if b&(bitDisplaced|bitInterrupt) != 0 {
+		l.mu.Lock()
+		if t.state == stDisplaced {
+			l.acquireLocked(t)
+		}
+		intr := l.interrupted
+		l.mu.Unlock()
+		if intr {
+			panic(ErrInterrupted)
+		}
+	}
+	if b&bitCount != 0 {
+		t.count++
+		l.mu.Lock()
+		if l.det && l.holder == t && t.count >= l.every {
+			t.count = 0
+			if len(l.waiters) > 0 {
+				l.stats.DropRequests++
+				l.event(t, EvDropRequest)
+				l.dropLocked(t)
+			}
+		}
+		l.mu.Unlock()
+		return
+	}
+	if b&bitDrop != 0 {
+		l.mu.Lock()
+		if l.dropPending && l.holder == t {
+			l.dropLocked(t)
+		}
+		l.mu.Unlock()
+	}
+}
+
+// dropLocked honours a drop request: release, then wait until another
+// thread took the lock before competing again (forced switching).
+func (l *Lock) dropLocked(t *Thread) {
+	l.stats.ForcedSwitches++
+	t.st.ForcedSwitches++
+	l.releaseLocked(t)
+	if !l.det {
+		t.yielding = true
+	}
+	l.acquireLocked(t)
+	t.yielding = false
+}
+
+// Enter is called at function entry: it counts the call depth, panics with
+// *RecursionError past the limit (without counting the refused call), and
+// then acts as Checkpoint. Pair it with a deferred Exit registered after
+// Enter returned.
+func (t *Thread) Enter() {
+	t.depth++
+	if int64(t.depth) > t.l.limit.Load() {
+		t.depth--
+		panic(&RecursionError{Limit: int(t.l.limit.Load()), Tag: t.tag})
+	}
+	if t.l.breaker.Load() != 0 {
+		t.checkpointSlow()
+	}
+}
+
+// Exit undoes one Enter.
+func (t *Thread) Exit() {
+	if t.depth > 0 {
+		t.depth--
+	}
+}
+
+// Depth is the current call depth counted by Enter and Exit.
+func (t *Thread) Depth() int { return t.depth }
+
+// SetRecursionLimit sets the maximum call depth; n must be positive.
+func (l *Lock) SetRecursionLimit(n int) error {
+	if n <= 0 {
+		return fmt.Errorf("recursion limit must be greater or equal than 1, got %d", n)
+	}
+	l.limit.Store(int64(n))
+	return nil
+}
+
+// RecursionLimit returns the maximum call depth.
+func (l *Lock) RecursionLimit() int { return int(l.limit.Load()) }
+
+// ----------------------------------------------------------------------
+// Blocking calls.
+
+// BeginBlocking gives the lock up before a blocking call (sleep, channel
+// operation, sync wait, I/O). It panics with ErrInterrupted, still holding
+// the lock, if an interrupt is pending.
+func (t *Thread) BeginBlocking() {
+	l := t.l
+	l.mu.Lock()
+	if l.interrupted && (t.state == stHolding || t.state == stFree) {
+		l.mu.Unlock()
+		panic(ErrInterrupted)
+	}
+	switch t.state {
+	case stHolding:
+		l.stats.VoluntaryReleases++
+		t.st.VoluntaryReleases++
+		l.releaseLocked(t)
+	case stDisplaced:
+		l.undisplaceLocked(t)
+	case stWaiting:
+		l.removeWaiter(t)
+	}
+	t.state = stBlocked
+	l.event(t, EvBlockBegin)
+	l.mu.Unlock()
+}
+
+// EndBlocking re-acquires the lock after a blocking call. It panics with
+// ErrInterrupted, holding the lock, if an interrupt is pending.
+func (t *Thread) EndBlocking() {
+	if t.endBlocking() {
+		panic(ErrInterrupted)
+	}
+}
+
+func (t *Thread) endBlocking() (interrupted bool) {
+	l := t.l
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t.state == stBlocked {
+		t.state = stIdle
+		l.event(t, EvBlockEnd)
+	}
+	l.acquireLocked(t)
+	return l.interrupted
+}
+
+// Blocking runs f without the lock: BeginBlocking, f, EndBlocking. If f
+// panics, the lock is re-acquired and the panic goes on.
+func (t *Thread) Blocking(f func()) {
+	t.BeginBlocking()
+	ok := false
+	defer func() {
+		if !ok {
+			t.endBlocking()
+		}
+	}()
+	f()
+	ok = true
+	t.EndBlocking()
+}
+
+// ----------------------------------------------------------------------
+// Goroutines.
+
+// Go starts f on a new goroutine as a new thread tagged tag, bound to that
+// goroutine (see Bind), and returns the thread. The thread is queued for
+// the lock before Go returns, so spawns made by a holder keep their order
+// in deterministic mode. A panic in f is passed to Options.OnPanic (not for
+// ErrInterrupted) and never crosses the goroutine; the lock is released and
+// the thread closed when f ends.
+func (l *Lock) Go(tag string, f func()) *Thread {
+	l.mu.Lock()
+	t := l.newThreadLocked(tag)
+	if l.enabled {
+		if !l.locked && len(l.waiters) == 0 {
+			l.takeLocked(t)
+		} else {
+			l.addWaiter(t)
+		}
+	}
+	l.mu.Unlock()
+	go t.run(f)
+	return t
+}
+
+func (t *Thread) run(f func()) {
+	t.Bind()
+	defer t.Close()
+	defer func() {
+		if r := recover(); r != nil {
+			if err, ok := r.(error); ok && errors.Is(err, ErrInterrupted) {
+				return
+			}
+			if t.l.onPanic != nil {
+				t.l.onPanic(t, r, debug.Stack())
+			}
+		}
+	}()
+	t.Acquire()
+	f()
+}
+
+// Run runs f on the calling goroutine as a new thread tagged tag: bound,
+// holding the lock while f runs, closed afterwards. Use it for interpreted
+// callbacks that compiled code calls on goroutines of its own. Panics
+// propagate after the lock is released.
+func (l *Lock) Run(tag string, f func()) {
+	t := l.NewThread(tag)
+	t.Bind()
+	defer t.Close()
+	t.Acquire()
+	f()
+}
+
+// ----------------------------------------------------------------------
+// Configuration.
+
+// Enabled reports whether the GIL is on.
+func (l *Lock) Enabled() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.enabled
+}
+
+// Disable switches to free-threaded mode: the holder and every waiter go on
+// at once, in parallel; Acquire returns at once and check points stay on
+// their fast path.
+func (l *Lock) Disable() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.enabled {
+		return
+	}
+	l.enabled = false
+	if h := l.holder; h != nil {
+		l.accountHeld(h)
+		l.event(h, EvRelease)
+		h.state = stFree
+		l.locked = false
+		l.holder = nil
+		l.holderP.Store(nil)
+	}
+	for _, w := range l.waiters {
+		signal(w) // they see !enabled and leave as free threads
+	}
+	for _, t := range l.threads {
+		if t.state == stDisplaced {
+			t.state = stFree
+		}
+	}
+	l.displacedN = 0
+	l.breaker.And(^bitDisplaced)
+	l.clearDropLocked()
+}
+
+// Enable switches the GIL back on. Threads running free are treated like
+// displaced holders: each re-acquires at its next check point. The calling
+// goroutine, if bound to a thread, takes the lock first. Enable then waits
+// until the others have reached a check point, blocked or exited, or until
+// the monitor delay passed (a thread in a long compiled call), so that it
+// never hangs.
+func (l *Lock) Enable() {
+	self := l.Current()
+	l.mu.Lock()
+	if l.enabled {
+		l.mu.Unlock()
+		return
+	}
+	l.enabled = true
+	for _, t := range l.threads {
+		if t.state == stFree {
+			t.state = stDisplaced
+			l.displacedN++
+		}
+	}
+	if l.displacedN > 0 {
+		l.breaker.Or(bitDisplaced)
+	}
+	if self != nil && self.state == stDisplaced {
+		l.acquireLocked(self)
+	}
+	l.mu.Unlock()
+	delay := l.monitorDelay
+	if delay < 0 {
+		delay = DefaultMonitorDelay
+	}
+	deadline := time.Now().Add(delay)
+	for time.Now().Before(deadline) {
+		l.mu.Lock()
+		n := l.displacedN
+		l.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+}
+
+// SetSwitchInterval sets the switch interval; d must be positive.
+func (l *Lock) SetSwitchInterval(d time.Duration) error {
+	if d <= 0 {
+		return errors.New("switch interval must be strictly positive")
+	}
+	l.mu.Lock()
+	l.interval = d
+	l.mu.Unlock()
+	return nil
+}
+
+// SwitchInterval returns the switch interval.
+func (l *Lock) SwitchInterval() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.interval
+}
+
+// SetDeterministic switches to the deterministic schedule: the holder drops
+// the lock every `every` check points (if anyone waits) and hands it to a
+// waiter chosen by a generator seeded with seed among the waiters sorted by
+// thread id. Time plays no part, so the same program gives the same
+// interleaving run after run, as long as its goroutines only compute under
+// the lock (blocking calls bring wall time back in). every <= 0 goes back
+// to wall-clock mode. Every check point takes the slow path in this mode.
+func (l *Lock) SetDeterministic(seed int64, every int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if every <= 0 {
+		l.det = false
+		l.breaker.And(^bitCount)
+		return
+	}
+	l.det, l.every, l.seed = true, every, seed
+	l.rng = rand.New(rand.NewSource(seed))
+	l.clearDropLocked()
+	for _, w := range l.waiters {
+		w.yielding = false
+	}
+	l.breaker.Or(bitCount)
+}
+
+// SetWallClock goes back to switching by the switch interval.
+func (l *Lock) SetWallClock() { l.SetDeterministic(0, 0) }
+
+// Deterministic reports the deterministic schedule, if on.
+func (l *Lock) Deterministic() (seed int64, every int, on bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.seed, l.every, l.det
+}
+
+// ----------------------------------------------------------------------
+// Interrupts.
+
+// Interrupt makes every check point, BeginBlocking and EndBlocking panic
+// with ErrInterrupted until ClearInterrupt. The channel from Interrupted is
+// closed, so wrapped blocking calls can stop waiting.
+func (l *Lock) Interrupt() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.interrupted {
+		return
+	}
+	l.interrupted = true
+	close(l.intrCh)
+	l.breaker.Or(bitInterrupt)
+}
+
+// ClearInterrupt ends the effect of Interrupt.
+func (l *Lock) ClearInterrupt() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.interrupted {
+		return
+	}
+	l.interrupted = false
+	l.intrCh = make(chan struct{})
+	l.breaker.And(^bitInterrupt)
+}
+
+// Interrupted returns a channel closed while an interrupt is pending.
+func (l *Lock) Interrupted() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.intrCh
+}
+
+// ----------------------------------------------------------------------
+// Identity-free entry points for rewritten code.
+
+// Checkpoint is Thread.Checkpoint for code that does not know its thread.
+// The fast path is the same single atomic load. On the slow path the caller
+// is taken to be the holder, unless some thread is displaced, in which case
+// the calling goroutine is looked up (see Bind; about a microsecond). Calls
+// from goroutines that are neither the holder nor bound only see interrupts.
+func (l *Lock) Checkpoint() {
+	if l.breaker.Load() != 0 {
+		if t := l.caller(); t != nil {
+			t.checkpointSlow()
+		} else if l.breaker.Load()&bitInterrupt != 0 {
+			panic(ErrInterrupted)
+		}
+	}
+}
+
+// Enter is Thread.Enter for the holder. While the GIL is disabled there is
+// no holder and the depth is not counted.
+func (l *Lock) Enter() {
+	if t := l.caller(); t != nil {
+		t.Enter()
+	} else if l.breaker.Load()&bitInterrupt != 0 {
+		panic(ErrInterrupted)
+	}
+}
+
+// Exit is Thread.Exit for the holder.
+func (l *Lock) Exit() {
+	if t := l.caller(); t != nil {
+		t.Exit()
+	}
+}
+
+// caller finds the thread of the calling goroutine: the holder when no
+// thread is displaced, else the bound thread.
+func (l *Lock) caller() *Thread {
+	if l.breaker.Load()&bitDisplaced == 0 {
+		if h := l.holderP.Load(); h != nil {
+			return h
+		}
+	}
+	return l.Current()
+}
+
+// Bind associates the calling goroutine with t, for Lock.Current and the
+// identity-free entry points. Go and Run bind for you.
+func (t *Thread) Bind() {
+	id := goid()
+	if old := t.gid.Swap(id); old != 0 && old != id {
+		t.l.ids.CompareAndDelete(old, t)
+	}
+	t.l.ids.Store(id, t)
+}
+
+// Unbind removes the association made by the last Bind. It may be called
+// from any goroutine.
+func (t *Thread) Unbind() {
+	if id := t.gid.Swap(0); id != 0 {
+		t.l.ids.CompareAndDelete(id, t)
+	}
+}
+
+// Current returns the thread bound to the calling goroutine, or nil. It
+// costs about a microsecond.
+func (l *Lock) Current() *Thread {
+	v, ok := l.ids.Load(goid())
+	if !ok {
+		return nil
+	}
+	return v.(*Thread)
+}
