@@ -440,8 +440,11 @@ func (ch *child) monitor(files []*os.File, drained []chan struct{}) {
 	crash := ch.crash
 	ch.mu.Unlock()
 
-	readyNow := isClosed(ch.ready)
-	if crash != nil && readyNow {
+	crashed := crash != nil && isClosed(ch.ready)
+	// Hand over first, so that whoever reads the report below finds a
+	// fresh child starting.
+	c.childGone(ch, crashed)
+	if crashed {
 		c.log.Warn("worker: child crashed", "pid", ch.pid, "exit", exit, "error", crash.Value)
 		if !executing {
 			if out := c.cells.last(); out != nil {
@@ -449,7 +452,6 @@ func (ch *child) monitor(files []*os.File, drained []chan struct{}) {
 			}
 		}
 	}
-	c.childGone(ch, crash != nil && readyNow)
 	ch.cancel()
 	close(ch.done)
 }

@@ -230,21 +230,33 @@ func (c *Client) acquire(ctx context.Context, wait bool) (*child, error) {
 // Execute runs req in the worker. If the worker dies meanwhile, the result
 // is an InterpreterCrashed error and a fresh worker is already starting.
 func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
-	ch, err := c.acquire(ctx, true)
-	if err != nil {
-		return engine.ExecuteResult{Error: &engine.Error{
-			Name: "WorkerUnavailable", Value: err.Error(),
-			Traceback: []string{"The Go worker process is not running: " + err.Error()},
-		}}
+	var (
+		ch    *child
+		reply chan *msg
+		id    = c.nextID.Add(1)
+	)
+	for attempt := 0; ; attempt++ {
+		var err error
+		ch, err = c.acquire(ctx, true)
+		if err != nil {
+			return engine.ExecuteResult{Error: &engine.Error{
+				Name: "WorkerUnavailable", Value: err.Error(),
+				Traceback: []string{"The Go worker process is not running: " + err.Error()},
+			}}
+		}
+		var ok bool
+		if reply, ok = ch.register(id, true); ok {
+			break
+		}
+		// The child died before this cell reached it (a crash while idle,
+		// already reported); run the cell in the fresh one.
+		<-ch.done
+		if attempt == 1 {
+			return ch.deadResult()
+		}
 	}
 	cell := c.nextID.Add(1)
 	c.cells.add(cell, out)
-	id := c.nextID.Add(1)
-	reply, ok := ch.register(id, true)
-	if !ok {
-		<-ch.done
-		return ch.deadResult()
-	}
 	defer ch.unregister(id)
 	if err := ch.send(&msg{Kind: kindExecute, ID: id, Cell: cell, Exec: &req}); err != nil {
 		c.log.Warn("worker: send execute", "err", err)

@@ -83,12 +83,8 @@ func (f *fakeInterp) Execute(ctx context.Context, req engine.ExecuteRequest, out
 	case "exit":
 		os.Exit(3)
 	case "panicgo":
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			panic("boom in goroutine")
-		}()
-		<-done
+		go func() { panic("boom in goroutine") }()
+		<-ctx.Done() // the process dies first
 	case "late":
 		f.mu.Lock()
 		rel := f.release

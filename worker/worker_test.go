@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"log/slog"
 	"os"
+	osexec "os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,7 +29,38 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envWorker) == "1" {
 		os.Exit(runFakeWorker())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if kids := childProcesses(); len(kids) > 0 && code == 0 {
+		fmt.Fprintf(os.Stderr, "leaked child processes: %v\n", kids)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// childProcesses lists the pids whose parent is this process.
+func childProcesses() []int {
+	entries, _ := os.ReadDir("/proc")
+	var kids []int
+	me := os.Getpid()
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...; comm may hold spaces, so cut at the last ')'.
+		s := string(stat)
+		if i := strings.LastIndexByte(s, ')'); i >= 0 {
+			f := strings.Fields(s[i+1:])
+			if len(f) > 1 && f[1] == strconv.Itoa(me) {
+				kids = append(kids, pid)
+			}
+		}
+	}
+	return kids
 }
 
 // waitLimit bounds waits for events that must happen; it is a safety net
@@ -119,7 +153,8 @@ func (r *recorder) waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func testOptions(t testing.TB) Options {
-	return Options{Command: []string{os.Args[0]}, Env: append(os.Environ(), envWorker+"=1")}
+	// GORACE: a race-enabled child would otherwise sleep 1 s at exit.
+	return Options{Command: []string{os.Args[0]}, Env: append(os.Environ(), envWorker+"=1", "GORACE=atexit_sleep_ms=0")}
 }
 
 func startClient(t testing.TB, opts Options) *Client {
@@ -257,7 +292,7 @@ func TestCrashes(t *testing.T) {
 				t.Errorf("traceback lacks the dump's first lines:\n%s", tb)
 			}
 			// The dump is not shown as output too.
-			if s := out.stream("stderr"); strings.Contains(s, "goroutine ") || strings.Contains(s, "fatal error") {
+			if s := out.stream("stderr"); !(raceEnabled && tt.code == "mapwrites") && strings.Contains(s, "goroutine ") || strings.Contains(s, "fatal error") {
 				t.Errorf("dump leaked to stderr stream: %q", s)
 			}
 			// The next cell runs in a fresh child.
@@ -466,4 +501,42 @@ func TestStartFailures(t *testing.T) {
 			t.Fatalf("after fixing: %v", res.Error)
 		}
 	})
+}
+
+const envLeakHelper = "GILGO_WORKER_TEST_LEAK_HELPER"
+
+// TestNothingLeaks runs itself in a subprocess whose stdout and stderr it
+// captures: there, a Client runs cells that write raw to fd 1 and 2 and
+// crash. Nothing of it may reach the kernel process's own stdout or stderr.
+func TestNothingLeaks(t *testing.T) {
+	if os.Getenv(envLeakHelper) == "1" {
+		opts := testOptions(t)
+		opts.Logger = slog.New(slog.DiscardHandler)
+		c := startClient(t, opts)
+		for _, code := range []string{"rawstdout", "print PRINTED-MARKER", "recurse", "rawstdout", "exit"} {
+			res, out := run(c, code)
+			if code == "rawstdout" {
+				out.waitFor(t, "raw output", func() bool { return strings.Contains(out.stream("stderr"), "RAW-STDERR-MARKER") })
+			}
+			if (code == "recurse" || code == "exit") != (res.Error != nil) {
+				t.Errorf("%s: %v", code, res.Error)
+			}
+		}
+		return
+	}
+	cmd := osexec.Command(os.Args[0], "-test.run=^TestNothingLeaks$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envLeakHelper+"=1")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("helper: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "PASS") {
+		t.Fatalf("helper did not run its test: stdout %q", stdout.String())
+	}
+	for _, marker := range []string{"MARKER", "fatal error", "goroutine ", "exit status"} {
+		if strings.Contains(stdout.String(), marker) || strings.Contains(stderr.String(), marker) {
+			t.Errorf("%q leaked:\nstdout:\n%s\nstderr:\n%s", marker, stdout.String(), stderr.String())
+		}
+	}
 }
