@@ -1,0 +1,5 @@
+//go:build race
+
+package refcount
+
+const raceEnabled = true
