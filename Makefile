@@ -1,0 +1,77 @@
+# gilgo: build, install, run and test. GNU make.
+#
+#   make run    build, install the kernelspec for you, install Jupyter from
+#               Debian if missing, start the classic Notebook on notebooks/
+#   make test   go vet, go test, then the Jupyter suites in tests/ against
+#               bin/gilgo installed into a temporary prefix
+#
+# Other targets: build, install, bench, lint, clean, help.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO ?= go
+PYTHON ?= /usr/bin/python3
+BIN := bin/gilgo
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+GO_TEST_TIMEOUT ?= 5m
+GO_TEST_FLAGS ?=
+BENCH ?= .
+BENCHTIME ?= 1s
+NOTEBOOK_DIR ?= notebooks
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: build install run test test-go test-python bench lint clean help
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/gilgo
+
+install: build
+	$(BIN) install --user
+
+run: install
+	@if ! command -v jupyter-notebook >/dev/null 2>&1; then \
+		echo "Installing Jupyter Notebook from Debian..."; \
+		$(SUDO) apt-get update; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y jupyter-notebook jupyter-client; \
+	fi
+	mkdir -p $(NOTEBOOK_DIR)
+	jupyter notebook --notebook-dir=$(NOTEBOOK_DIR) $(ALLOW_ROOT)
+
+test: lint test-go test-python
+
+test-go:
+	$(GO) test -count=1 -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_FLAGS) ./...
+
+# The Jupyter suites run bin/gilgo installed into a temporary prefix that
+# JUPYTER_PATH points at; the user's own kernelspecs and runtime directory
+# are not touched.
+test-python: build
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(BIN) install --prefix "$$tmp" >/dev/null; \
+	export JUPYTER_PATH="$$tmp/share/jupyter" JUPYTER_RUNTIME_DIR="$$tmp/runtime" \
+		PYDEVD_DISABLE_FILE_VALIDATION=1 XDG_DATA_HOME="$$tmp/data"; \
+	status=0; \
+	for t in tests/test_kernel_suite.py tests/test_protocol.py; do \
+		echo "== $$t"; \
+		timeout 600 $(PYTHON) $$t || status=1; \
+	done; \
+	exit $$status
+
+bench:
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -timeout 20m ./...
+
+lint:
+	@out=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -print0 | xargs -0 gofmt -l); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin build tests/out

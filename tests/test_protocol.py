@@ -1,0 +1,446 @@
+#!/usr/bin/python3
+"""Protocol checks of the gilgo kernel over real ZeroMQ, with jupyter_client.
+
+Run with /usr/bin/python3 and JUPYTER_PATH pointing at a data directory that
+holds the gilgo kernelspec (`make test` does this with a temporary prefix):
+
+    JUPYTER_PATH=$PREFIX/share/jupyter /usr/bin/python3 tests/test_protocol.py [-k NAME]
+
+Every check runs even when an earlier one failed (a dead kernel is
+restarted); the script prints one line per check, a summary, and exits 1 when
+any check failed. It never leaves a kernel running.
+
+Time bounds here are deadlines for things that should take milliseconds
+(an interrupt of a 10 s cell must end it well before the 10 s), not
+performance measurements.
+"""
+
+import argparse
+import os
+import random
+import signal
+import sys
+import time
+import traceback
+from queue import Empty
+
+import zmq
+from jupyter_client.manager import KernelManager
+from jupyter_client.session import Session
+
+KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
+STARTUP_TIMEOUT = 60
+REPLY_TIMEOUT = 30
+# An interrupted 10 s cell must be answered within this many seconds.
+INTERRUPT_BOUND = 5.0
+# How long a dropped message is given to (wrongly) produce a reply.
+SILENCE_WINDOW = 2.0
+# A stack overflow in the worker may take a while to be detected.
+CRASH_TIMEOUT = 180
+
+
+class CheckFailed(AssertionError):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise CheckFailed(msg)
+
+
+# --------------------------------------------------------------------------
+# Helpers around one kernel
+
+
+class Kernel:
+    """A gilgo kernel started by a KernelManager, and a blocking client."""
+
+    def __init__(self):
+        self.km = KernelManager(kernel_name=KERNEL_NAME)
+        self.km.start_kernel()
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        self.flush()
+
+    def close(self):
+        try:
+            self.kc.stop_channels()
+        except Exception:
+            pass
+        try:
+            if self.km.has_kernel and self.km.is_alive():
+                self.km.shutdown_kernel(now=False)
+        except Exception:
+            pass
+        try:
+            if self.km.has_kernel and self.km.is_alive():
+                self.km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+        try:
+            self.km.cleanup_resources()
+        except Exception:
+            pass
+
+    def restart(self):
+        self.km.restart_kernel(now=False)
+        self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        self.flush()
+
+    def flush(self):
+        for get in (self.kc.get_iopub_msg, self.kc.get_shell_msg, self.kc.get_control_msg):
+            while True:
+                try:
+                    get(timeout=0.2)
+                except Empty:
+                    break
+
+    def iopub_for(self, msg_id, timeout=REPLY_TIMEOUT, until_idle=True):
+        """IOPub messages whose parent is msg_id, up to its status: idle."""
+        msgs = []
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            check(left > 0, "no status: idle for %s within %ss (got %s)"
+                  % (msg_id, timeout, [m["msg_type"] for m in msgs]))
+            try:
+                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
+            except Empty:
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            msgs.append(msg)
+            if until_idle and msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return msgs
+
+    def reply_for(self, msg_id, channel="shell", timeout=REPLY_TIMEOUT):
+        get = self.kc.get_shell_msg if channel == "shell" else self.kc.get_control_msg
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            check(left > 0, "no %s reply to %s within %ss" % (channel, msg_id, timeout))
+            try:
+                msg = get(timeout=min(left, 1.0))
+            except Empty:
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg
+
+    def execute(self, code, timeout=REPLY_TIMEOUT, stdin_answer=None, **kw):
+        """Runs code; returns (reply, outputs) where outputs are the IOPub
+        messages of the request other than status and execute_input."""
+        allow_stdin = stdin_answer is not None
+        msg_id = self.kc.execute(code, allow_stdin=allow_stdin, **kw)
+        msgs = []
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            check(left > 0, "cell %r: no status: idle within %ss (got %s)"
+                  % (code, timeout, [m["msg_type"] for m in msgs]))
+            if allow_stdin:
+                try:
+                    req = self.kc.get_stdin_msg(timeout=0.05)
+                    if req["msg_type"] == "input_request":
+                        self.kc.input(stdin_answer)
+                except Empty:
+                    pass
+            try:
+                msg = self.kc.get_iopub_msg(timeout=min(left, 0.2))
+            except Empty:
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            msgs.append(msg)
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        reply = self.reply_for(msg_id, timeout=max(1.0, deadline - time.monotonic()))
+        outputs = [m for m in msgs if m["msg_type"] not in ("status", "execute_input")]
+        return reply, outputs
+
+    def must_run(self, code, **kw):
+        reply, outputs = self.execute(code, **kw)
+        content = reply["content"]
+        check(content["status"] == "ok", "cell %r: status %s: %s %s" % (
+            code, content["status"], content.get("ename"), content.get("evalue")))
+        return reply, outputs
+
+    def control_request(self, msg_type, content=None):
+        msg = self.kc.session.msg(msg_type, content or {})
+        self.kc.control_channel.send(msg)
+        return msg["header"]["msg_id"]
+
+    def wait_busy(self, msg_id, timeout=REPLY_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            check(left > 0, "request %s never went busy" % msg_id)
+            try:
+                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
+            except Empty:
+                continue
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                    and msg["content"]["execution_state"] == "busy"):
+                return
+
+    def socket(self, channel):
+        """A fresh DEALER connected to the kernel's shell or control port."""
+        ctx = zmq.Context.instance()
+        sock = ctx.socket(zmq.DEALER)
+        sock.linger = 0
+        port = {"shell": self.km.shell_port, "control": self.km.control_port}[channel]
+        if self.km.transport == "ipc":
+            sock.connect("ipc://%s-%d" % (self.km.ip, port))
+        else:
+            sock.connect("tcp://%s:%d" % (self.km.ip, port))
+        return sock
+
+
+def stdout_text(outputs):
+    return "".join(m["content"]["text"] for m in outputs
+                   if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+
+
+def result_text(outputs):
+    for m in outputs:
+        if m["msg_type"] == "execute_result":
+            return m["content"]["data"].get("text/plain")
+    return None
+
+
+def recv_within(sock, seconds):
+    if sock.poll(int(seconds * 1000)):
+        return sock.recv_multipart()
+    return None
+
+
+# --------------------------------------------------------------------------
+# Checks. Each takes the Kernel; a fresh one replaces a dead one in between.
+
+
+def check_busy_idle_every_request(k):
+    kc = k.kc
+    requests = [
+        ("kernel_info", lambda: kc.kernel_info()),
+        ("execute", lambda: kc.execute("1+1")),
+        ("execute silent", lambda: kc.execute("2+2", silent=True)),
+        ("complete", lambda: kc.complete("fmt.Pri")),
+        ("inspect", lambda: kc.inspect("fmt.Println")),
+        ("is_complete", lambda: kc.is_complete("func f() {")),
+        ("history", lambda: kc.history(hist_access_type="tail", n=3)),
+        ("comm_info", lambda: kc.comm_info()),
+    ]
+    for name, send in requests:
+        msg_id = send()
+        reply = k.reply_for(msg_id)
+        check(reply["header"]["msg_type"].endswith("_reply"), "%s: got %s" % (name, reply["header"]["msg_type"]))
+        msgs = k.iopub_for(msg_id)
+        states = [m["content"]["execution_state"] for m in msgs if m["msg_type"] == "status"]
+        check(msgs[0]["msg_type"] == "status" and states[0] == "busy",
+              "%s: first IOPub message is %s, want status busy" % (name, msgs[0]["msg_type"]))
+        check(states == ["busy", "idle"], "%s: statuses %s, want [busy, idle]" % (name, states))
+    # kernel_info on control is answered on control, with busy/idle too.
+    msg_id = k.control_request("kernel_info_request")
+    reply = k.reply_for(msg_id, channel="control")
+    check(reply["content"]["implementation"] == "gilgo", "control kernel_info: %s" % reply["content"])
+    states = [m["content"]["execution_state"] for m in k.iopub_for(msg_id) if m["msg_type"] == "status"]
+    check(states == ["busy", "idle"], "control kernel_info: statuses %s" % states)
+
+
+def _interrupt_long_cell(k, code, how):
+    k.must_run("keep := 41")
+    msg_id = k.kc.execute(code)
+    k.wait_busy(msg_id)
+    # Control is served while the cell runs.
+    ctl = k.control_request("kernel_info_request")
+    k.reply_for(ctl, channel="control", timeout=INTERRUPT_BOUND)
+    time.sleep(0.3)  # let the cell get going; not an assertion
+    start = time.monotonic()
+    how()
+    reply = k.reply_for(msg_id, timeout=INTERRUPT_BOUND)
+    took = time.monotonic() - start
+    content = reply["content"]
+    check(content["status"] == "error", "interrupted cell: status %s, want error" % content["status"])
+    check("nterrupt" in content.get("ename", ""), "interrupted cell: ename %r, want Interrupted" % content.get("ename"))
+    k.iopub_for(msg_id)
+    _, outputs = k.must_run("keep + 1")
+    check(result_text(outputs) == "42", "after interrupt: keep + 1 = %r, want 42" % result_text(outputs))
+    return took
+
+
+def check_interrupt_sleep_by_message(k):
+    k.must_run('import "time"')
+    took = _interrupt_long_cell(k, "time.Sleep(10*time.Second)", k.km.interrupt_kernel)
+    print("    interrupt of time.Sleep(10s) answered after %.3fs" % took)
+
+
+def check_interrupt_busy_loop_by_message(k):
+    took = _interrupt_long_cell(k, "for {\n}", k.km.interrupt_kernel)
+    print("    interrupt of for {} answered after %.3fs" % took)
+
+
+def check_interrupt_by_sigint(k):
+    took = _interrupt_long_cell(k, "for {\n}", lambda: k.km.signal_kernel(signal.SIGINT))
+    print("    SIGINT interrupt of for {} answered after %.3fs" % took)
+
+
+def check_stdin(k):
+    _, outputs = k.must_run('import "fmt"\nvar s string\nfmt.Scanln(&s)\nfmt.Println("got", s)',
+                            stdin_answer="gopher")
+    text = stdout_text(outputs)
+    check("got gopher" in text, "stdin: stdout %r, want 'got gopher'" % text)
+
+
+def check_bad_signature_and_replay(k):
+    session = Session(key=k.km.session.key, signature_scheme=k.km.session.signature_scheme)
+    sock = k.socket("shell")
+    try:
+        frames = session.serialize(session.msg("kernel_info_request", {}))
+        sock.send_multipart(frames)
+        check(recv_within(sock, REPLY_TIMEOUT) is not None, "a correctly signed message got no reply")
+
+        sock.send_multipart(frames)  # the same frames again: a replay
+        got = recv_within(sock, SILENCE_WINDOW)
+        check(got is None, "a replayed message was answered")
+
+        bad = session.serialize(session.msg("kernel_info_request", {}))
+        sig = bad[1].decode()
+        bad[1] = (("0" if sig[0] != "0" else "1") + sig[1:]).encode()
+        sock.send_multipart(bad)
+        got = recv_within(sock, SILENCE_WINDOW)
+        check(got is None, "a message with a wrong signature was answered")
+
+        unsigned = session.serialize(session.msg("kernel_info_request", {}))
+        unsigned[1] = b""
+        sock.send_multipart(unsigned)
+        check(recv_within(sock, SILENCE_WINDOW) is None, "a message without a signature was answered")
+
+        sock.send_multipart(session.serialize(session.msg("kernel_info_request", {})))
+        check(recv_within(sock, REPLY_TIMEOUT) is not None, "no reply after the dropped messages")
+    finally:
+        sock.close()
+
+
+def check_random_frames(k):
+    rng = random.Random(20261125)
+    socks = [k.socket("shell"), k.socket("control")]
+    try:
+        for i in range(1000):
+            sock = socks[i % 2]
+            frames = [rng.randbytes(rng.randint(0, 300)) for _ in range(rng.randint(1, 8))]
+            if rng.random() < 0.5:
+                frames.insert(rng.randint(0, len(frames)), b"<IDS|MSG>")
+            if rng.random() < 0.2:
+                frames[-1:] = [b"{}", b"{}", b"{}", b"{}"]
+            sock.send_multipart(frames)
+        for sock in socks:
+            check(recv_within(sock, 0.5) is None, "random frames were answered")
+    finally:
+        for sock in socks:
+            sock.close()
+    check(k.kc.hb_channel.is_beating(), "heartbeat stopped after random frames")
+    k.reply_for(k.kc.kernel_info())
+    _, outputs = k.must_run("6*7")
+    check(result_text(outputs) == "42", "after random frames: 6*7 = %r" % result_text(outputs))
+
+
+def check_crash_recovery(k):
+    reply, _ = k.must_run("before := 7")
+    count = reply["content"]["execution_count"]
+    k.must_run("func r(n int) int { return r(n+1) + 1 }")
+    reply, outputs = k.execute("r(0)", timeout=CRASH_TIMEOUT)
+    content = reply["content"]
+    check(content["status"] == "error", "crash cell: status %s, want error" % content["status"])
+    check(content.get("ename") == "InterpreterCrashed",
+          "crash cell: ename %r, want InterpreterCrashed (%s)" % (content.get("ename"), content.get("evalue")))
+    check(content["execution_count"] == count + 2,
+          "crash cell: execution_count %s, want %d" % (content["execution_count"], count + 2))
+    check(any(m["msg_type"] == "error" for m in outputs), "crash cell: no error on IOPub")
+    reply, outputs = k.must_run("1+1")
+    check(result_text(outputs) == "2", "after crash: 1+1 = %r" % result_text(outputs))
+    check(reply["content"]["execution_count"] == count + 3,
+          "after crash: execution_count %s, want %d" % (reply["content"]["execution_count"], count + 3))
+    reply, _ = k.execute("before")
+    check(reply["content"]["status"] == "error", "after crash: `before` still defined, want a fresh session")
+
+
+def check_restart_via_manager(k):
+    k.must_run("old := 1")
+    k.restart()
+    reply, outputs = k.must_run("1+1")
+    check(result_text(outputs) == "2", "after restart: 1+1 = %r" % result_text(outputs))
+    check(reply["content"]["execution_count"] == 1,
+          "after restart: execution_count %s, want 1" % reply["content"]["execution_count"])
+    reply, _ = k.execute("old")
+    check(reply["content"]["status"] == "error", "after restart: `old` still defined")
+
+
+def check_shutdown_request(k):
+    msg_id = k.control_request("shutdown_request", {"restart": True})
+    reply = k.reply_for(msg_id, channel="control")
+    check(reply["content"].get("restart") is True, "shutdown_reply: %s, want restart true" % reply["content"])
+    proc = k.km.provisioner.process
+    try:
+        code = proc.wait(timeout=REPLY_TIMEOUT)
+    except Exception:
+        raise CheckFailed("kernel still running %ss after shutdown_reply" % REPLY_TIMEOUT)
+    check(code == 0, "kernel exit status %s after shutdown_request, want 0" % code)
+
+
+CHECKS = [
+    check_busy_idle_every_request,
+    check_interrupt_sleep_by_message,
+    check_interrupt_busy_loop_by_message,
+    check_interrupt_by_sigint,
+    check_stdin,
+    check_bad_signature_and_replay,
+    check_random_frames,
+    check_crash_recovery,
+    check_restart_via_manager,
+    check_shutdown_request,  # last: it ends the kernel
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-k", action="append", default=[], help="run only checks whose name contains this")
+    args = parser.parse_args()
+    checks = [c for c in CHECKS if not args.k or any(s in c.__name__ for s in args.k)]
+
+    results = []
+    k = None
+    try:
+        for fn in checks:
+            name = fn.__name__[len("check_"):]
+            start = time.monotonic()
+            try:
+                if k is None:
+                    k = Kernel()
+                elif not k.km.is_alive():
+                    k.close()
+                    k = Kernel()
+                k.flush()
+                fn(k)
+                results.append((name, True, ""))
+                print("ok    %-40s %6.2fs" % (name, time.monotonic() - start), flush=True)
+            except Exception as e:  # noqa: BLE001 - report every failure, go on
+                detail = str(e) if isinstance(e, CheckFailed) else traceback.format_exc()
+                results.append((name, False, detail))
+                print("FAIL  %-40s %6.2fs\n      %s" % (name, time.monotonic() - start, detail), flush=True)
+                if k is not None and k.km.has_kernel and not k.km.is_alive():
+                    k.close()
+                    k = None
+    finally:
+        if k is not None:
+            k.close()
+
+    failed = [r for r in results if not r[1]]
+    print("\ntest_protocol: %d checks, %d passed, %d failed" % (len(results), len(results) - len(failed), len(failed)))
+    for name, _, detail in failed:
+        print("  FAIL %s: %s" % (name, detail.splitlines()[0] if detail else ""))
+    print("test_protocol: %s" % ("FAIL" if failed else "PASS"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
