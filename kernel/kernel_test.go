@@ -361,7 +361,9 @@ func TestIntrospectionHandlers(t *testing.T) {
 		iopub     []string
 	}{
 		{"inspect", "inspect_request", map[string]any{"code": "fmt.Println", "cursor_pos": 3, "detail_level": 0}, "inspect_reply",
-			func(c map[string]any) bool { return c["found"] == true && c["data"].(map[string]any)["text/plain"] == "fmt" }, nil},
+			func(c map[string]any) bool {
+				return c["found"] == true && c["data"].(map[string]any)["text/plain"] == "fmt"
+			}, nil},
 		{"is_complete incomplete", "is_complete_request", map[string]any{"code": "{"}, "is_complete_reply",
 			func(c map[string]any) bool { return c["status"] == "incomplete" && c["indent"] == "\t" }, nil},
 		{"is_complete complete", "is_complete_request", map[string]any{"code": "x"}, "is_complete_reply",

@@ -1,0 +1,123 @@
+package kernel
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestGlobMatch(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"*", "", true},
+		{"*", "anything/with/slashes", true},
+		{"fmt*", "fmt.Println(x)", true},
+		{"*Println*", "fmt.Println(x)", true},
+		{"*println*", "fmt.Println(x)", false}, // case sensitive, like IPython
+		{"a?c", "abc", true},
+		{"a?c", "ac", false},
+		{"a?c", "aéc", true},
+		{"[ab]x", "bx", true},
+		{"[a-c]x", "dx", false},
+		{"[!a-c]x", "dx", true},
+		{"[^a-c]x", "ax", false},
+		{"[]]x", "]x", true},
+		{"[x", "[x", true}, // unclosed class is literal
+		{`\*x`, "*x", true},
+		{`\*x`, "ax", false},
+		{"*a*b*c*", "xxaxxbxxcxx", true},
+		{"*a*b*c*", "xxaxxcxxbxx", false},
+		{"import \"net/http\"", "import \"net/http\"", true},
+		{"", "", true},
+		{"", "a", false},
+	}
+	for _, tc := range tests {
+		if got := globMatch(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("globMatch(%q, %q): got %v, want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}
+
+func intp(n int) *int { return &n }
+
+func TestHistoryQueries(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.DiscardHandler)
+	h1 := openHistory(dir, log)
+	for i, in := range []string{"a := 1", "fmt.Println(a)", "a := 1"} {
+		h1.add(i+1, in)
+	}
+	// A corrupt line, as left by a crash mid-write, is skipped.
+	f, err := os.OpenFile(filepath.Join(dir, historyFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(f, "{\"session\": 1, \"line\": 9, \"inp\nnot json\n")
+	f.Close()
+	h2 := openHistory(dir, log)
+	if h2.session != 2 {
+		t.Fatalf("second session: got %d, want 2", h2.session)
+	}
+	h2.add(1, "b := 2")
+	h2.add(2, "fmt.Println(b)")
+	e := func(s, l int, in string) histEntry { return histEntry{s, l, in} }
+	tests := []struct {
+		name string
+		q    historyQuery
+		want []histEntry
+	}{
+		{"tail 2", historyQuery{HistAccessType: "tail", N: intp(2)}, []histEntry{e(2, 1, "b := 2"), e(2, 2, "fmt.Println(b)")}},
+		{"tail across sessions", historyQuery{HistAccessType: "tail", N: intp(3)}, []histEntry{e(1, 3, "a := 1"), e(2, 1, "b := 2"), e(2, 2, "fmt.Println(b)")}},
+		{"tail unique", historyQuery{HistAccessType: "tail", N: intp(10), Unique: true}, []histEntry{e(1, 2, "fmt.Println(a)"), e(1, 3, "a := 1"), e(2, 1, "b := 2"), e(2, 2, "fmt.Println(b)")}},
+		{"range current", historyQuery{HistAccessType: "range", Session: 0, Start: 2}, []histEntry{e(2, 2, "fmt.Println(b)")}},
+		{"range previous", historyQuery{HistAccessType: "range", Session: -1, Start: 1, Stop: intp(3)}, []histEntry{e(1, 1, "a := 1"), e(1, 2, "fmt.Println(a)")}},
+		{"range absolute", historyQuery{HistAccessType: "range", Session: 1, Start: 3}, []histEntry{e(1, 3, "a := 1")}},
+		{"search", historyQuery{HistAccessType: "search", Pattern: "fmt*"}, []histEntry{e(1, 2, "fmt.Println(a)"), e(2, 2, "fmt.Println(b)")}},
+		{"search n", historyQuery{HistAccessType: "search", Pattern: "*:=*", N: intp(2)}, []histEntry{e(1, 3, "a := 1"), e(2, 1, "b := 2")}},
+		{"search unique", historyQuery{HistAccessType: "search", Pattern: "a*", Unique: true}, []histEntry{e(1, 3, "a := 1")}},
+		{"search none", historyQuery{HistAccessType: "search", Pattern: "zzz"}, []histEntry{}},
+	}
+	for _, tc := range tests {
+		if got := h2.query(tc.q); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestHistoryUnwritableDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(dir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := openHistory(filepath.Join(dir, "sub"), slog.New(slog.DiscardHandler))
+	h.add(1, "x")
+	if got := h.query(historyQuery{HistAccessType: "tail", N: intp(1)}); len(got) != 1 || got[0].Input != "x" {
+		t.Errorf("in-memory history: got %v", got)
+	}
+}
+
+func TestHistoryRequestAcrossKernels(t *testing.T) {
+	dir := t.TempDir()
+	c1 := startKernel(t, newFake(), Options{HistoryDir: dir})
+	c1.execute(map[string]any{"code": "x := 1"})
+	c1.execute(map[string]any{"code": "silent", "silent": true})
+	c1.execute(map[string]any{"code": "nostore", "store_history": false})
+	c1.stop()
+	c2 := startKernel(t, newFake(), Options{HistoryDir: dir})
+	c2.execute(map[string]any{"code": "y := 2"})
+	c2.send(c2.shell, "history_request", map[string]any{"hist_access_type": "tail", "n": 5, "output": false, "raw": true})
+	got := fmt.Sprint(c2.content(c2.recv(c2.shell))["history"])
+	if want := "[[1 1 x := 1] [2 1 y := 2]]"; got != want {
+		t.Errorf("history: got %s, want %s", got, want)
+	}
+	c2.send(c2.shell, "history_request", map[string]any{"hist_access_type": "range", "session": -1, "start": 1, "output": true})
+	got = fmt.Sprint(c2.content(c2.recv(c2.shell))["history"])
+	if want := "[[1 1 [x := 1 <nil>]]]"; got != want {
+		t.Errorf("history with output: got %s, want %s", got, want)
+	}
+}
