@@ -46,6 +46,8 @@ type genState struct {
 	hooks Hooks
 	co    Co
 
+	handle atomic.Pointer[Generator] // weak in spirit: set while running
+
 	next  func() (any, bool) // iter.Pull's next, set on first resume
 	stop  func()
 	yield func(any) bool // iter.Pull's yield, used by the body
@@ -70,8 +72,6 @@ type genState struct {
 //	})
 type Co struct {
 	st *genState
-
-	selfForTest *Generator // set by tests only
 }
 
 // killed is the panic value Yield uses to unwind a body whose generator was
@@ -152,6 +152,7 @@ func (g *Generator) Send(v any) (any, error) {
 			break
 		}
 	}
+	st.handle.Store(g)
 	res, err := st.resume(v, nil)
 	runtime.KeepAlive(g)
 	return res, err
@@ -186,6 +187,7 @@ func (g *Generator) Throw(err error) (any, error) {
 			break
 		}
 	}
+	st.handle.Store(g)
 	res, e := st.resume(nil, err)
 	runtime.KeepAlive(g)
 	return res, e
@@ -201,12 +203,12 @@ func (g *Generator) Throw(err error) (any, error) {
 //	g := coroutine.Primed(demoFinally())
 //	err := g.Close() // the body's defer prints "-> coroutine ending"
 func (g *Generator) Close() error {
-	err := g.st.close()
+	err := g.st.close(g)
 	runtime.KeepAlive(g)
 	return err
 }
 
-func (st *genState) close() error {
+func (st *genState) close(g *Generator) error {
 	for {
 		s := st.state.Load()
 		switch s {
@@ -224,6 +226,7 @@ func (st *genState) close() error {
 			break
 		}
 	}
+	st.handle.Store(g)
 	_, err := st.resume(nil, GeneratorExit)
 	switch {
 	case err == nil:
@@ -242,7 +245,7 @@ func (st *genState) abandon() {
 	if st.state.Load() != stateSuspended {
 		return
 	}
-	run := func() { _ = st.close() }
+	run := func() { _ = st.close(nil) }
 	if st.hooks.Abandoned != nil {
 		st.hooks.Abandoned(run)
 		return
@@ -274,6 +277,7 @@ func (st *genState) resume(v any, thrown error) (any, error) {
 	out, ok := st.next()
 	st.hooks.enter(st.token)
 	st.token = nil
+	st.handle.Store(nil)
 	if ok {
 		st.state.Store(stateSuspended)
 		return out, nil
@@ -397,6 +401,15 @@ func (co *Co) YieldFrom(sub *Generator) any {
 		}
 	}
 }
+
+// Generator returns the generator this body belongs to. Holding it inside
+// the body keeps the generator reachable, so close it explicitly.
+//
+//	coroutine.New(func(co *coroutine.Co) any {
+//		fmt.Println(coroutine.GetGeneratorState(co.Generator())) // GEN_RUNNING
+//		return nil
+//	})
+func (co *Co) Generator() *Generator { return co.st.handle.Load() }
 
 // Raise raises err in the body, like Python's raise: the body unwinds
 // (running its defers) and err reaches the caller of Next, Send or Throw.

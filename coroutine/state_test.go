@@ -139,11 +139,8 @@ func TestStateMachine(t *testing.T) {
 	}, {
 		name: "send from inside the body",
 		body: func(log *transcript) func(co *Co) any {
-			var self *Generator
 			return func(co *Co) any {
-				if self == nil {
-					self = co.selfForTest
-				}
+				self := co.Generator()
 				log.printf("inside: %s %s\n", GetGeneratorState(self), GetCoroutineState(self))
 				log.result("send(None) inside")(self.Send(nil))
 				log.result("throw inside")(self.Throw(errE))
@@ -304,12 +301,7 @@ func TestStateMachine(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var log transcript
-			var g *Generator
-			body := tc.body(&log)
-			g = New(func(co *Co) any {
-				co.selfForTest = g
-				return body(co)
-			})
+			g := New(tc.body(&log))
 			tc.run(g, &log)
 			log.printf("state %s\n", g.State())
 			got := log.String()
