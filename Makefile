@@ -55,7 +55,7 @@ test-go:
 # are not touched.
 test-python: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(BIN) install --prefix "$$tmp" >/dev/null; \
+	$(BIN) install --prefix "$$tmp" --log-level error >/dev/null; \
 	export JUPYTER_PATH="$$tmp/share/jupyter" JUPYTER_RUNTIME_DIR="$$tmp/runtime" \
 		PYDEVD_DISABLE_FILE_VALIDATION=1 XDG_DATA_HOME="$$tmp/data"; \
 	status=0; \

@@ -306,3 +306,12 @@ func Uninstall(o Options) (dir string, err error) {
 	}
 	return dir, nil
 }
+
+// Name returns the kernelspec name the options use (DefaultName when
+// empty); it does not validate it.
+func Name(o Options) string {
+	if o.Name == "" {
+		return DefaultName
+	}
+	return o.Name
+}

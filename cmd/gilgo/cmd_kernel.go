@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gilgo/gilgo/kernel"
+	"github.com/gilgo/gilgo/worker"
+)
+
+// workerShutdownTimeout bounds the worker's shutdown when the kernel could
+// not be started.
+const workerShutdownTimeout = 5 * time.Second
+
+func kernelCommand() command {
+	return command{
+		name:     "kernel",
+		synopsis: "-f CONNECTION_FILE [--log-level LEVEL]",
+		summary:  "serve the Jupyter protocol (Jupyter starts this from kernel.json)",
+		details: "SIGINT interrupts the running cell; SIGTERM shuts the kernel down.\n" +
+			"Logs go to stderr.",
+		setup: func(fs *flag.FlagSet) func(env, []string) int {
+			connFile := fs.String("f", "", "Jupyter connection `FILE`")
+			level := addLevelFlag(fs)
+			return func(e env, args []string) int {
+				if !noArgs(e, fs, args) {
+					return exitUsage
+				}
+				if *connFile == "" {
+					return usageError(e, fs, "missing -f CONNECTION_FILE")
+				}
+				log := newLogger(e.stderr, level, "kernel")
+				if err := serveKernel(e.ctx, *connFile, level, log); err != nil {
+					log.Error("kernel stopped", "err", err)
+					fmt.Fprintf(e.stderr, "gilgo kernel: %v\n", err)
+					return exitFail
+				}
+				return exitOK
+			}
+		},
+	}
+}
+
+// serveKernel runs a kernel on the connection file's sockets with a worker
+// process as its interpreter, until a shutdown_request or SIGTERM.
+func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *slog.Logger) error {
+	info, err := kernel.ReadConnectionFile(connFile)
+	if err != nil {
+		return err
+	}
+	exe, err := executable()
+	if err != nil {
+		return err
+	}
+	// Subscribe before anything is started so that no signal is lost.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+
+	w, err := worker.Start(ctx, worker.Options{
+		Command: []string{exe, "worker", "--log-level", level.String()},
+		Logger:  log.With("component", "worker-client"),
+	})
+	if err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	v := versions()
+	k, err := kernel.New(info, w, kernel.Options{
+		Logger:                log,
+		Banner:                v.banner(),
+		ImplementationVersion: v.Gilgo,
+		LanguageVersion:       v.Go,
+	})
+	if err != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workerShutdownTimeout)
+		defer cancel()
+		if serr := w.Shutdown(sctx, false); serr != nil {
+			log.Warn("worker shutdown", "err", serr)
+		}
+		return err
+	}
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				if s == os.Interrupt {
+					log.Info("SIGINT: interrupting the running cell")
+					k.Interrupt()
+					continue
+				}
+				log.Info("SIGTERM: shutting down")
+				stop()
+			case <-done:
+				return
+			}
+		}
+	}()
+	log.Info("kernel started", "version", v.Gilgo, "transport", info.Transport, "ip", info.IP, "shell_port", info.ShellPort)
+	if err := k.Run(runCtx); err != nil {
+		return fmt.Errorf("run kernel: %w", err)
+	}
+	log.Info("kernel stopped")
+	return nil
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	gilrt "github.com/gilgo/gilgo/runtime"
+	"github.com/gilgo/gilgo/worker"
+)
+
+func workerCommand() command {
+	return command{
+		name:     "worker",
+		synopsis: "[--log-level LEVEL]",
+		summary:  "run the interpreter process (started by 'gilgo kernel', not by hand)",
+		details: fmt.Sprintf("The worker reads requests on fd %d and writes events on fd %d, pipes\n"+
+			"set up by the kernel; its stdout and stderr are the cells' output.", worker.RequestFD, worker.EventFD),
+		setup: func(fs *flag.FlagSet) func(env, []string) int {
+			level := addLevelFlag(fs)
+			return func(e env, args []string) int {
+				if !noArgs(e, fs, args) {
+					return exitUsage
+				}
+				log := newLogger(e.stderr, level, "worker")
+				sess, err := gilrt.New(gilrt.Options{Logger: log})
+				if err != nil {
+					fmt.Fprintf(e.stderr, "gilgo worker: %v\n", err)
+					return exitFail
+				}
+				if err := worker.ServeProcess(e.ctx, sess); err != nil {
+					fmt.Fprintf(e.stderr, "gilgo worker: %v\n", err)
+					return exitFail
+				}
+				return exitOK
+			}
+		},
+	}
+}
