@@ -29,6 +29,8 @@ type DeadlockError struct {
 }
 
 // Wait is one edge of a deadlock cycle.
+//
+//	refcount.Wait{Goroutine: 7, Holds: "a", WaitsFor: "b"}
 type Wait struct {
 	Goroutine int64  // the goroutine's id, as in a Go stack trace
 	Holds     string // the name of the object whose lock it holds

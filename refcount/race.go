@@ -3,6 +3,9 @@ package refcount
 import "sync"
 
 // RaceResult is the outcome of Race.
+//
+//	r := refcount.Race(o, 2, 1_000_000, nil)
+//	fmt.Println(r.Final, r.Freed, r.Errors)
 type RaceResult struct {
 	Goroutines int
 	Pairs      int   // IncRef/DecRef pairs per goroutine
@@ -13,6 +16,8 @@ type RaceResult struct {
 }
 
 // Exact reports whether the race left the count right: 1, not freed.
+//
+//	r.Exact() // true under a GIL
 func (r RaceResult) Exact() bool { return r.Final == 1 && !r.Freed && r.Errors == 0 }
 
 // Race runs the chapter's experiment: goroutines each do pairs IncRef/DecRef

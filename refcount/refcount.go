@@ -8,7 +8,9 @@ import (
 	"sync/atomic"
 )
 
-// Kind is how an Object updates its count.
+// Kind is how an Object updates its count; it is also an Option.
+//
+//	o := refcount.New(v, refcount.Locked)
 type Kind int
 
 const (
@@ -37,7 +39,9 @@ func (k Kind) String() string {
 
 func (k Kind) apply(c *config) { c.kind = k }
 
-// Option configures New. A Kind is an Option: New(v, refcount.Atomic).
+// Option configures New. A Kind is an Option.
+//
+//	refcount.New(v, refcount.Atomic, refcount.Name("a"))
 type Option interface{ apply(*config) }
 
 type optionFunc func(*config)
@@ -321,6 +325,8 @@ func (o *Object) Value() (any, error) {
 func (o *Object) Freed() bool { return o.freed.Load() }
 
 // Stats counts the object's rare events.
+//
+//	o.Stats() // {Frees:1 UseAfterFree:0 DoubleFree:0}
 type Stats struct {
 	Frees        int64 // 1 once freed
 	UseAfterFree int64 // IncRef or Value after the free
