@@ -24,7 +24,8 @@ func kernelCommand() command {
 		synopsis: "-f CONNECTION_FILE [--log-level LEVEL]",
 		summary:  "serve the Jupyter protocol (Jupyter starts this from kernel.json)",
 		details: "SIGINT interrupts the running cell; SIGTERM shuts the kernel down.\n" +
-			"Logs go to stderr.",
+			"Logs go to stderr. The worker process logs only errors (into the cell's\n" +
+			"stderr), or everything at --log-level debug.",
 		setup: func(fs *flag.FlagSet) func(env, []string) int {
 			connFile := fs.String("f", "", "Jupyter connection `FILE`")
 			level := addLevelFlag(fs)
@@ -47,6 +48,15 @@ func kernelCommand() command {
 	}
 }
 
+// workerLevel is the worker's log level. The worker's stderr is shown in
+// the cells, so it logs only errors, unless the kernel runs at debug level.
+func workerLevel(l *levelFlag) string {
+	if l.level <= slog.LevelDebug {
+		return "debug"
+	}
+	return "error"
+}
+
 // serveKernel runs a kernel on the connection file's sockets with a worker
 // process as its interpreter, until a shutdown_request or SIGTERM.
 func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *slog.Logger) error {
@@ -64,7 +74,7 @@ func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *sl
 	defer signal.Stop(sigs)
 
 	w, err := worker.Start(ctx, worker.Options{
-		Command: []string{exe, "worker", "--log-level", level.String()},
+		Command: []string{exe, "worker", "--log-level", workerLevel(level)},
 		Logger:  log.With("component", "worker-client"),
 	})
 	if err != nil {
