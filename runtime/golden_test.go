@@ -1,0 +1,175 @@
+package runtime
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/gilgo/gilgo/engine"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// recorder is an engine.Output that keeps what a cell shows, in order.
+type recorder struct {
+	mu     sync.Mutex
+	b      strings.Builder
+	last   string
+	inputs []string
+}
+
+func (r *recorder) section(name string) {
+	if r.last != name {
+		if r.b.Len() > 0 && !strings.HasSuffix(r.b.String(), "\n") {
+			r.b.WriteString("\n")
+		}
+		r.b.WriteString("[" + name + "]\n")
+		r.last = name
+	}
+}
+
+func (r *recorder) Stream(name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.section(name)
+	r.b.WriteString(text)
+}
+
+func (r *recorder) bundle(kind string, data engine.MIMEBundle) {
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		r.last = ""
+		r.section(kind + " " + k)
+		v := fmt.Sprint(data[k])
+		if k == "image/png" && len(v) > 16 {
+			v = v[:16] + "..."
+		}
+		r.b.WriteString(v + "\n")
+		r.last = ""
+	}
+}
+
+func (r *recorder) Result(data engine.MIMEBundle, _ map[string]any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.bundle("result", data)
+}
+
+func (r *recorder) Display(data engine.MIMEBundle, _ map[string]any, id string, update bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.bundle("display", data)
+}
+
+func (r *recorder) ClearOutput(bool) {}
+
+func (r *recorder) Input(_ context.Context, prompt string, _ bool) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.inputs) == 0 {
+		return "", io.EOF
+	}
+	l := r.inputs[0]
+	r.inputs = r.inputs[1:]
+	return l, nil
+}
+
+func (r *recorder) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.b.String()
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return s
+}
+
+func newTestSession(t testing.TB) *Session {
+	t.Helper()
+	s, err := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Shutdown(context.Background(), false) })
+	return s
+}
+
+// runCell executes code and renders everything the cell showed.
+func runCell(s *Session, n int, code string, stdin []string) string {
+	rec := &recorder{inputs: stdin}
+	res := s.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n, AllowStdin: stdin != nil}, rec)
+	out := rec.String()
+	if res.Error != nil {
+		out += "[error] " + res.Error.Name + ": " + res.Error.Value + "\n"
+		for _, l := range res.Error.Traceback {
+			out += "| " + l + "\n"
+		}
+	}
+	return out
+}
+
+// TestGolden runs testdata/*.txtar: each "cell" file is a cell (a name like
+// "cell stdin=a,b" gives it input lines), the "want" file after it what the
+// cell shows. go test -update rewrites the want files.
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := newTestSession(t)
+			n := 0
+			changed := false
+			var out []txtar.File
+			for i := 0; i < len(ar.Files); i++ {
+				f := ar.Files[i]
+				if !strings.HasPrefix(f.Name, "cell") {
+					continue
+				}
+				n++
+				var stdin []string
+				if _, v, ok := strings.Cut(f.Name, "stdin="); ok {
+					stdin = strings.Split(v, ",")
+				}
+				got := runCell(s, n, strings.TrimSuffix(string(f.Data), "\n"), stdin)
+				want := ""
+				if i+1 < len(ar.Files) && ar.Files[i+1].Name == "want" {
+					want = string(ar.Files[i+1].Data)
+					i++
+				}
+				if got != want {
+					changed = true
+					if !*update {
+						t.Errorf("cell %d:\n%s\ngot:\n%s\nwant:\n%s", n, f.Data, got, want)
+					}
+				}
+				out = append(out, f, txtar.File{Name: "want", Data: []byte(got)})
+			}
+			if *update && changed {
+				ar.Files = out
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,569 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"log/slog"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+	yaegistdlib "github.com/traefik/yaegi/stdlib"
+
+	"github.com/gilgo/gilgo/engine"
+)
+
+// stdSymbols are the standard library packages cells may import. Switch to
+// the regenerated runtime/stdlib.Symbols here when it lands.
+func stdSymbols() interp.Exports { return yaegistdlib.Symbols }
+
+// Options configures a Session.
+type Options struct {
+	// Logger receives diagnostics; nil means slog.Default().
+	Logger *slog.Logger
+	// Symbols are extra packages to Use, e.g. cell packages.
+	Symbols []interp.Exports
+	// GoPath is the GOPATH the interpreter loads source packages from.
+	GoPath string
+	// Passes are extra AST rewrites, run after the built-in ones and
+	// before go statements become spawns (see Pass).
+	Passes []Pass
+}
+
+// Session is a Go session on yaegi. It implements engine.Interpreter.
+type Session struct {
+	opts Options
+	log  *slog.Logger
+
+	execMu sync.Mutex // serialises Execute and the interpreter swap
+	it     *interp.Interpreter
+	used   []interp.Exports // packages added with Use, replayed on reset
+
+	router             *router
+	stdout, stderr     *streamWriter
+	osStdout, osStderr *StdStream
+	stdin              *StdinReader
+
+	cellMu     sync.Mutex // guards the fields of the running cell
+	cancel     context.CancelFunc
+	cellCtx    context.Context
+	allowStdin bool
+	wake       chan struct{} // closed by Interrupt to wake sleepers
+	closed     bool
+
+	st     *state    // declarations of this interpreter, reset by %reset
+	frames frameLog // interpreted frames of the last panic
+}
+
+// state is what the session knows about the cells run so far.
+type state struct {
+	imports  map[string]bool // "name path" of every import seen
+	importSr []string        // import specs as source, for replay
+	entries  []*entry        // top-level declarations in order
+	unit     int             // counter for generated names
+	types    map[reflect.Type]string // names of interpreted struct types
+}
+
+// entry is one top-level declaration kept as source for replay.
+type entry struct {
+	keys []string // "type T", "method T.M", "func f", "var x", "const c"
+	src  string   // with its /*line*/ directive
+	isVar bool    // a var declaration (re-evaluated on replay)
+}
+
+func newState() *state {
+	return &state{imports: map[string]bool{}, types: map[reflect.Type]string{}}
+}
+
+// New starts a session with the standard library and opts.Symbols.
+func New(opts Options) (*Session, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Session{opts: opts, log: log, router: newRouter(), wake: make(chan struct{})}
+	s.stdout = &streamWriter{r: s.router, name: "stdout"}
+	s.stderr = &streamWriter{r: s.router, name: "stderr"}
+	s.osStdout = &StdStream{w: s.stdout, name: "/dev/stdout", fd: 1}
+	s.osStderr = &StdStream{w: &panicFilter{s: s, w: s.stderr}, name: "/dev/stderr", fd: 2}
+	s.stdin = &StdinReader{s: s}
+	it, err := s.newInterp()
+	if err != nil {
+		return nil, err
+	}
+	s.it, s.st = it, newState()
+	return s, nil
+}
+
+// prelude is compiled into every interpreter: the helpers rewrites call.
+const prelude = `package main
+import __rt "gilgo/rt"
+type __ordered interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
+}
+func __min[T __ordered](a, b T) T { if b < a { return b }; return a }
+func __max[T __ordered](a, b T) T { if b > a { return b }; return a }
+type __integer interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr
+}
+func __zero2[T __integer](n T) (T, T) { return 0, n }
+func __id[T any](v T) T { return v }
+`
+
+func (s *Session) newInterp() (*interp.Interpreter, error) {
+	it := interp.New(interp.Options{
+		GoPath:       s.opts.GoPath,
+		Stdin:        s.stdin,
+		Stdout:       s.stdout,
+		Stderr:       &panicFilter{s: s, w: s.stderr},
+		Unrestricted: true,
+	})
+	all := append([]interp.Exports{stdSymbols()}, s.opts.Symbols...)
+	all = append(all, s.overrides())
+	all = append(all, s.used...)
+	for _, e := range all {
+		if err := it.Use(e); err != nil {
+			return nil, fmt.Errorf("use symbols: %w", err)
+		}
+	}
+	if _, err := it.Eval(prelude); err != nil {
+		return nil, fmt.Errorf("compile prelude: %w", err)
+	}
+	return it, nil
+}
+
+// overrides replaces the symbols cells must not reach directly: the
+// standard streams, time.Sleep (interruptible), and the rewrite helpers.
+func (s *Session) overrides() interp.Exports {
+	return interp.Exports{
+		"os/os": {
+			"Stdout": reflect.ValueOf(&s.osStdout).Elem(),
+			"Stderr": reflect.ValueOf(&s.osStderr).Elem(),
+			"Stdin":  reflect.ValueOf(&s.stdin).Elem(),
+		},
+		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
+		"gilgo/rt/rt": {
+			"Go":    reflect.ValueOf(s.spawn),
+			"Clear": reflect.ValueOf(clearValue),
+		},
+	}
+}
+
+// Use registers a package for cells, e.g. interp.Exports{"gil/gil": ...}.
+// It takes effect for cells compiled afterwards and survives %reset.
+func (s *Session) Use(exports interp.Exports) error {
+	s.execMu.Lock()
+	defer s.execMu.Unlock()
+	if err := s.it.Use(exports); err != nil {
+		return fmt.Errorf("use: %w", err)
+	}
+	s.used = append(s.used, exports)
+	return nil
+}
+
+// sleep is time.Sleep for cells: Interrupt wakes it.
+func (s *Session) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	s.cellMu.Lock()
+	wake := s.wake
+	s.cellMu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-wake:
+	}
+}
+
+// spawn runs f in a new goroutine that belongs to the caller's cell; a
+// panic in f is reported to that cell's stderr instead of killing the
+// process. The rewrite of go statements calls it.
+func (s *Session) spawn(f func()) {
+	o := s.router.lookup()
+	go func() {
+		id := goid()
+		s.router.register(id, o)
+		defer s.router.unregister(id)
+		defer func() {
+			if r := recover(); r != nil && o.out != nil {
+				name, value := describePanic(r)
+				o.out.Stream("stderr", fmt.Sprintf("panic in goroutine %d (cell [%d]): %s: %s\n", id, o.cell, name, value))
+			}
+		}()
+		f()
+	}()
+}
+
+// clearValue is the clear builtin for maps and slices.
+func clearValue(v any) {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Map, reflect.Slice:
+		rv.Clear()
+	}
+}
+
+// Interrupt stops the running cell and the goroutines cells started.
+// Safe for concurrent use.
+func (s *Session) Interrupt() {
+	s.cellMu.Lock()
+	defer s.cellMu.Unlock()
+	if s.cancel != nil {
+		s.cancel()
+	}
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// Shutdown stops the running cell. Safe for concurrent use.
+func (s *Session) Shutdown(ctx context.Context, restart bool) error {
+	s.Interrupt()
+	s.cellMu.Lock()
+	s.closed = true
+	s.cellMu.Unlock()
+	return nil
+}
+
+// Execute runs one cell. Not safe for concurrent use with itself.
+func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out engine.Output) (res engine.ExecuteResult) {
+	s.execMu.Lock()
+	defer s.execMu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.cellMu.Lock()
+	if s.closed {
+		s.cellMu.Unlock()
+		return engine.ExecuteResult{Error: &engine.Error{Name: "ShutDown", Value: "the session is shut down"}}
+	}
+	s.cancel, s.cellCtx, s.allowStdin = cancel, ctx, req.AllowStdin
+	s.cellMu.Unlock()
+	defer func() {
+		s.cellMu.Lock()
+		s.cancel, s.cellCtx = nil, nil
+		s.cellMu.Unlock()
+	}()
+	s.stdin.reset()
+	s.router.setCurrent(owner{out: out, cell: req.ExecutionCount})
+	c := &cell{s: s, n: req.ExecutionCount, src: req.Code, out: out, ctx: ctx}
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("execute: recovered panic", "panic", r)
+			res.Error = &engine.Error{Name: "InterpreterError", Value: fmt.Sprint(r)}
+		}
+	}()
+	if err := c.run(); err != nil {
+		res.Error = c.toError(err)
+		return res
+	}
+	if len(req.UserExpressions) > 0 {
+		res.UserExpressions = s.userExpressions(ctx, req)
+	}
+	return res
+}
+
+// userExpressions evaluates the request's user_expressions.
+func (s *Session) userExpressions(ctx context.Context, req engine.ExecuteRequest) map[string]any {
+	m := make(map[string]any, len(req.UserExpressions))
+	for name, expr := range req.UserExpressions {
+		rec := &captureOutput{}
+		c := &cell{s: s, n: req.ExecutionCount, src: expr, out: rec, ctx: ctx}
+		vals, shown, err := c.evalExpr(item{kind: itemStmt, text: expr, line: 1, col: 1})
+		if err != nil {
+			e := c.toError(err)
+			m[name] = map[string]any{"status": "error", "ename": e.Name, "evalue": e.Value, "traceback": e.Traceback}
+			continue
+		}
+		data := engine.MIMEBundle{"text/plain": ""}
+		if shown {
+			data = mimeBundle(s.st.types, vals)
+		}
+		m[name] = map[string]any{"status": "ok", "data": data, "metadata": map[string]any{}}
+	}
+	return m
+}
+
+// captureOutput is an engine.Output that drops everything (user
+// expressions must not print).
+type captureOutput struct{}
+
+func (captureOutput) Stream(string, string)                                  {}
+func (captureOutput) Result(engine.MIMEBundle, map[string]any)               {}
+func (captureOutput) Display(engine.MIMEBundle, map[string]any, string, bool) {}
+func (captureOutput) ClearOutput(bool)                                       {}
+func (captureOutput) Input(context.Context, string, bool) (string, error) {
+	return "", errStdinNotAllowed
+}
+
+// cell is one Execute in progress.
+type cell struct {
+	s   *Session
+	n   int
+	src string
+	out engine.Output
+	ctx context.Context
+}
+
+// directive is the line comment that makes positions read cell[N]:L:C.
+func (c *cell) directive(line, col int) string {
+	return fmt.Sprintf("/*line cell[%d]:%d:%d*/", c.n, line, col)
+}
+
+// run executes the cell's code: magics first, then Go.
+func (c *cell) run() error {
+	if m, ok := parseMagic(c.src); ok {
+		return c.runMagic(m)
+	}
+	return c.runGo(c.src)
+}
+
+// unit is a run of items compiled together.
+type unit struct {
+	kind  itemKind // itemDecl (decls and defines) or itemStmt
+	items []item
+	last  bool // the trailing expression
+}
+
+// runGo splits, rewrites, compiles and runs Go source.
+func (c *cell) runGo(src string) error {
+	items := splitCell(src)
+	var units []unit
+	for i, it := range items {
+		switch it.kind {
+		case itemPackage:
+			continue
+		case itemDefine:
+			it.kind = itemDecl
+		}
+		if i == len(items)-1 && it.kind == itemStmt && isExpr(it.text) {
+			units = append(units, unit{kind: itemStmt, items: []item{it}, last: true})
+			break
+		}
+		if n := len(units); n > 0 && units[n-1].kind == it.kind {
+			units[n-1].items = append(units[n-1].items, it)
+			continue
+		}
+		units = append(units, unit{kind: it.kind, items: []item{it}})
+	}
+	// Parse everything first: a syntax error anywhere runs nothing.
+	files := make([]*ast.File, len(units))
+	for i, u := range units {
+		if u.last {
+			continue
+		}
+		f, err := c.parseUnit(u)
+		if err != nil {
+			return err
+		}
+		files[i] = f
+	}
+	for i, u := range units {
+		if err := c.ctx.Err(); err != nil {
+			return err
+		}
+		if u.last {
+			vals, shown, err := c.evalExpr(u.items[0])
+			if err != nil {
+				return err
+			}
+			if shown {
+				c.out.Result(mimeBundle(c.s.st.types, vals), map[string]any{})
+			}
+			continue
+		}
+		var err error
+		if u.kind == itemDecl {
+			err = c.runDecls(files[i], u)
+		} else {
+			err = c.runStmts(files[i])
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isExpr reports whether src is a single expression.
+func isExpr(src string) bool {
+	_, err := parser.ParseExpr(src)
+	return err == nil
+}
+
+// parseUnit parses a unit into a file of the interpreter's FileSet:
+// declarations as they are, statements in a generated func.
+func (c *cell) parseUnit(u unit) (*ast.File, error) {
+	var b strings.Builder
+	b.WriteString("package main\n")
+	if u.kind == itemStmt {
+		c.s.st.unit++
+		fmt.Fprintf(&b, "func __cell%d_%d() {\n", c.n, c.s.st.unit)
+	}
+	for _, it := range u.items {
+		text := it.text
+		if it.defineAt > 0 {
+			b.WriteString("var\n")
+			text = text[:it.defineAt] + "= " + text[it.defineAt+2:]
+		}
+		b.WriteString(c.directive(it.line, it.col))
+		b.WriteString(text)
+		b.WriteString("\n")
+	}
+	if u.kind == itemStmt {
+		b.WriteString("}\n")
+	}
+	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", b.String(), parser.SkipObjectResolution)
+	if err != nil {
+		return nil, &compileError{err: err, syntax: true}
+	}
+	return f, nil
+}
+
+// compileError is a failure to parse or compile a cell.
+type compileError struct {
+	err    error
+	syntax bool
+}
+
+func (e *compileError) Error() string { return e.err.Error() }
+func (e *compileError) Unwrap() error { return e.err }
+
+// interpreterError is a panic inside yaegi itself.
+type interpreterError struct {
+	construct string
+	value     any
+}
+
+func (e *interpreterError) Error() string {
+	if e.construct != "" {
+		return e.construct + " is not supported"
+	}
+	return fmt.Sprintf("the interpreter failed: %v", e.value)
+}
+
+// compile compiles n, turning a yaegi panic into an interpreterError.
+func (c *cell) compile(n ast.Node) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.s.log.Debug("compile: yaegi panic", "panic", r)
+			err = &interpreterError{construct: constructOf(n, r), value: r}
+		}
+	}()
+	prog, err = c.s.it.CompileAST(n)
+	if err != nil {
+		var p interp.Panic
+		if errors.As(err, &p) {
+			return nil, &interpreterError{construct: constructOf(n, p.Value), value: p.Value}
+		}
+		return nil, &compileError{err: err}
+	}
+	return prog, nil
+}
+
+// execute runs a compiled program; ctx cancels it.
+func (c *cell) execute(prog *interp.Program) (reflect.Value, error) {
+	return c.s.it.ExecuteWithContext(c.ctx, prog)
+}
+
+// runDecls dedupes imports, handles redefinitions, then compiles and runs
+// a declaration unit.
+func (c *cell) runDecls(f *ast.File, u unit) error {
+	st := c.s.st
+	var decls []ast.Decl
+	var newImports []string
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.IMPORT {
+			decls = append(decls, d)
+			continue
+		}
+		var specs []ast.Spec
+		for _, sp := range g.Specs {
+			is := sp.(*ast.ImportSpec)
+			key := importKey(is)
+			if st.imports[key] {
+				continue
+			}
+			specs = append(specs, is)
+			newImports = append(newImports, importSource(is))
+		}
+		if len(specs) > 0 {
+			g.Specs = specs
+			decls = append(decls, g)
+		}
+	}
+	f.Decls = decls
+	if len(decls) == 0 {
+		return nil
+	}
+	newEntries := c.entriesOf(u)
+	if c.needsReplay(newEntries) {
+		return c.replay(f, newEntries, newImports)
+	}
+	if err := rewriteFile(c, f); err != nil {
+		return err
+	}
+	prog, err := c.compile(f)
+	if err != nil {
+		return err
+	}
+	for _, src := range newImports {
+		st.imports[src] = true
+		st.importSr = append(st.importSr, src)
+	}
+	c.record(newEntries)
+	if _, err := c.execute(prog); err != nil {
+		return err
+	}
+	c.registerTypes(f)
+	return nil
+}
+
+// runStmts compiles the generated func of a statement unit and calls it.
+func (c *cell) runStmts(f *ast.File) error {
+	if err := rewriteFile(c, f); err != nil {
+		return err
+	}
+	prog, err := c.compile(f)
+	if err != nil {
+		return err
+	}
+	if _, err := c.execute(prog); err != nil {
+		return err
+	}
+	name := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Name.Name
+	_, err = c.call(name + "()")
+	return err
+}
+
+// call evaluates a generated call expression with the cell's context.
+func (c *cell) call(expr string) (v reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &interpreterError{value: r}
+		}
+	}()
+	return c.s.it.EvalWithContext(c.ctx, expr)
+}
+
+func importKey(is *ast.ImportSpec) string {
+	return importSource(is)
+}
+
+func importSource(is *ast.ImportSpec) string {
+	if is.Name != nil {
+		return is.Name.Name + " " + is.Path.Value
+	}
+	return is.Path.Value
+}
+
+// discard is an io.Writer for output nobody must see.
+var _ io.Writer = (*streamWriter)(nil)
