@@ -2,7 +2,6 @@ package worker
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -210,11 +209,13 @@ func fatalMessage(dump string) string {
 // child's stderr dump and its exit status.
 func crashReport(dump, exit string) (value string, traceback []string) {
 	value = fatalMessage(dump)
+	first := "The Go worker process died: " + value
 	if value == "" {
 		value = "worker process exited: " + exit
+		first = "The Go worker process exited unexpectedly (" + exit + ")."
 	}
 	traceback = []string{
-		fmt.Sprintf("The Go worker process died (%s): %s", exit, value),
+		first,
 		"A fresh session was started: variables, imports, functions and goroutines from earlier cells are gone; re-run the cells you need.",
 	}
 	const maxLines = 12
