@@ -28,6 +28,9 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			// Never touch the real user's Jupyter directories.
+			if err := os.MkdirAll(e.WorkDir+"/home", 0o755); err != nil {
+				return err
+			}
 			e.Setenv("HOME", e.WorkDir+"/home")
 			e.Setenv("XDG_DATA_HOME", "")
 			e.Setenv("JUPYTER_DATA_DIR", "")
