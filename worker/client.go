@@ -413,7 +413,13 @@ func (c *Client) Restart(ctx context.Context) error {
 	c.cur = nil
 	st := make(chan struct{})
 	c.starting = st
+	c.wg.Add(1) // Shutdown waits for this restart
 	c.mu.Unlock()
+	defer c.wg.Done()
+	// Shutdown also cancels the start.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(c.ctx, cancel)()
 	if old != nil {
 		old.stop(ctx, true)
 	}
