@@ -106,28 +106,29 @@ func startKernel(t *testing.T, fi *fakeInterp, opts Options) *client {
 	if opts.Logger == nil && testing.Verbose() {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	var ks, cs Sockets
-	ks.Shell, cs.Shell = NewMemPair()
-	ks.Control, cs.Control = NewMemPair()
-	ks.Stdin, cs.Stdin = NewMemPair()
-	ks.IOPub, cs.IOPub = NewMemPair()
-	ks.HB, cs.HB = NewMemPair()
+	ks, cs := memSockets()
 	info := ConnectionInfo{Key: testKey, SignatureScheme: "hmac-sha256"}
 	k, err := NewWithSockets(info, ks, fi, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	k.pub.interval, k.pub.maxInterval = time.Hour, time.Hour
-	sign, _ := newSigner("hmac-sha256", []byte(testKey))
-	c := &client{t: t, k: k, shell: cs.Shell, control: cs.Control, stdin: cs.Stdin, iopub: cs.IOPub, hb: cs.HB,
-		sign: sign, session: newID(), runErr: make(chan error, 1), ident: []byte("client-1")}
-	go func() { c.runErr <- k.Run(context.Background()) }()
-	t.Cleanup(func() { c.stop() })
+	c := attach(t, k, cs)
 	// The first IOPub message is status starting.
 	m := c.recv(c.iopub)
 	if m.Header.MsgType != "status" || c.content(m)["execution_state"] != "starting" {
 		t.Fatalf("first iopub message: got %s %s, want status starting", m.Header.MsgType, m.Content)
 	}
+	return c
+}
+
+// attach runs k and returns a client on its client-side sockets cs.
+func attach(t *testing.T, k *Kernel, cs Sockets) *client {
+	sign, _ := newSigner(k.info.SignatureScheme, []byte(k.info.Key))
+	c := &client{t: t, k: k, shell: cs.Shell, control: cs.Control, stdin: cs.Stdin, iopub: cs.IOPub, hb: cs.HB,
+		sign: sign, session: newID(), runErr: make(chan error, 1), ident: []byte("client-1")}
+	go func() { c.runErr <- k.Run(context.Background()) }()
+	t.Cleanup(func() { c.stop() })
 	return c
 }
 

@@ -11,9 +11,14 @@ import (
 // zmqSendTimeout bounds a blocked socket write (a peer that stopped reading).
 const zmqSendTimeout = 10 * time.Second
 
+// pubLinger is how long closing IOPub waits for zmq4's sender goroutine to
+// write what was queued (the last status: idle); zmq4 has no linger option.
+const pubLinger = 100 * time.Millisecond
+
 // zmqSocket adapts a zmq4 socket to Socket.
 type zmqSocket struct {
-	s zmq4.Socket
+	s      zmq4.Socket
+	linger time.Duration
 }
 
 func (z zmqSocket) Recv() ([][]byte, error) {
@@ -28,10 +33,19 @@ func (z zmqSocket) Send(frames [][]byte) error {
 	return z.s.SendMulti(zmq4.NewMsgFrom(frames...))
 }
 
-func (z zmqSocket) Close() error { return z.s.Close() }
+func (z zmqSocket) Close() error {
+	if z.linger > 0 {
+		time.Sleep(z.linger)
+	}
+	return z.s.Close()
+}
 
 // listenZMQ binds the five sockets of info. zmq4 has no linger: Close
 // releases the ports at once, so a restarted kernel can bind them again.
+// zmq4 accepts a second connection with an identity already known, and a
+// ROUTER sends to every connection with the addressed identity, so a client
+// that reconnects with the same identity (what ROUTER_HANDOVER is for in
+// libzmq) gets its replies.
 func listenZMQ(ctx context.Context, info ConnectionInfo) (Sockets, error) {
 	var socks Sockets
 	opts := []zmq4.Option{zmq4.WithTimeout(zmqSendTimeout)}
@@ -55,7 +69,11 @@ func listenZMQ(ctx context.Context, info ConnectionInfo) (Sockets, error) {
 			socks.closeAll()
 			return Sockets{}, fmt.Errorf("listen %s on %s: %w", sp.name, ep, err)
 		}
-		*sp.dst = zmqSocket{s}
+		zs := zmqSocket{s: s}
+		if sp.name == "iopub" {
+			zs.linger = pubLinger
+		}
+		*sp.dst = zs
 	}
 	return socks, nil
 }

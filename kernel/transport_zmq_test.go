@@ -1,0 +1,291 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+
+	"github.com/gilgo/gilgo/engine"
+)
+
+// freePorts returns n tcp ports free on loopback right now. Another
+// process may take one before the kernel binds it; callers retry.
+func freePorts(t *testing.T, n int) []int {
+	t.Helper()
+	var ports []int
+	var ls []net.Listener
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		l.Close()
+	}
+	return ports
+}
+
+func zmqInfo(t *testing.T, transport string) ConnectionInfo {
+	p := freePorts(t, 5)
+	info := ConnectionInfo{Transport: transport, IP: "127.0.0.1", Key: testKey, SignatureScheme: "hmac-sha256",
+		ShellPort: p[0], ControlPort: p[1], StdinPort: p[2], IOPubPort: p[3], HBPort: p[4]}
+	if transport == "ipc" {
+		info.IP = filepath.Join(t.TempDir(), "kernel")
+	}
+	return info
+}
+
+// newZMQKernel binds a kernel, retrying with new ports if one was taken.
+func newZMQKernel(t *testing.T, transport string, fi engine.Interpreter) (*Kernel, ConnectionInfo) {
+	t.Helper()
+	var err error
+	for range 5 {
+		info := zmqInfo(t, transport)
+		var k *Kernel
+		k, err = New(info, fi, Options{HistoryDir: t.TempDir()})
+		if err == nil {
+			return k, info
+		}
+	}
+	t.Fatalf("new kernel: %v", err)
+	return nil, ConnectionInfo{}
+}
+
+// dialClient connects client sockets to info as jupyter_client does:
+// DEALER to shell, control and stdin, SUB to iopub, REQ to heartbeat.
+func dialClient(t *testing.T, info ConnectionInfo) Sockets {
+	t.Helper()
+	ctx := context.Background()
+	id := zmq4.WithID(zmq4.SocketIdentity("client-" + newID()))
+	var cs Sockets
+	for _, d := range []struct {
+		dst  *Socket
+		sock zmq4.Socket
+		port int
+	}{
+		{&cs.Shell, zmq4.NewDealer(ctx, id), info.ShellPort},
+		{&cs.Control, zmq4.NewDealer(ctx, id), info.ControlPort},
+		{&cs.Stdin, zmq4.NewDealer(ctx, id), info.StdinPort},
+		{&cs.IOPub, zmq4.NewSub(ctx), info.IOPubPort},
+		{&cs.HB, zmq4.NewReq(ctx), info.HBPort},
+	} {
+		if err := d.sock.Dial(info.endpoint(d.port)); err != nil {
+			t.Fatalf("dial %s: %v", info.endpoint(d.port), err)
+		}
+		*d.dst = zmqSocket{s: d.sock}
+	}
+	if err := cs.IOPub.(zmqSocket).s.SetOption(zmq4.OptionSubscribe, ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cs.closeAll)
+	return cs
+}
+
+func TestZMQKernel(t *testing.T) {
+	for _, transport := range []string{"tcp", "ipc"} {
+		t.Run(transport, func(t *testing.T) {
+			fi := newFake()
+			fi.exec = func(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
+				out.Stream("stdout", "hi\n")
+				return engine.ExecuteResult{}
+			}
+			k, info := newZMQKernel(t, transport, fi)
+			c := attach(t, k, dialClient(t, info))
+			// Slow joiner: poll kernel_info until IOPub shows our status.
+			for subscribed := false; !subscribed; {
+				h := c.send(c.shell, "kernel_info_request", nil)
+				if r := c.recv(c.shell); r.Header.MsgType != "kernel_info_reply" {
+					t.Fatalf("reply: got %s", r.Header.MsgType)
+				}
+				deadline := time.After(200 * time.Millisecond) // a poll period, not an assertion
+				for waiting := true; waiting; {
+					select {
+					case m := <-recvAsync(c.iopub):
+						subscribed = m != nil && parentIDFrames(c, m) == h.MsgID
+						waiting = !subscribed
+					case <-deadline:
+						waiting = false
+					}
+				}
+			}
+			if err := c.hb.Send([][]byte{[]byte("ping")}); err != nil {
+				t.Fatal(err)
+			}
+			if f, err := c.hb.Recv(); err != nil || string(f[0]) != "ping" {
+				t.Errorf("heartbeat: got %q %v", f, err)
+			}
+			r, io := c.execute(map[string]any{"code": "x"})
+			if c.content(r)["status"] != "ok" {
+				t.Errorf("execute reply: got %s", r.Content)
+			}
+			if got := strings.Join(c.kinds(io), " "); got != "status:busy execute_input stream:stdout status:idle" {
+				t.Errorf("iopub: got %s", got)
+			}
+			c.send(c.control, "shutdown_request", map[string]any{"restart": true})
+			if r := c.recv(c.control); r.Header.MsgType != "shutdown_reply" {
+				t.Errorf("shutdown reply: got %s", r.Header.MsgType)
+			}
+			if err := <-c.runErr; err != nil {
+				t.Errorf("run: %v", err)
+			}
+			c.runErr <- nil
+			if !k.RestartRequested() {
+				t.Error("restart not recorded")
+			}
+			// A restarted kernel binds the same ports at once (no linger).
+			k2, err := New(info, newFake(), Options{HistoryDir: t.TempDir()})
+			if err != nil {
+				t.Fatalf("rebind: %v", err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			if err := k2.Run(ctx); err != nil {
+				t.Errorf("run k2: %v", err)
+			}
+		})
+	}
+}
+
+// recvAsync receives one frame set from sock in the background; nil on error.
+func recvAsync(sock Socket) <-chan [][]byte {
+	ch := make(chan [][]byte, 1)
+	go func() {
+		f, err := sock.Recv()
+		if err != nil {
+			f = nil
+		}
+		ch <- f
+	}()
+	return ch
+}
+
+func parentIDFrames(c *client, f [][]byte) string {
+	m, err := decode(f, c.sign)
+	if err != nil {
+		return ""
+	}
+	return parentID(m)
+}
+
+// TestZMQRouterDropsUnknownIdentity: a reply to a client that went away
+// must not block or fail the kernel.
+func TestZMQRouterDropsUnknownIdentity(t *testing.T) {
+	ctx := context.Background()
+	info := zmqInfo(t, "tcp")
+	r := zmq4.NewRouter(ctx, zmq4.WithTimeout(time.Minute))
+	defer r.Close()
+	if err := r.Listen(info.endpoint(info.ShellPort)); err != nil {
+		t.Fatal(err)
+	}
+	d := zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity("known")))
+	defer d.Close()
+	if err := d.Dial(info.endpoint(info.ShellPort)); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Send(zmq4.NewMsgString("hello")); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := r.Recv(); err != nil || string(m.Frames[0]) != "known" {
+		t.Fatalf("router recv: got %q %v", m.Frames, err)
+	}
+	if err := r.SendMulti(zmq4.NewMsgFrom([]byte("unknown"), []byte("lost"))); err != nil {
+		t.Errorf("send to unknown identity: got %v, want nil (dropped)", err)
+	}
+	if err := r.SendMulti(zmq4.NewMsgFrom([]byte("known"), []byte("found"))); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := d.Recv(); err != nil || string(m.Frames[0]) != "found" {
+		t.Errorf("dealer recv: got %q %v", m.Frames, err)
+	}
+}
+
+// TestZMQPubWithoutSubscribers: publishing with nobody listening returns.
+func TestZMQPubWithoutSubscribers(t *testing.T) {
+	info := zmqInfo(t, "tcp")
+	p := zmq4.NewPub(context.Background())
+	defer p.Close()
+	if err := p.Listen(info.endpoint(info.IOPubPort)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 1000 {
+		if err := p.SendMulti(zmq4.NewMsgFrom([]byte("topic"), []byte(fmt.Sprint(i)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestZMQRebindAfterClose: closed sockets release their ports at once.
+func TestZMQRebindAfterClose(t *testing.T) {
+	for _, transport := range []string{"tcp", "ipc"} {
+		info := zmqInfo(t, transport)
+		for i := range 3 {
+			socks, err := listenZMQ(context.Background(), info)
+			if err != nil {
+				t.Fatalf("%s bind %d: %v", transport, i, err)
+			}
+			socks.closeAll()
+		}
+	}
+}
+
+func TestNewRejectsBadInfo(t *testing.T) {
+	info := zmqInfo(t, "tcp")
+	info.SignatureScheme = "hmac-md5"
+	if _, err := New(info, newFake(), Options{}); err == nil {
+		t.Error("hmac-md5: got nil error")
+	}
+	info = zmqInfo(t, "udp")
+	if _, err := New(info, newFake(), Options{}); err == nil || !strings.Contains(err.Error(), "transport") {
+		t.Errorf("udp: got %v", err)
+	}
+	if _, err := NewWithSockets(info, Sockets{}, newFake(), Options{}); err == nil {
+		t.Error("no sockets: got nil error")
+	}
+}
+
+// TestZMQReconnectWhileBusy: a client that reconnects with the same
+// identity while a cell runs is answered afterwards.
+func TestZMQReconnectWhileBusy(t *testing.T) {
+	fi := newFake()
+	running, release := make(chan struct{}, 1), make(chan struct{})
+	fi.exec = func(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
+		if req.Code == "block" {
+			running <- struct{}{}
+			<-release
+		}
+		return engine.ExecuteResult{}
+	}
+	k, info := newZMQKernel(t, "tcp", fi)
+	c := attach(t, k, dialClient(t, info))
+	dial := func() zmq4.Socket {
+		d := zmq4.NewDealer(context.Background(), zmq4.WithID(zmq4.SocketIdentity("same")))
+		if err := d.Dial(info.endpoint(info.ShellPort)); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	c.shell.Close()
+	c.shell = zmqSocket{s: dial()}
+	c.send(c.shell, "execute_request", map[string]any{"code": "block"})
+	<-running
+	c.shell.Close()
+	c.shell = zmqSocket{s: dial()}
+	close(release)
+	h := c.send(c.shell, "kernel_info_request", nil)
+	for {
+		r := c.recv(c.shell)
+		if parentID(r) == h.MsgID {
+			break
+		}
+	}
+}
