@@ -180,6 +180,14 @@ func (c *cell) toError(err error) *engine.Error {
 		}
 		return &engine.Error{Name: name, Value: ce.err.Error(), Traceback: c.errorLines(ce.err.Error())}
 	}
+	var re *rewriteError
+	if errors.As(err, &re) {
+		msg := re.msg
+		if re.pos.IsValid() {
+			msg = c.s.it.FileSet().Position(re.pos).String() + ": " + msg
+		}
+		return &engine.Error{Name: "CompileError", Value: msg, Traceback: c.errorLines(msg)}
+	}
 	var ie *interpreterError
 	if errors.As(err, &ie) {
 		return &engine.Error{Name: "InterpreterError", Value: ie.Error(),

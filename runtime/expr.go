@@ -21,11 +21,10 @@ var builtinArity = map[string]int{
 // they are to be shown. The display decision comes from the AST and the
 // callee's type, never from yaegi's result of a statement.
 func (c *cell) evalExpr(it item) ([]reflect.Value, bool, error) {
-	e, err := parser.ParseExpr(it.text)
-	if err != nil {
-		return nil, false, &compileError{err: err, syntax: true}
-	}
-	n, printLike := c.arity(e)
+	n, printLike := 1, false
+	if e, err := parser.ParseExpr(it.text); err == nil {
+		n, printLike = c.arity(e)
+	} // else a list "a, b": shown as a tuple
 	st := c.s.st
 	st.unit++
 	name := fmt.Sprintf("__cell%d_%d", c.n, st.unit)

@@ -39,6 +39,7 @@ func (c *cell) NewName(prefix string) string {
 
 // builtinPasses run first, in this order.
 var builtinPasses = []Pass{
+	{Name: "main", Apply: passMain},
 	{Name: "rangeint", Apply: passRangeInt},
 	{Name: "rangefunc", Apply: passRangeFunc},
 	{Name: "loopvar", Apply: passLoopVar},
@@ -56,7 +57,27 @@ func rewriteFile(c *cell, f *ast.File) error {
 			return err
 		}
 	}
+	fixPos(f)
 	return nil
+}
+
+// fixPos gives identifiers made by passes the position of the node before
+// them: yaegi finds a file's imports through its identifiers' positions.
+func fixPos(f *ast.File) {
+	last := f.Package
+	ast.Inspect(f, func(n ast.Node) bool {
+		if n == nil {
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok && !id.NamePos.IsValid() {
+			id.NamePos = last
+			return true
+		}
+		if p := n.Pos(); p.IsValid() {
+			last = p
+		}
+		return true
+	})
 }
 
 // rewriteError is a construct a pass cannot rewrite.
@@ -446,4 +467,37 @@ func passRangeInt(env PassEnv, f *ast.File) error {
 		}
 	})
 	return nil
+}
+
+// passMain renames func main and calls of it to __main: yaegi would run a
+// main of package main again after every later cell.
+func passMain(env PassEnv, f *ast.File) error {
+	for _, d := range f.Decls {
+		renameMain(d)
+	}
+	return nil
+}
+
+func renameMain(d ast.Decl) {
+	ast.Inspect(d, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Recv == nil && n.Name.Name == "main" {
+				n.Name.Name = "__main"
+			}
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok && id.Name == "main" {
+					id.Name = "__main"
+				}
+				return true
+			})
+			return false
+		case *ast.Ident:
+			if n.Name == "main" {
+				n.Name = "__main"
+			}
+		}
+		return true
+	})
 }

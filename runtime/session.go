@@ -58,24 +58,24 @@ type Session struct {
 	wake       chan struct{} // closed by Interrupt to wake sleepers
 	closed     bool
 
-	st     *state    // declarations of this interpreter, reset by %reset
+	st     *state   // declarations of this interpreter, reset by %reset
 	frames frameLog // interpreted frames of the last panic
 }
 
 // state is what the session knows about the cells run so far.
 type state struct {
-	imports  map[string]bool // "name path" of every import seen
-	importSr []string        // import specs as source, for replay
-	entries  []*entry        // top-level declarations in order
-	unit     int             // counter for generated names
+	imports  map[string]bool         // "name path" of every import seen
+	importSr []string                // import specs as source, for replay
+	entries  []*entry                // top-level declarations in order
+	unit     int                     // counter for generated names
 	types    map[reflect.Type]string // names of interpreted struct types
 }
 
 // entry is one top-level declaration kept as source for replay.
 type entry struct {
-	keys []string // "type T", "method T.M", "func f", "var x", "const c"
-	src  string   // with its /*line*/ directive
-	isVar bool    // a var declaration (re-evaluated on replay)
+	keys  []string // "type T", "method T.M", "func f", "var x", "const c"
+	src   string   // with its /*line*/ directive
+	isVar bool     // a var declaration (re-evaluated on replay)
 }
 
 func newState() *state {
@@ -295,10 +295,10 @@ func (s *Session) userExpressions(ctx context.Context, req engine.ExecuteRequest
 // expressions must not print).
 type captureOutput struct{}
 
-func (captureOutput) Stream(string, string)                                  {}
-func (captureOutput) Result(engine.MIMEBundle, map[string]any)               {}
+func (captureOutput) Stream(string, string)                                   {}
+func (captureOutput) Result(engine.MIMEBundle, map[string]any)                {}
 func (captureOutput) Display(engine.MIMEBundle, map[string]any, string, bool) {}
-func (captureOutput) ClearOutput(bool)                                       {}
+func (captureOutput) ClearOutput(bool)                                        {}
 func (captureOutput) Input(context.Context, string, bool) (string, error) {
 	return "", errStdinNotAllowed
 }
@@ -336,14 +336,16 @@ type unit struct {
 func (c *cell) runGo(src string) error {
 	items := splitCell(src)
 	var units []unit
+	program := false
 	for i, it := range items {
 		switch it.kind {
 		case itemPackage:
+			program = true
 			continue
 		case itemDefine:
 			it.kind = itemDecl
 		}
-		if i == len(items)-1 && it.kind == itemStmt && isExpr(it.text) {
+		if i == len(items)-1 && it.kind == itemStmt && isExprList(it.text) {
 			units = append(units, unit{kind: itemStmt, items: []item{it}, last: true})
 			break
 		}
@@ -389,12 +391,42 @@ func (c *cell) runGo(src string) error {
 			return err
 		}
 	}
+	if program && declaresMain(files) {
+		// A whole program: run main once, like go run.
+		if _, err := c.call("__main()"); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// isExpr reports whether src is a single expression.
-func isExpr(src string) bool {
-	_, err := parser.ParseExpr(src)
+// declaresMain reports whether the files declare func main (renamed).
+func declaresMain(files []*ast.File) bool {
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && (fd.Name.Name == "__main" || fd.Name.Name == "main") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isExprList reports whether src is an expression or a list of them.
+func isExprList(src string) bool {
+	_, err := parser.ParseExpr("[]any{" + src + "\n}")
+	if err != nil {
+		return false
+	}
+	_, err = parser.ParseExpr(src)
+	if err == nil {
+		return true
+	}
+	// a, b: a list of expressions, but not a statement like x = 1.
+	_, err = parser.ParseExpr("f(" + src + "\n)")
 	return err == nil
 }
 
