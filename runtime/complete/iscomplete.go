@@ -113,8 +113,8 @@ func incomplete(src string, openOff int, s scanned, open bool) engine.Completene
 	lineStart := strings.LastIndexByte(strings.TrimRight(src, " \t\n"), '\n') + 1
 	line := src[lineStart:]
 	indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
-	// net brackets opened on the last line
-	net := 0
+	// brackets opened on the last line, after any it closed ("} else {")
+	depth, minDepth := 0, 0
 	var lastTok token.Token
 	prevLineEndsOp := false
 	for _, t := range s.toks {
@@ -127,15 +127,20 @@ func incomplete(src string, openOff int, s scanned, open bool) engine.Completene
 		}
 		switch t.tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
-			net++
+			depth++
 		case token.RPAREN, token.RBRACK, token.RBRACE:
-			net--
+			depth--
+			minDepth = min(minDepth, depth)
 		}
 		lastTok = t.tok
 	}
+	net := depth - minDepth // brackets still open that the last line opened
+	trimmed := strings.TrimSpace(line)
 	switch {
 	case net > 0:
 		indent += unit
+	case lastTok == token.COLON && (strings.HasPrefix(trimmed, "case") || strings.HasPrefix(trimmed, "default")):
+		indent += unit // the body of a case clause
 	case continues[lastTok] && lastTok != token.COMMA && !prevLineEndsOp && !open:
 		indent += unit
 	}

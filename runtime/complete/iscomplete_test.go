@@ -54,6 +54,10 @@ func TestIsComplete(t *testing.T) {
 		{"for loop open", "for i := 0; i < 3; i++ {", "incomplete", "\t"},
 		{"for loop", "for i := 0; i < 3; i++ {\n\tfmt.Println(i)\n}", "complete", ""},
 		{"go stmt", "go func() {\n\twork()\n}()", "complete", ""},
+		{"case clause", "switch x {\ncase 1:", "incomplete", "\t"},
+		{"case body", "switch x {\ncase 1:\n\tf()", "incomplete", "\t"},
+		{"default clause", "select {\ndefault:", "incomplete", "\t"},
+		{"else open", "if x {\n} else {", "incomplete", "\t"},
 		{"struct literal", "p := P{\n\tA: 1,\n}", "complete", ""},
 	}
 	for _, tt := range tests {
