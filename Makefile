@@ -45,7 +45,15 @@ run: install
 	mkdir -p $(NOTEBOOK_DIR)
 	jupyter notebook --notebook-dir=$(NOTEBOOK_DIR) $(ALLOW_ROOT)
 
-test: lint test-go test-python
+# Every step runs even when an earlier one fails, so one run shows all
+# failures; the exit status is non-zero when any failed.
+test:
+	@status=0; \
+	$(MAKE) --no-print-directory lint || status=1; \
+	$(MAKE) --no-print-directory test-go || status=1; \
+	$(MAKE) --no-print-directory test-python || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: FAILED"; else echo "make test: ok"; fi; \
+	exit $$status
 
 test-go:
 	$(GO) test -count=1 -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_FLAGS) ./...

@@ -6,8 +6,8 @@ holds the gilgo kernelspec (`make test` does this with a temporary prefix):
 
     JUPYTER_PATH=$PREFIX/share/jupyter /usr/bin/python3 tests/test_kernel_suite.py
 
-Samples for features that may not exist yet are switched on by the FEATURES
-table below (or GILGO_TEST_FEATURES=display,clear_output in the environment).
+Samples for optional features are switched by the FEATURES table below (or
+GILGO_TEST_FEATURES=display,-clear_output in the environment).
 Exits non-zero when any test fails.
 """
 
@@ -17,15 +17,17 @@ import unittest
 
 import jupyter_kernel_test
 
-# Optional features: set to True once the runtime has them.
+# Optional features of the runtime that the samples below use.
 FEATURES = {
     # display.HTML(...) sends display_data with text/html.
-    "display": False,
+    "display": True,
     # display.ClearOutput(false) sends clear_output.
-    "clear_output": False,
+    "clear_output": True,
 }
-for _name in filter(None, os.environ.get("GILGO_TEST_FEATURES", "").split(",")):
-    FEATURES[_name.strip()] = True
+# GILGO_TEST_FEATURES=display,-clear_output switches features on (name) or
+# off (-name) without editing this file.
+for _name in filter(None, (n.strip() for n in os.environ.get("GILGO_TEST_FEATURES", "").split(","))):
+    FEATURES[_name.lstrip("-")] = not _name.startswith("-")
 
 KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
 
