@@ -253,6 +253,7 @@ func FuzzComplete(f *testing.F) {
 			t.Fatalf("%d types, %d matches", len(got.Types), len(got.Matches))
 		}
 		Inspect(code, cursor, 1, sc)
+		ParseDecls(code)
 		st := IsComplete(code).Status
 		if st != StatusComplete && st != StatusIncomplete && st != StatusInvalid {
 			t.Fatalf("status %q", st)
