@@ -67,7 +67,7 @@ test-python: build
 	export JUPYTER_PATH="$$tmp/share/jupyter" JUPYTER_RUNTIME_DIR="$$tmp/runtime" \
 		PYDEVD_DISABLE_FILE_VALIDATION=1 XDG_DATA_HOME="$$tmp/data"; \
 	status=0; \
-	for t in tests/test_kernel_suite.py tests/test_protocol.py; do \
+	for t in tests/test_kernel_suite.py tests/test_protocol.py tests/test_nbconvert.py; do \
 		echo "== $$t"; \
 		timeout 600 $(PYTHON) $$t || status=1; \
 	done; \

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""Runs a small notebook through `jupyter nbconvert --execute` on gilgo.
+
+Run with /usr/bin/python3 and JUPYTER_PATH pointing at a data directory that
+holds the gilgo kernelspec (`make test` does this with a temporary prefix).
+Exits non-zero when nbconvert fails or the outputs are not the expected ones.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
+
+CELLS = [
+    ('import "fmt"\nfmt.Println("hello, world")', "stream", "hello, world\n"),
+    ("x := 20", None, None),
+    ("x*2 + 2", "execute_result", "42"),
+]
+
+
+def notebook():
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": KERNEL_NAME, "display_name": "Go (gilgo)", "language": "go"}},
+        "cells": [
+            {"cell_type": "code", "id": "c%d" % i, "metadata": {}, "execution_count": None,
+             "outputs": [], "source": src}
+            for i, (src, _, _) in enumerate(CELLS)
+        ],
+    }
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "hello.ipynb")
+        with open(path, "w") as f:
+            json.dump(notebook(), f)
+        cmd = [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--stdout",
+               "--ExecutePreprocessor.kernel_name=" + KERNEL_NAME,
+               "--ExecutePreprocessor.timeout=120", "--allow-errors", path]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        if proc.returncode != 0:
+            print("\n".join(proc.stderr.splitlines()[-20:]))
+            print("test_nbconvert: FAIL (nbconvert exit status %d)" % proc.returncode)
+            return 1
+        nb = json.loads(proc.stdout)
+    failures = []
+    for cell, (src, kind, want) in zip(nb["cells"], CELLS):
+        outputs = cell.get("outputs", [])
+        if any(o["output_type"] == "error" for o in outputs):
+            failures.append("%r: error output %s" % (src, outputs))
+            continue
+        if kind == "stream":
+            got = "".join(o["text"] if isinstance(o["text"], str) else "".join(o["text"])
+                          for o in outputs if o["output_type"] == "stream")
+        elif kind == "execute_result":
+            got = next((o["data"].get("text/plain") for o in outputs
+                        if o["output_type"] == "execute_result"), None)
+        else:
+            continue
+        if got != want:
+            failures.append("%r: got %r, want %r" % (src, got, want))
+    for f in failures:
+        print("  FAIL", f)
+    print("test_nbconvert: %d cells, %s" % (len(CELLS), "FAIL" if failures else "PASS"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
