@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/scanner"
 	"io"
+	"reflect"
 	"regexp"
 	goruntime "runtime"
 	"strconv"
@@ -20,7 +21,7 @@ import (
 
 // panicFrameRE matches the line yaegi writes to stderr for every
 // interpreted frame a panic crosses: "cell[3]:2:5: panic: main.f(...)".
-var panicFrameRE = regexp.MustCompile(`^(\S+?):(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
+var panicFrameRE = regexp.MustCompile(`^(?:(\S+?):)?(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
 
 // panicFilter drops yaegi's panic frame lines from stderr and keeps them
 // as the traceback of the panic.
@@ -77,6 +78,9 @@ func (l *frameLog) take() []frame {
 // ("*fs.PathError"), "panic" for anything else; and the message in Go's
 // own words (yaegi's reflect messages are translated).
 func describePanic(r any) (name, value string) {
+	if rv, ok := r.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		r = rv.Interface()
+	}
 	switch v := r.(type) {
 	case goruntime.Error:
 		return "runtime.Error", translate(v.Error())
@@ -202,6 +206,9 @@ func (c *cell) toError(err error) *engine.Error {
 		name, value := describePanic(p.Value)
 		tb := []string{name + ": " + value}
 		for _, f := range frames {
+			if f.file == "" {
+				continue // the generated call of the cell
+			}
 			fn := strings.TrimPrefix(f.fn, "main.")
 			if strings.HasPrefix(fn, "__cell") || fn == "main" || fn == "" {
 				fn = "cell"

@@ -115,7 +115,7 @@ func (f *formatter) value(v reflect.Value, top bool) {
 		}
 		v = v.Elem()
 	}
-	if v.CanInterface() && v.Type().PkgPath() != "" {
+	if v.CanInterface() && (v.Type().PkgPath() != "" || v.Kind() == reflect.Pointer && v.Type().Elem().PkgPath() != "") {
 		switch x := v.Interface().(type) {
 		case error:
 			if v.Kind() != reflect.Pointer || !v.IsNil() {

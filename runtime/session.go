@@ -417,7 +417,7 @@ func declaresMain(files []*ast.File) bool {
 
 // isExprList reports whether src is an expression or a list of them.
 func isExprList(src string) bool {
-	_, err := parser.ParseExpr("[]any{" + src + "\n}")
+	_, err := parser.ParseExpr("[]any{" + src + ",\n}")
 	if err != nil {
 		return false
 	}
@@ -426,7 +426,7 @@ func isExprList(src string) bool {
 		return true
 	}
 	// a, b: a list of expressions, but not a statement like x = 1.
-	_, err = parser.ParseExpr("f(" + src + "\n)")
+	_, err = parser.ParseExpr("f(" + src + ",\n)")
 	return err == nil
 }
 
