@@ -11,7 +11,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
 
-GO ?= go
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 PYTHON ?= /usr/bin/python3
 BIN := bin/gilgo
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -40,7 +40,7 @@ run: install
 	@if ! command -v jupyter-notebook >/dev/null 2>&1; then \
 		echo "Installing Jupyter Notebook from Debian..."; \
 		$(SUDO) apt-get update; \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y jupyter-notebook jupyter-client; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y jupyter-notebook jupyter-client; \
 	fi
 	mkdir -p $(NOTEBOOK_DIR)
 	jupyter notebook --notebook-dir=$(NOTEBOOK_DIR) $(ALLOW_ROOT)
