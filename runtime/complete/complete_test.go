@@ -264,3 +264,28 @@ func FuzzComplete(f *testing.F) {
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
+
+// TestConcurrent exercises the documentation cache from many goroutines;
+// run with -race.
+func TestConcurrent(t *testing.T) {
+	t.Cleanup(func() { SetGOROOT("") })
+	sc := testScope()
+	done := make(chan bool)
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- true }()
+			for i := 0; i < 5; i++ {
+				if g == 0 {
+					SetGOROOT("")
+				}
+				if got := Complete("strings.Buil", 12, sc); len(got.Matches) != 1 {
+					t.Errorf("matches %q", got.Matches)
+				}
+				Inspect("strings.Builder", 15, 0, sc)
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+}

@@ -370,3 +370,29 @@ func TestNiceAxis(t *testing.T) {
 		}
 	}
 }
+
+// TestHandleConcurrent updates one handle from many goroutines; run with
+// -race.
+func TestHandleConcurrent(t *testing.T) {
+	r := &recorder{}
+	h := NewEnv(func() Sink { return r }).Show(0)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				h.Update(i)
+			}
+		}()
+	}
+	wg.Wait()
+	if len(r.events) != 81 {
+		t.Fatalf("%d events, want 81", len(r.events))
+	}
+	for _, e := range r.events[1:] {
+		if e.ID != h.ID() || !e.Update {
+			t.Fatalf("event %+v", e)
+		}
+	}
+}
