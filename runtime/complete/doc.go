@@ -25,7 +25,10 @@
 // complete.
 //
 // The indent for an incomplete cell is the last line's indent plus one unit
-// when that line opened a bracket or ends with an operator. The unit is a tab,
+// when that line left a bracket open ("} else {" counts), ends a case clause
+// ("case 1:"), or ends with an operator other than a comma and the line
+// before did not (so continuation lines stay aligned). Inside an open raw
+// string or comment the indent is empty. The unit is a tab,
 // as gofmt writes Go, unless the cell already indents with spaces, in which
 // case it is four spaces (what ipykernel sends).
 //
@@ -45,9 +48,12 @@
 // installation's source (GOROOT). Without the source it shows the signature
 // from reflection only.
 //
+// ParseDecls turns the source of a cell into the Decl values a Scope
+// returns, so the session only has to add reflect types and values.
+//
 // # Concurrency
 //
-// IsComplete, Complete and Inspect are safe for concurrent use as long as the
+// IsComplete, Complete, Inspect and ParseDecls are safe for concurrent use as long as the
 // Scope they are given is. Parsed standard-library documentation is cached
 // per package in a process-wide cache guarded by a mutex; SetGOROOT replaces
 // the source directory and empties the cache.
