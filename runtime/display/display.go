@@ -2,6 +2,7 @@ package display
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -14,7 +15,6 @@ import (
 	"sync"
 
 	"github.com/gilgo/gilgo/engine"
-	"github.com/google/uuid"
 )
 
 // Sink receives what cells display; the session implements it for the
@@ -306,7 +306,7 @@ func (e *Env) ClearOutput(wait bool) {
 // New returns a handle for v with a fresh display id; nothing is shown until
 // Show or Update.
 func (e *Env) New(v any) *Handle {
-	return &Handle{env: e, id: uuid.NewString(), value: v}
+	return &Handle{env: e, id: newID(), value: v}
 }
 
 // Show shows v and returns its handle.
@@ -314,6 +314,16 @@ func (e *Env) Show(v any) *Handle {
 	h := e.New(v)
 	h.Show()
 	return h
+}
+
+// newID returns a random (version 4) UUID; the package avoids the uuid
+// module so that runtime keeps to the dependencies ARCHITECTURE.md lists.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand panics instead)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // Handle is an output that can be replaced later, also from another cell or

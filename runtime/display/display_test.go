@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -394,5 +395,17 @@ func TestHandleConcurrent(t *testing.T) {
 		if e.ID != h.ID() || !e.Update {
 			t.Fatalf("event %+v", e)
 		}
+	}
+}
+
+func TestNewID(t *testing.T) {
+	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for i := 0; i < 100; i++ {
+		id := newID()
+		if !re.MatchString(id) || seen[id] {
+			t.Fatalf("id %q: not a fresh v4 uuid", id)
+		}
+		seen[id] = true
 	}
 }
