@@ -21,6 +21,11 @@ CELLS = [
 ]
 
 
+def text(v):
+    """nbformat stores multi-line strings as lists of lines."""
+    return "".join(v) if isinstance(v, list) else v
+
+
 def notebook():
     return {
         "nbformat": 4,
@@ -55,10 +60,9 @@ def main():
             failures.append("%r: error output %s" % (src, outputs))
             continue
         if kind == "stream":
-            got = "".join(o["text"] if isinstance(o["text"], str) else "".join(o["text"])
-                          for o in outputs if o["output_type"] == "stream")
+            got = "".join(text(o["text"]) for o in outputs if o["output_type"] == "stream")
         elif kind == "execute_result":
-            got = next((o["data"].get("text/plain") for o in outputs
+            got = next((text(o["data"].get("text/plain")) for o in outputs
                         if o["output_type"] == "execute_result"), None)
         else:
             continue
