@@ -306,6 +306,9 @@ func (l *Lock) acquireLocked(t *Thread) {
 		if l.holder == t {
 			return // granted by a release (deterministic mode) or the monitor
 		}
+		if t.yielding && l.lastHolder != t {
+			t.yielding = false // another thread took the lock: compete again
+		}
 		if !l.enabled {
 			l.removeWaiter(t)
 			t.state = stFree

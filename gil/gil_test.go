@@ -110,7 +110,9 @@ func TestMutualExclusion(t *testing.T) {
 }
 
 func TestForcedSwitching(t *testing.T) {
-	l := New(Options{SwitchInterval: time.Millisecond})
+	// The monitor is pushed out of the way: on a loaded machine a thread
+	// granted the lock may not run for longer than the default delay.
+	l := New(Options{SwitchInterval: time.Millisecond, MonitorDelay: time.Minute})
 	var took atomic.Bool
 	var spins atomic.Int64
 	spinner := l.Go("spinner", func() {
@@ -137,7 +139,7 @@ func TestForcedSwitching(t *testing.T) {
 func TestForcedSwitchingAlternates(t *testing.T) {
 	// Two spinners that each need the other to progress: only forced
 	// switching lets both finish their turns.
-	l := New(Options{SwitchInterval: 200 * time.Microsecond})
+	l := New(Options{SwitchInterval: 200 * time.Microsecond, MonitorDelay: time.Minute})
 	var turn atomic.Int32
 	const rounds = 5
 	mk := func(me int32) func() {
@@ -276,7 +278,8 @@ func TestDisableRunsInParallel(t *testing.T) {
 }
 
 func TestEnableDisplacesFreeThreads(t *testing.T) {
-	l := New(Options{})
+	// No monitor: main must keep the lock while a and b queue.
+	l := New(Options{MonitorDelay: time.Minute})
 	l.Disable()
 	var stop atomic.Bool
 	var inside, overlap atomic.Int32
@@ -630,7 +633,7 @@ func TestGoRecoversPanics(t *testing.T) {
 }
 
 func TestIdentityFreeCheckpoint(t *testing.T) {
-	l := New(Options{SwitchInterval: 200 * time.Microsecond})
+	l := New(Options{SwitchInterval: 200 * time.Microsecond, MonitorDelay: time.Minute})
 	var stop atomic.Bool
 	var n atomic.Int64
 	body := func() {
