@@ -94,7 +94,7 @@ func New(info ConnectionInfo, interp engine.Interpreter, opts Options) (*Kernel,
 	if err := info.validate(); err != nil {
 		return nil, fmt.Errorf("new kernel: %w", err)
 	}
-	socks, err := listenZMQ(context.Background(), info)
+	socks, err := listenZMQ(context.Background(), info, opts.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("new kernel: %w", err)
 	}

@@ -2,18 +2,41 @@ package kernel
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
+	"github.com/go-zeromq/zmq4/transport"
 )
 
-// zmqSendTimeout bounds a blocked socket write (a peer that stopped reading).
-const zmqSendTimeout = 10 * time.Second
+const (
+	// zmqSendTimeout bounds a blocked socket write (a peer that stopped
+	// reading, or a ROUTER that never had a peer).
+	zmqSendTimeout = 10 * time.Second
+	// pubLinger is how long closing IOPub waits for zmq4's sender goroutine
+	// to write what was queued (the last status: idle); zmq4 has no linger.
+	pubLinger = 100 * time.Millisecond
+	// handshakeTimeout bounds a peer's ZMTP greeting and READY command.
+	handshakeTimeout = 5 * time.Second
+	// guarded transports: tcp and ipc whose listeners keep silent peers
+	// away from zmq4's accept loop (see guardedListener).
+	guardedTCP = "gilgo-tcp"
+	guardedIPC = "gilgo-ipc"
+)
 
-// pubLinger is how long closing IOPub waits for zmq4's sender goroutine to
-// write what was queued (the last status: idle); zmq4 has no linger option.
-const pubLinger = 100 * time.Millisecond
+// registerGuarded registers the guarded transports with zmq4 (process-wide,
+// once). If that fails, the plain transports are used.
+var registerGuarded = sync.OnceValue(func() error {
+	if err := zmq4.RegisterTransport(guardedTCP, guardedTransport{transport.New("tcp"), "tcp"}); err != nil {
+		return err
+	}
+	return zmq4.RegisterTransport(guardedIPC, guardedTransport{transport.New("unix"), "unix"})
+})
 
 // zmqSocket adapts a zmq4 socket to Socket.
 type zmqSocket struct {
@@ -46,9 +69,19 @@ func (z zmqSocket) Close() error {
 // ROUTER sends to every connection with the addressed identity, so a client
 // that reconnects with the same identity (what ROUTER_HANDOVER is for in
 // libzmq) gets its replies.
-func listenZMQ(ctx context.Context, info ConnectionInfo) (Sockets, error) {
+func listenZMQ(ctx context.Context, info ConnectionInfo, logger *slog.Logger) (Sockets, error) {
 	var socks Sockets
-	opts := []zmq4.Option{zmq4.WithTimeout(zmqSendTimeout)}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	opts := []zmq4.Option{
+		zmq4.WithTimeout(zmqSendTimeout),
+		zmq4.WithLogger(slog.NewLogLogger(logger.With("component", "zmq4").Handler(), slog.LevelWarn)),
+	}
+	guard := registerGuarded() == nil
+	if !guard {
+		logger.Warn("guarded transports unavailable, a silent peer can stall a socket", "err", registerGuarded())
+	}
 	specs := []struct {
 		name string
 		dst  *Socket
@@ -64,7 +97,11 @@ func listenZMQ(ctx context.Context, info ConnectionInfo) (Sockets, error) {
 	for _, sp := range specs {
 		s := sp.mk(ctx, opts...)
 		ep := info.endpoint(sp.port)
-		if err := s.Listen(ep); err != nil {
+		bind := ep
+		if guard {
+			bind = "gilgo-" + ep
+		}
+		if err := s.Listen(bind); err != nil {
 			_ = s.Close()
 			socks.closeAll()
 			return Sockets{}, fmt.Errorf("listen %s on %s: %w", sp.name, ep, err)
@@ -76,4 +113,158 @@ func listenZMQ(ctx context.Context, info ConnectionInfo) (Sockets, error) {
 		*sp.dst = zs
 	}
 	return socks, nil
+}
+
+// guardedTransport is a net transport whose listener hands zmq4 only
+// connections whose peer has started the ZMTP greeting, and bounds the rest
+// of the handshake. zmq4 v0.17.0 runs each handshake inside its accept
+// loop without a deadline, so one silent TCP peer (a port scanner, a health
+// probe) would otherwise make the socket unreachable for everyone.
+type guardedTransport struct {
+	transport.Transport
+	network string
+}
+
+func (g guardedTransport) Listen(ctx context.Context, addr string) (net.Listener, error) {
+	l, err := g.Transport.Listen(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	gl := &guardedListener{Listener: l, ready: make(chan net.Conn), done: make(chan struct{})}
+	go gl.acceptLoop()
+	return gl, nil
+}
+
+// guardedListener accepts on its own goroutine and passes on a connection
+// once its first zmtpSignatureLen bytes arrived (libzmq sends them before
+// waiting for anything), within handshakeTimeout.
+type guardedListener struct {
+	net.Listener
+	ready     chan net.Conn
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// zmtpSignatureLen is the ZMTP 3 signature every peer sends first.
+const zmtpSignatureLen = 10
+
+func (gl *guardedListener) acceptLoop() {
+	for {
+		c, err := gl.Listener.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			select {
+			case <-gl.done:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			continue
+		}
+		go gl.admit(c)
+	}
+}
+
+func (gl *guardedListener) admit(c net.Conn) {
+	_ = c.SetReadDeadline(time.Now().Add(handshakeTimeout))
+	sig := make([]byte, zmtpSignatureLen)
+	if _, err := io.ReadFull(c, sig); err != nil {
+		c.Close()
+		return
+	}
+	hc := &handshakeConn{Conn: c, pending: sig}
+	hc.observe(sig)
+	select {
+	case gl.ready <- hc:
+	case <-gl.done:
+		c.Close()
+	}
+}
+
+func (gl *guardedListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-gl.ready:
+		return c, nil
+	case <-gl.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (gl *guardedListener) Close() error {
+	var err error
+	gl.closeOnce.Do(func() {
+		close(gl.done)
+		err = gl.Listener.Close()
+	})
+	return err
+}
+
+// handshakeConn replays the bytes the listener read, and clears the read
+// deadline once the peer's greeting (64 bytes) and first command (READY)
+// have been read, so that an idle but healthy connection is never cut.
+type handshakeConn struct {
+	net.Conn
+	pending []byte
+	head    []byte // the first bytes of the stream, up to the READY size field
+	n       int    // bytes read so far
+	cleared bool
+}
+
+// zmtpGreetingLen is the size of a ZMTP 3 greeting.
+const zmtpGreetingLen = 64
+
+func (h *handshakeConn) Read(p []byte) (int, error) {
+	var n int
+	var err error
+	if len(h.pending) > 0 {
+		n = copy(p, h.pending)
+		h.pending = h.pending[n:]
+	} else {
+		n, err = h.Conn.Read(p)
+		h.observe(p[:n])
+	}
+	return n, err
+}
+
+// observe counts bytes read from the network and clears the deadline at
+// the end of the first command frame after the greeting.
+func (h *handshakeConn) observe(b []byte) {
+	if h.cleared {
+		return
+	}
+	if need := zmtpGreetingLen + 9 - len(h.head); need > 0 {
+		h.head = append(h.head, b[:min(need, len(b))]...)
+	}
+	h.n += len(b)
+	if end, ok := h.handshakeEnd(); ok && h.n >= end {
+		h.cleared = true
+		_ = h.Conn.SetReadDeadline(time.Time{})
+	}
+}
+
+// handshakeEnd returns the stream offset where the first command after
+// the greeting ends, once enough of it is known.
+func (h *handshakeConn) handshakeEnd() (int, bool) {
+	if len(h.head) <= zmtpGreetingLen {
+		return 0, false
+	}
+	flags := h.head[zmtpGreetingLen]
+	if flags&0x02 == 0 { // short frame: one size byte
+		if len(h.head) < zmtpGreetingLen+2 {
+			return 0, false
+		}
+		return zmtpGreetingLen + 2 + int(h.head[zmtpGreetingLen+1]), true
+	}
+	if len(h.head) < zmtpGreetingLen+9 {
+		return 0, false
+	}
+	var size uint64
+	for _, c := range h.head[zmtpGreetingLen+1 : zmtpGreetingLen+9] {
+		size = size<<8 | uint64(c)
+	}
+	if size > 1<<20 {
+		return 0, false // no sane READY is this large; keep the deadline
+	}
+	return zmtpGreetingLen + 9 + int(size), true
 }

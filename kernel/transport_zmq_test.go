@@ -228,7 +228,7 @@ func TestZMQRebindAfterClose(t *testing.T) {
 	for _, transport := range []string{"tcp", "ipc"} {
 		info := zmqInfo(t, transport)
 		for i := range 3 {
-			socks, err := listenZMQ(context.Background(), info)
+			socks, err := listenZMQ(context.Background(), info, nil)
 			if err != nil {
 				t.Fatalf("%s bind %d: %v", transport, i, err)
 			}
@@ -286,6 +286,60 @@ func TestZMQReconnectWhileBusy(t *testing.T) {
 		r := c.recv(c.shell)
 		if parentID(r) == h.MsgID {
 			break
+		}
+	}
+}
+
+// TestZMQSilentPeer: a TCP peer that connects and says nothing (a port
+// scanner) must not make the sockets unreachable.
+func TestZMQSilentPeer(t *testing.T) {
+	k, info := newZMQKernel(t, "tcp", newFake())
+	var silent []net.Conn
+	for _, port := range []int{info.ShellPort, info.HBPort} {
+		conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		silent = append(silent, conn)
+	}
+	defer func() {
+		for _, c := range silent {
+			c.Close()
+		}
+	}()
+	c := attach(t, k, dialClient(t, info))
+	h := c.send(c.shell, "kernel_info_request", nil)
+	if r := c.recv(c.shell); parentID(r) != h.MsgID {
+		t.Errorf("reply: got %s", r.Header.MsgType)
+	}
+	if err := c.hb.Send([][]byte{[]byte("ping")}); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := c.hb.Recv(); err != nil || string(f[0]) != "ping" {
+		t.Errorf("heartbeat: got %q %v", f, err)
+	}
+}
+
+// TestHandshakeEnd: the read deadline is cleared right after the peer's
+// first command, short or long.
+func TestHandshakeEnd(t *testing.T) {
+	greeting := make([]byte, zmtpGreetingLen)
+	tests := []struct {
+		name string
+		head []byte
+		end  int
+		ok   bool
+	}{
+		{"greeting only", greeting, 0, false},
+		{"short command", append(append([]byte{}, greeting...), 0x04, 25), zmtpGreetingLen + 2 + 25, true},
+		{"long command partial", append(append([]byte{}, greeting...), 0x06, 0, 0), 0, false},
+		{"long command", append(append([]byte{}, greeting...), 0x06, 0, 0, 0, 0, 0, 0, 1, 0), zmtpGreetingLen + 9 + 256, true},
+		{"absurd size", append(append([]byte{}, greeting...), 0x06, 1, 0, 0, 0, 0, 0, 0, 0), 0, false},
+	}
+	for _, tc := range tests {
+		h := &handshakeConn{head: tc.head}
+		if end, ok := h.handshakeEnd(); end != tc.end || ok != tc.ok {
+			t.Errorf("%s: got %d %v, want %d %v", tc.name, end, ok, tc.end, tc.ok)
 		}
 	}
 }
