@@ -32,7 +32,12 @@ type panicFilter struct {
 
 func (p *panicFilter) Write(b []byte) (int, error) {
 	if m := panicFrameRE.FindSubmatch(b); m != nil {
-		p.s.frames.add(frame{file: string(m[1]), line: atoi(m[2]), col: atoi(m[3]), fn: string(m[4])})
+		f := frame{file: cellPos(string(m[1])), line: atoi(m[2]), col: atoi(m[3]), fn: string(m[4])}
+		if id := goid(); p.s.router.spawned(id) {
+			p.s.frames.addG(id, f)
+		} else {
+			p.s.frames.add(f)
+		}
 		return len(b), nil
 	}
 	return p.w.Write(b)
@@ -50,10 +55,61 @@ type frame struct {
 	fn        string
 }
 
-// frameLog collects panic frames. Safe for concurrent use.
+// frameLog collects panic frames: those of the running cell, and those of
+// goroutines that cells started by goroutine id. Safe for concurrent use.
 type frameLog struct {
 	mu     sync.Mutex
 	frames []frame
+	byG    map[uint64][]frame
+}
+
+func (l *frameLog) addG(id uint64, f frame) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byG == nil {
+		l.byG = map[uint64][]frame{}
+	}
+	if len(l.byG[id]) < 64 {
+		l.byG[id] = append(l.byG[id], f)
+	}
+}
+
+func (l *frameLog) takeG(id uint64) []frame {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.byG[id]
+	delete(l.byG, id)
+	return f
+}
+
+// reportGoroutinePanic writes the panic r of goroutine number n (Go id
+// id), started by the cell of o, with its interpreted frames to that
+// cell's stderr.
+func (s *Session) reportGoroutinePanic(o owner, n int64, id uint64, r any) {
+	frames := s.frames.takeG(id)
+	if o.out == nil {
+		return
+	}
+	name, value := describePanicAt(r)
+	var b strings.Builder
+	fmt.Fprintf(&b, "panic in goroutine %d (cell [%d]): %s: %s\n", n, o.cell, name, value)
+	for _, f := range frames {
+		if f.file == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "  %s:%d:%d in %s\n", f.file, f.line, f.col, frameFunc(f.fn))
+	}
+	o.out.Stream("stderr", b.String())
+}
+
+// frameFunc names the function of a frame for users: generated cell
+// functions are "cell".
+func frameFunc(fn string) string {
+	fn = strings.TrimPrefix(fn, "main.")
+	if strings.HasPrefix(fn, "__cell") || fn == "main" || fn == "" {
+		return "cell"
+	}
+	return fn
 }
 
 func (l *frameLog) add(f frame) {
@@ -108,6 +164,12 @@ func describePanic(r any) (name, value string) {
 	}
 }
 
+// describePanicAt is describePanic with positions naming cells.
+func describePanicAt(r any) (name, value string) {
+	name, value = describePanic(r)
+	return name, cellPos(value)
+}
+
 // posPrefixRE matches a leading yaegi position ("1:42: ").
 var posPrefixRE = regexp.MustCompile(`^(\S*?\d+:\d+: )`)
 
@@ -136,6 +198,20 @@ func translate(msg string) string {
 	return msg
 }
 
+// incompleteRE matches yaegi's panic for an identifier it could not
+// resolve: "...: CFG post-order panic: cell[3]/_.go:1:1: incomplete type x".
+var incompleteRE = regexp.MustCompile(`CFG post-order panic: (\S+): incomplete type (\S+)$`)
+
+// yaegiPanicError turns a panic of yaegi's compiler into an error: an
+// unresolved name is Go's "undefined: x" compile error, anything else an
+// interpreterError.
+func yaegiPanicError(n ast.Node, r any) error {
+	if m := incompleteRE.FindStringSubmatch(fmt.Sprint(r)); m != nil {
+		return &compileError{err: fmt.Errorf("%s: undefined: %s", m[1], m[2])}
+	}
+	return &interpreterError{construct: constructOf(n, r), value: r}
+}
+
 // constructOf names what yaegi failed on, for InterpreterError.
 func constructOf(n ast.Node, r any) string {
 	msg := fmt.Sprint(r)
@@ -157,8 +233,19 @@ func constructOf(n ast.Node, r any) string {
 	return ""
 }
 
-// toError turns a cell failure into what Jupyter shows.
+// toError turns a cell failure into what Jupyter shows, with positions
+// naming cells as cell[N]:L:C.
 func (c *cell) toError(err error) *engine.Error {
+	e := c.describeError(err)
+	out := &engine.Error{Name: e.Name, Value: cellPos(e.Value), Traceback: make([]string, len(e.Traceback))}
+	for i, l := range e.Traceback {
+		out.Traceback[i] = cellPos(l)
+	}
+	return out
+}
+
+// describeError names and renders a cell failure.
+func (c *cell) describeError(err error) *engine.Error {
 	frames := c.s.frames.take()
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &engine.Error{Name: engine.ErrInterrupted, Value: "the cell was interrupted",
@@ -209,11 +296,7 @@ func (c *cell) toError(err error) *engine.Error {
 			if f.file == "" {
 				continue // the generated call of the cell
 			}
-			fn := strings.TrimPrefix(f.fn, "main.")
-			if strings.HasPrefix(fn, "__cell") || fn == "main" || fn == "" {
-				fn = "cell"
-			}
-			tb = append(tb, fmt.Sprintf("  %s:%d:%d in %s", f.file, f.line, f.col, fn))
+			tb = append(tb, fmt.Sprintf("  %s:%d:%d in %s", f.file, f.line, f.col, frameFunc(f.fn)))
 			tb = append(tb, c.sourceLines(f.file, f.line, f.col)...)
 		}
 		return &engine.Error{Name: name, Value: value, Traceback: tb}
@@ -225,12 +308,24 @@ func (c *cell) toError(err error) *engine.Error {
 	return &engine.Error{Name: name, Value: value, Traceback: []string{name + ": " + value}}
 }
 
+// cellFileRE matches the file name of the cells' line directives.
+var cellFileRE = regexp.MustCompile(`cell\[(\d+)\]/_\.go`)
+
+// cellPos rewrites positions "cell[N]/_.go:L:C" to "cell[N]:L:C".
+func cellPos(s string) string {
+	if !strings.Contains(s, "/_.go") {
+		return s
+	}
+	return cellFileRE.ReplaceAllString(s, "cell[$1]")
+}
+
 // errPosRE finds "cell[N]:L:C: " at the start of an error message.
 var errPosRE = regexp.MustCompile(`^cell\[(\d+)\]:(\d+):(\d+): `)
 
 // errorLines renders msg and, when it names a line of this cell, that line
 // with a caret under the column.
 func (c *cell) errorLines(msg string) []string {
+	msg = cellPos(msg)
 	lines := []string{msg}
 	m := errPosRE.FindStringSubmatch(msg)
 	if m == nil {

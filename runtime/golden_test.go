@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
 
@@ -112,6 +113,7 @@ func newTestSession(t testing.TB) *Session {
 func runCell(s *Session, n int, code string, stdin []string) string {
 	rec := &recorder{inputs: stdin}
 	res := s.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n, AllowStdin: stdin != nil}, rec)
+	waitSpawned(s)
 	out := rec.String()
 	if res.Error != nil {
 		out += "[error] " + res.Error.Name + ": " + res.Error.Value + "\n"
@@ -120,6 +122,20 @@ func runCell(s *Session, n int, code string, stdin []string) string {
 		}
 	}
 	return out
+}
+
+// waitSpawned waits until the goroutines cells started have ended (at most
+// a few seconds), so that what they print is part of their cell's output.
+func waitSpawned(s *Session) {
+	for i := 0; i < 5000; i++ {
+		s.router.mu.RLock()
+		n := len(s.router.byG)
+		s.router.mu.RUnlock()
+		if n == 0 {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // TestGolden runs testdata/*.txtar: each "cell" file is a cell (a name like

@@ -61,6 +61,14 @@ func (r *router) lookup() owner {
 	return r.current
 }
 
+// spawned reports whether goroutine id was started by a cell.
+func (r *router) spawned(id uint64) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	_, ok := r.byG[id]
+	return ok
+}
+
 func (r *router) register(id uint64, o owner) {
 	r.mu.Lock()
 	r.byG[id] = o

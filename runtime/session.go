@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/traefik/yaegi/interp"
@@ -57,6 +58,8 @@ type Session struct {
 	allowStdin bool
 	wake       chan struct{} // closed by Interrupt to wake sleepers
 	closed     bool
+
+	spawned atomic.Int64 // goroutines started by cells, numbers them
 
 	st     *state   // declarations of this interpreter, reset by %reset
 	frames frameLog // interpreted frames of the last panic
@@ -189,14 +192,14 @@ func (s *Session) sleep(d time.Duration) {
 // process. The rewrite of go statements calls it.
 func (s *Session) spawn(f func()) {
 	o := s.router.lookup()
+	n := s.spawned.Add(1)
 	go func() {
 		id := goid()
 		s.router.register(id, o)
 		defer s.router.unregister(id)
 		defer func() {
-			if r := recover(); r != nil && o.out != nil {
-				name, value := describePanic(r)
-				o.out.Stream("stderr", fmt.Sprintf("panic in goroutine %d (cell [%d]): %s: %s\n", id, o.cell, name, value))
+			if r := recover(); r != nil {
+				s.reportGoroutinePanic(o, n, id, r)
 			}
 		}()
 		f()
@@ -313,8 +316,11 @@ type cell struct {
 }
 
 // directive is the line comment that makes positions read cell[N]:L:C.
+// The file is named cell[N]/_.go: yaegi finds a file's imports under the
+// base name of an identifier's position, which must stay _.go (the name of
+// the file the imports were compiled in); cellPos shortens it for users.
 func (c *cell) directive(line, col int) string {
-	return fmt.Sprintf("/*line cell[%d]:%d:%d*/", c.n, line, col)
+	return fmt.Sprintf("/*line cell[%d]/_.go:%d:%d*/", c.n, line, col)
 }
 
 // run executes the cell's code: magics first, then Go.
@@ -486,14 +492,14 @@ func (c *cell) compile(n ast.Node) (prog *interp.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			c.s.log.Debug("compile: yaegi panic", "panic", r)
-			err = &interpreterError{construct: constructOf(n, r), value: r}
+			err = yaegiPanicError(n, r)
 		}
 	}()
 	prog, err = c.s.it.CompileAST(n)
 	if err != nil {
 		var p interp.Panic
 		if errors.As(err, &p) {
-			return nil, &interpreterError{construct: constructOf(n, p.Value), value: p.Value}
+			return nil, yaegiPanicError(n, p.Value)
 		}
 		return nil, &compileError{err: err}
 	}
