@@ -23,10 +23,11 @@
 // waits, I/O): t.Blocking(f) or t.BeginBlocking() … t.EndBlocking(). A
 // wrapped blocking call should also select on l.Interrupted().
 //
-// Code that cannot name its Thread uses l.Checkpoint, l.Enter and l.Exit:
+// Code that cannot name its Thread uses l.Checkpoint, l.Enter, l.Exit and
+// l.Blocking:
 // the same single-atomic-load fast path; on the slow path they act for the
 // holder, or, while a thread is displaced (below), for the thread bound to
-// the calling goroutine (Bind; about 1 µs to look up). Every goroutine that
+// the calling goroutine (Bind; a few µs to look up). Every goroutine that
 // runs interpreted code must therefore be bound (Go and Run do it) and hold
 // the lock; code on an unbound goroutine would be taken for the holder.
 //

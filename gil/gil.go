@@ -55,6 +55,18 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// unset marks a Thread timestamp that is not running.
+const unset = time.Duration(-1)
+
+// clock is the time since New on the Options.Now clock, or on the
+// monotonic clock (cheaper than time.Now: no wall-clock read).
+func (l *Lock) clock() time.Duration {
+	if l.fake != nil {
+		return l.fake().Sub(l.base)
+	}
+	return time.Since(l.base)
+}
+
 // breaker bits: any set bit sends check points to the slow path.
 const (
 	bitDrop      uint32 = 1 << iota // a drop request is pending
@@ -85,7 +97,8 @@ type Lock struct {
 	breaker atomic.Uint32
 	limit   atomic.Int64
 
-	now          func() time.Time
+	fake         func() time.Time // Options.Now, or nil for the monotonic clock
+	base         time.Time        // clock() == 0
 	onPanic      func(*Thread, any, []byte)
 	log          *slog.Logger
 	monitorDelay time.Duration
@@ -120,7 +133,7 @@ type Lock struct {
 // New returns an enabled Lock in wall-clock mode.
 func New(opts Options) *Lock {
 	l := &Lock{
-		now:          opts.Now,
+		fake:         opts.Now,
 		onPanic:      opts.OnPanic,
 		log:          opts.Logger,
 		monitorDelay: opts.MonitorDelay,
@@ -129,8 +142,10 @@ func New(opts Options) *Lock {
 		threads:      make(map[int64]*Thread),
 		intrCh:       make(chan struct{}),
 	}
-	if l.now == nil {
-		l.now = time.Now
+	if l.fake != nil {
+		l.base = l.fake()
+	} else {
+		l.base = time.Now()
 	}
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
@@ -146,7 +161,7 @@ func New(opts Options) *Lock {
 		lim = DefaultRecursionLimit
 	}
 	l.limit.Store(int64(lim))
-	l.stats.Since = l.now()
+	l.stats.Since = l.base
 	return l
 }
 
@@ -171,9 +186,9 @@ type Thread struct {
 	state     threadState
 	wake      chan struct{}
 	timer     *time.Timer
-	yielding  bool // dropped on request: may not take the lock back first
-	waitStart time.Time
-	holdStart time.Time
+	yielding  bool          // dropped on request: may not take the lock back first
+	waitStart time.Duration // clock() when it started waiting, or unset
+	holdStart time.Duration // clock() when it took the lock, or unset
 	st        ThreadStats
 }
 
@@ -187,7 +202,7 @@ func (l *Lock) NewThread(tag string) *Thread {
 
 func (l *Lock) newThreadLocked(tag string) *Thread {
 	l.nextID++
-	t := &Thread{l: l, id: l.nextID, tag: tag, done: make(chan struct{}), wake: make(chan struct{}, 1)}
+	t := &Thread{l: l, id: l.nextID, tag: tag, done: make(chan struct{}), wake: make(chan struct{}, 1), waitStart: unset, holdStart: unset}
 	t.st.ID, t.st.Tag = t.id, tag
 	l.threads[t.id] = t
 	if l.trace != nil {
@@ -386,7 +401,7 @@ func (l *Lock) canTake(t *Thread) bool {
 
 func (l *Lock) addWaiter(t *Thread) {
 	t.state = stWaiting
-	t.waitStart = l.now()
+	t.waitStart = l.clock()
 	l.waiters = append(l.waiters, t)
 	l.event(t, EvWaitBegin)
 }
@@ -408,13 +423,13 @@ func signal(t *Thread) {
 }
 
 func (l *Lock) takeLocked(t *Thread) {
-	now := l.now()
-	if t.state == stWaiting && !t.waitStart.IsZero() {
-		d := now.Sub(t.waitStart)
+	now := l.clock()
+	if t.state == stWaiting && t.waitStart != unset {
+		d := now - t.waitStart
 		t.st.Waited += d
 		l.stats.WaitTime += d
 	}
-	t.waitStart = time.Time{}
+	t.waitStart = unset
 	l.locked = true
 	l.holder = t
 	l.holderP.Store(t)
@@ -487,9 +502,9 @@ func (l *Lock) chooseLocked(not *Thread) *Thread {
 }
 
 func (l *Lock) accountHeld(t *Thread) {
-	if !t.holdStart.IsZero() {
-		t.st.Held += l.now().Sub(t.holdStart)
-		t.holdStart = time.Time{}
+	if t.holdStart != unset {
+		t.st.Held += l.clock() - t.holdStart
+		t.holdStart = unset
 	}
 }
 
@@ -934,7 +949,7 @@ func (l *Lock) Interrupted() <-chan struct{} {
 // Checkpoint is Thread.Checkpoint for code that does not know its thread.
 // The fast path is the same single atomic load. On the slow path the caller
 // is taken to be the holder, unless some thread is displaced, in which case
-// the calling goroutine is looked up (see Bind; about a microsecond). Calls
+// the calling goroutine is looked up (see Bind; a few microseconds). Calls
 // from goroutines that are neither the holder nor bound only see interrupts.
 func (l *Lock) Checkpoint() {
 	if l.breaker.Load() != 0 {
@@ -964,14 +979,27 @@ func (l *Lock) Exit() {
 }
 
 // caller finds the thread of the calling goroutine: the holder when no
-// thread is displaced, else the bound thread.
+// thread is displaced (nil while the GIL is disabled), else the thread
+// bound to the calling goroutine.
 func (l *Lock) caller() *Thread {
 	if l.breaker.Load()&bitDisplaced == 0 {
-		if h := l.holderP.Load(); h != nil {
-			return h
-		}
+		return l.holderP.Load()
 	}
 	return l.Current()
+}
+
+// Blocking is Thread.Blocking for the calling thread, found like
+// Lock.Checkpoint finds it (no lookup unless a thread is displaced). With
+// no thread (the GIL disabled) it just runs f.
+func (l *Lock) Blocking(f func()) {
+	if t := l.caller(); t != nil {
+		t.Blocking(f)
+		return
+	}
+	if l.breaker.Load()&bitInterrupt != 0 {
+		panic(ErrInterrupted)
+	}
+	f()
 }
 
 // Bind associates the calling goroutine with t, for Lock.Current and the
@@ -993,7 +1021,7 @@ func (t *Thread) Unbind() {
 }
 
 // Current returns the thread bound to the calling goroutine, or nil. It
-// costs about a microsecond.
+// parses runtime.Stack: a few microseconds (see BenchmarkGoid).
 func (l *Lock) Current() *Thread {
 	v, ok := l.ids.Load(goid())
 	if !ok {

@@ -3,7 +3,7 @@ package gil
 import "runtime"
 
 // goid returns the calling goroutine's id, parsed from the header line of
-// runtime.Stack ("goroutine 123 [running]:"). It costs about a microsecond,
+// runtime.Stack ("goroutine 123 [running]:"). It costs a few microseconds,
 // so it is used only off the fast path (Bind, Current, Enable and
 // identity-free check points while a thread is displaced).
 func goid() uint64 {

@@ -45,17 +45,17 @@ type ThreadStats struct {
 func (l *Lock) Stats() Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	now := l.clock()
 	s := l.stats
 	s.Threads = make([]ThreadStats, 0, len(l.threads)+len(l.exited))
 	for _, t := range l.threads {
 		ts := t.st
 		ts.State = t.state.String()
-		if t.state == stHolding && !t.holdStart.IsZero() {
-			ts.Held += now.Sub(t.holdStart)
+		if t.state == stHolding && t.holdStart != unset {
+			ts.Held += now - t.holdStart
 		}
-		if t.state == stWaiting && !t.waitStart.IsZero() {
-			ts.Waited += now.Sub(t.waitStart)
+		if t.state == stWaiting && t.waitStart != unset {
+			ts.Waited += now - t.waitStart
 		}
 		s.Threads = append(s.Threads, ts)
 	}
@@ -71,15 +71,15 @@ func (l *Lock) Stats() Stats {
 func (l *Lock) ResetStats() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
-	l.stats = Stats{Since: now}
+	now := l.clock()
+	l.stats = Stats{Since: l.base.Add(now)}
 	l.exited = nil
 	for _, t := range l.threads {
 		t.st = ThreadStats{ID: t.id, Tag: t.tag}
-		if !t.holdStart.IsZero() {
+		if t.holdStart != unset {
 			t.holdStart = now
 		}
-		if !t.waitStart.IsZero() {
+		if t.waitStart != unset {
 			t.waitStart = now
 		}
 	}

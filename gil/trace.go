@@ -50,11 +50,14 @@ type Trace struct {
 	Start     time.Time
 	Duration  time.Duration
 	Interval  time.Duration // the switch interval when the trace started
+	Every     int           // deterministic mode: check points per turn, else 0
+	Seed      int64         // deterministic mode: the seed
 	Threads   []TraceThread
 	Events    []Event
 	Truncated int // events not recorded because of MaxTraceEvents
 
-	seen map[int64]bool
+	seen    map[int64]bool
+	startAt time.Duration // lock clock at Start
 }
 
 // MaxTraceEvents bounds the events one trace keeps.
@@ -79,7 +82,7 @@ func (l *Lock) event(t *Thread, k EventKind) {
 		return
 	}
 	tr.addThread(t)
-	tr.Events = append(tr.Events, Event{At: l.now().Sub(tr.Start), Thread: t.id, Kind: k})
+	tr.Events = append(tr.Events, Event{At: l.clock() - tr.startAt, Thread: t.id, Kind: k})
 }
 
 // StartTrace starts recording events, replacing a running trace. Threads
@@ -87,7 +90,11 @@ func (l *Lock) event(t *Thread, k EventKind) {
 func (l *Lock) StartTrace() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	tr := &Trace{Start: l.now(), Interval: l.interval, seen: map[int64]bool{}}
+	at := l.clock()
+	tr := &Trace{Start: l.base.Add(at), startAt: at, Interval: l.interval, seen: map[int64]bool{}}
+	if l.det {
+		tr.Every, tr.Seed = l.every, l.seed
+	}
 	l.trace = tr
 	ids := make([]int64, 0, len(l.threads))
 	for id := range l.threads {
@@ -119,7 +126,7 @@ func (l *Lock) StopTrace() *Trace {
 		return nil
 	}
 	l.trace = nil
-	tr.Duration = l.now().Sub(tr.Start)
+	tr.Duration = l.clock() - tr.startAt
 	return tr
 }
 
@@ -246,8 +253,12 @@ func (tr *Trace) SVG() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f">`+"\n", total, height, total, height)
 	fmt.Fprintf(&b, `<rect x="0" y="0" width="%.0f" height="%.0f" fill="#ffffff"/>`+"\n", total, height)
-	fmt.Fprintf(&b, `<text x="%.1f" y="16" %s font-weight="bold" fill="#212121">GIL timeline: %d threads, %s, switch interval %s</text>`+"\n",
-		left, font, n, fmtMS(tr.Duration), fmtMS(tr.Interval))
+	mode := "switch interval " + fmtMS(tr.Interval)
+	if tr.Every > 0 {
+		mode = fmt.Sprintf("deterministic: switch every %d check points, seed %d", tr.Every, tr.Seed)
+	}
+	fmt.Fprintf(&b, `<text x="%.1f" y="16" %s font-weight="bold" fill="#212121">GIL timeline: %d threads, %s, %s</text>`+"\n",
+		left, font, n, fmtMS(tr.Duration), mode)
 	for _, th := range tr.Threads {
 		y := laneY(th.ID)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#f5f5f5"/>`+"\n", left, y, width, laneH)

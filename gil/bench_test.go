@@ -1,0 +1,160 @@
+package gil
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Each benchmark measures its baseline in the same run and reports the
+// ratio (b.ReportMetric), so a noisy machine shifts both alike.
+
+// loopNs runs f n times and returns ns per call.
+func loopNs(n int, f func()) float64 {
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		f()
+	}
+	return float64(time.Since(start).Nanoseconds()) / float64(n)
+}
+
+func BenchmarkAcquireRelease(b *testing.B) {
+	var mu sync.Mutex
+	l := New(Options{})
+	th := l.NewThread("bench")
+	defer th.Close()
+	base := loopNs(b.N, func() { mu.Lock(); mu.Unlock() })
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		th.Acquire()
+		th.Release()
+	}
+	b.StopTimer()
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(base, "mutex-ns/op")
+	b.ReportMetric(ns/base, "x-mutex")
+}
+
+//go:noinline
+func emptyFunc() {}
+
+var sink atomic.Uint32
+
+func BenchmarkCheckpointFastPath(b *testing.B) {
+	l := New(Options{})
+	th := l.NewThread("bench")
+	th.Acquire()
+	defer th.Close()
+	var flag atomic.Uint32
+	call := loopNs(b.N, emptyFunc)
+	load := loopNs(b.N, func() {
+		if flag.Load() != 0 {
+			sink.Add(1)
+		}
+	})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		th.Checkpoint()
+	}
+	b.StopTimer()
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	lockNs := loopNs(b.N, l.Checkpoint)
+	b.ReportMetric(ns/call, "x-emptycall")
+	b.ReportMetric(ns/load, "x-atomicload")
+	b.ReportMetric(lockNs/load, "lockcp-x-atomicload")
+}
+
+func BenchmarkEnterExit(b *testing.B) {
+	l := New(Options{})
+	th := l.NewThread("bench")
+	th.Bind()
+	th.Acquire()
+	defer th.Close()
+	call := loopNs(b.N, emptyFunc)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		th.Enter()
+		th.Exit()
+	}
+	b.StopTimer()
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	lockNs := loopNs(b.N, func() { l.Enter(); l.Exit() })
+	b.ReportMetric(ns/call, "x-emptycall")
+	b.ReportMetric(lockNs/call, "lock-x-emptycall")
+}
+
+func BenchmarkCheckpointDeterministic(b *testing.B) {
+	l := New(Options{})
+	th := l.NewThread("bench")
+	th.Acquire()
+	defer th.Close()
+	fast := loopNs(b.N, th.Checkpoint)
+	l.SetDeterministic(1, 100)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		th.Checkpoint()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/fast, "x-fastpath")
+}
+
+func fibPlain(n int) int {
+	if n < 2 {
+		return n
+	}
+	return fibPlain(n-1) + fibPlain(n-2)
+}
+
+func fibCheck(th *Thread, n int) int {
+	th.Enter()
+	defer th.Exit()
+	if n < 2 {
+		return n
+	}
+	return fibCheck(th, n-1) + fibCheck(th, n-2)
+}
+
+func fibLock(l *Lock, n int) int {
+	l.Checkpoint()
+	if n < 2 {
+		return n
+	}
+	return fibLock(l, n-1) + fibLock(l, n-2)
+}
+
+// BenchmarkFib27 compares compiled fib(27) with check points at every call
+// to plain compiled fib(27). Compiled calls are ~300x cheaper than yaegi's,
+// so this ratio is an upper bound on what the interpreter pays.
+func BenchmarkFib27(b *testing.B) {
+	l := New(Options{})
+	th := l.NewThread("bench")
+	th.Acquire()
+	defer th.Close()
+	var plain, enter, cp time.Duration
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		fibPlain(27)
+		t1 := time.Now()
+		fibCheck(th, 27)
+		t2 := time.Now()
+		fibLock(l, 27)
+		t3 := time.Now()
+		plain += t1.Sub(t0)
+		enter += t2.Sub(t1)
+		cp += t3.Sub(t2)
+	}
+	b.ReportMetric(float64(enter)/float64(plain), "enterexit-x-plain")
+	b.ReportMetric(float64(cp)/float64(plain), "lockcheckpoint-x-plain")
+}
+
+// BenchmarkGoid is the cost of the goroutine lookup used off the fast path.
+func BenchmarkGoid(b *testing.B) {
+	call := loopNs(b.N, emptyFunc)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		goid()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/call, "x-emptycall")
+}
