@@ -22,6 +22,17 @@
 // publishing never blocks a cell. Replies go out on the socket the request
 // came in on.
 //
+// # Transports
+//
+// New binds ZeroMQ sockets (zmq4, pure Go) on tcp://IP:PORT or, for the ipc
+// transport, ipc://IP-PORT as jupyter_client spells it. The listeners are
+// guarded: zmq4 v0.17.0 performs each ZMTP handshake inside its accept loop
+// with no deadline, so a peer that connects and says nothing would make a
+// socket unreachable; the kernel's listeners pass on a connection only once
+// its peer has sent the ZMTP signature, and bound the rest of the handshake
+// to 5 s. NewWithSockets serves any Socket implementation, such as the
+// in-memory pairs of NewMemPair that the tests use.
+//
 // # Choices where the protocol is silent
 //
 //   - Unknown request types are logged and get busy/idle but no reply, as in

@@ -261,3 +261,5 @@ func waitFor(t *testing.T, cond func() bool) {
 }
 
 func nowForTest() time.Time { return time.Now() }
+
+func testLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -35,10 +35,10 @@ type publisher struct {
 }
 
 type streamBuf struct {
-	parent json.RawMessage
-	key    string
-	name   string
-	text   strings.Builder
+	parent   json.RawMessage
+	parentID string
+	name     string
+	text     strings.Builder
 }
 
 func newPublisher(sock Socket, sign *signer, session string, log *slog.Logger) *publisher {
@@ -150,16 +150,15 @@ func (p *publisher) stream(parent json.RawMessage, parentID, name, text string) 
 	if p.closed {
 		return
 	}
-	key := parentID + "\x00" + name
 	var buf *streamBuf
 	for _, s := range p.streams {
-		if s.key == key {
+		if s.parentID == parentID && s.name == name {
 			buf = s
 			break
 		}
 	}
 	if buf == nil {
-		buf = &streamBuf{parent: parent, key: key, name: name}
+		buf = &streamBuf{parent: parent, parentID: parentID, name: name}
 		p.streams = append(p.streams, buf)
 	}
 	buf.text.WriteString(text)
