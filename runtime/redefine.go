@@ -228,25 +228,25 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 		s.st.importSr = append(s.st.importSr, imp)
 	}
 	for _, e := range oldSt.entries {
-		if !e.isVar && anyKept(e.keys, redefined) {
+		if anyKept(e.keys, redefined) {
 			s.st.entries = append(s.st.entries, e)
 		}
 	}
 	s.st.unit = oldSt.unit
-	var lost []string
 	old := oldIt.Globals()
 	hidden := owner{out: captureOutput{}, cell: c.n}
 	s.router.setCurrent(hidden)
+	failed := map[string]string{} // var name → why its declaration failed
 	runVar := func(e *entry) {
-		vf, err := parser.ParseFile(it.FileSet(), "_.go", "package main\n"+e.src+"\n", parser.SkipObjectResolution)
-		if err != nil {
+		err := c.runVarEntry(it, e)
+		if err == nil {
 			return
 		}
-		if err := rewriteFile(c, vf); err != nil {
-			return
-		}
-		if p, err := c.compile(vf); err == nil {
-			_, _ = c.execute(p)
+		msg := cellPos(err.Error())
+		for _, k := range e.keys {
+			if name, ok := strings.CutPrefix(k, "var "); ok {
+				failed[name] = msg
+			}
 		}
 	}
 	for _, e := range vars {
@@ -267,33 +267,58 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	var rerun, lost []string
 	for _, n := range names {
-		if redefined["var "+n] || redefined["const "+n] {
+		if redefined["var "+n] || redefined["const "+n] || strings.HasPrefix(n, "__") {
 			continue
 		}
 		ov := old[n]
+		if why, ok := failed[n]; ok {
+			lost = append(lost, n+" ("+why+")")
+			continue
+		}
 		nv, ok := newG[n]
 		if !ok || !ov.IsValid() {
-			if !ok && !strings.HasPrefix(n, "__") {
-				lost = append(lost, n)
-			}
-			continue
+			continue // a func or type, or not a variable
 		}
-		if !nv.CanSet() || ov.Type() != nv.Type() {
-			if !strings.HasPrefix(n, "__") {
-				lost = append(lost, n+" (its type changed)")
-			}
-			continue
+		switch {
+		case !nv.CanSet():
+		case ov.Type() != nv.Type():
+			rerun = append(rerun, n)
+		case ov.Kind() == reflect.Func:
+			// The old interpreter's closures stop working with it:
+			// keep the re-evaluated func.
+		default:
+			nv.Set(ov)
 		}
-		nv.Set(ov)
+	}
+	if len(rerun) > 0 {
+		c.out.Stream("stderr", "note: the type of "+strings.Join(rerun, ", ")+" changed: re-evaluated from the declaration\n")
+	}
+	if len(lost) > 0 {
+		c.out.Stream("stderr", "note: not carried over to the new definitions: "+strings.Join(lost, "; ")+"\n")
 	}
 	c.registerTypes(nf)
 	stopOld(oldIt)
 	s.log.Debug("redefinition replay", "took", time.Since(start), "entries", len(s.st.entries))
-	if len(lost) > 0 {
-		c.out.Stream("stderr", "note: variables not carried over to the new definitions: "+strings.Join(lost, ", ")+"\n")
-	}
 	return nil
+}
+
+// runVarEntry re-evaluates a var declaration in the interpreter it.
+func (c *cell) runVarEntry(it *interp.Interpreter, e *entry) error {
+	vf, err := parser.ParseFile(it.FileSet(), "_.go", "package main\n"+e.src+"\n", parser.SkipObjectResolution)
+	if err != nil {
+		return err
+	}
+	if err := rewriteFile(c, vf); err != nil {
+		return err
+	}
+	p, err := c.compile(vf)
+	if err != nil {
+		return err
+	}
+	_, err = c.execute(p)
+	return err
 }
 
 // anyKept reports whether some key is not redefined.
