@@ -61,6 +61,7 @@ func openHistory(dir string, log *slog.Logger) *history {
 		if !os.IsNotExist(err) {
 			log.Warn("history: open", "err", err)
 		}
+		h.reserve()
 		return h
 	}
 	defer f.Close()
@@ -73,10 +74,13 @@ func openHistory(dir string, log *slog.Logger) *history {
 			bad++
 			continue
 		}
-		h.entries = append(h.entries, e)
 		if e.Session >= h.session {
 			h.session = e.Session + 1
 		}
+		if e.Line == 0 { // a session marker
+			continue
+		}
+		h.entries = append(h.entries, e)
 		if len(h.entries) > 2*maxHistoryLoad {
 			h.entries = append(h.entries[:0], h.entries[len(h.entries)-maxHistoryLoad:]...)
 		}
@@ -90,7 +94,19 @@ func openHistory(dir string, log *slog.Logger) *history {
 	if len(h.entries) > maxHistoryLoad {
 		h.entries = h.entries[len(h.entries)-maxHistoryLoad:]
 	}
+	h.reserve()
 	return h
+}
+
+// reserve writes a marker (line 0) for the new session, so that a kernel
+// started later on the same directory numbers its session after ours.
+func (h *history) reserve() {
+	if h.path == "" {
+		return
+	}
+	if err := h.appendFile(histEntry{Session: h.session}); err != nil {
+		h.log.Warn("history: write", "err", err)
+	}
 }
 
 // add stores input as line of the current session.

@@ -63,6 +63,10 @@ func TestHistoryQueries(t *testing.T) {
 	if h2.session != 2 {
 		t.Fatalf("second session: got %d, want 2", h2.session)
 	}
+	// A kernel started while h2 runs gets the next session.
+	if h3 := openHistory(dir, log); h3.session != 3 {
+		t.Errorf("third session: got %d, want 3", h3.session)
+	}
 	h2.add(1, "b := 2")
 	h2.add(2, "fmt.Println(b)")
 	e := func(s, l int, in string) histEntry { return histEntry{s, l, in} }
