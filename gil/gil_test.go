@@ -172,7 +172,11 @@ func TestBlockingOverlaps(t *testing.T) {
 	for i := range n {
 		ths = append(ths, l.Go(fmt.Sprint("sleeper", i), func() {
 			th := l.Current()
-			th.Blocking(func() {
+			blocking := th.Blocking
+			if i%2 == 0 {
+				blocking = l.Blocking // identity-free form
+			}
+			blocking(func() {
 				c := cur.Add(1)
 				for {
 					p := peak.Load()
