@@ -42,6 +42,8 @@
 //     queued on shell at that moment are answered status "aborted" with
 //     busy/idle; other queued requests are served normally. Nothing is
 //     remembered past that drain.
+//   - whitespace-only code is run (frontends query user_expressions that
+//     way) but takes no execution count and is not stored.
 //   - silent cells publish nothing but busy/idle (no execute_input, no
 //     output, no error message) and do not bump the execution count;
 //     store_history false does not bump it either. Such a cell's

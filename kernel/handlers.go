@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -106,6 +107,9 @@ func (k *Kernel) handleExecute(sock Socket, m *Message) {
 	store := !c.Silent
 	if c.StoreHistory != nil {
 		store = *c.StoreHistory && !c.Silent
+	}
+	if strings.TrimSpace(c.Code) == "" {
+		store = false // like IPython: an empty cell takes no number
 	}
 	allowStdin := c.AllowStdin == nil || *c.AllowStdin
 	stopOnError := c.StopOnError == nil || *c.StopOnError

@@ -92,6 +92,8 @@ func TestExecute(t *testing.T) {
 			[]string{"status:busy", "status:idle"}, false},
 		{"user expressions", map[string]any{"code": "exprs", "user_expressions": map[string]string{"x": "1"}}, "ok", 4,
 			[]string{"status:busy", "execute_input", "status:idle"}, true},
+		{"empty", map[string]any{"code": " \n"}, "ok", 4,
+			[]string{"status:busy", "execute_input", "status:idle"}, true},
 	}
 	c := startKernel(t, fi, Options{})
 	for _, tc := range tests {
@@ -147,7 +149,7 @@ func TestExecute(t *testing.T) {
 	}
 	// The interpreter saw the counts and flags the kernel decided.
 	reqs := fi.requests()
-	if len(reqs) != len(tests) {
+	if len(reqs) != len(tests) { // every cell reaches the interpreter, also an empty one
 		t.Fatalf("requests: got %d", len(reqs))
 	}
 	if !reqs[0].StoreHistory || reqs[1].StoreHistory || !reqs[1].Silent || reqs[2].StoreHistory || reqs[0].ExecutionCount != 1 || reqs[3].ExecutionCount != 2 || !reqs[0].AllowStdin {
@@ -521,5 +523,27 @@ func TestMetadataOfExecuteReply(t *testing.T) {
 	var md map[string]any
 	if err := json.Unmarshal(r.Metadata, &md); err != nil || md["status"] != "ok" || md["engine"] != c.k.Session() || !dateRE.MatchString(md["started"].(string)) {
 		t.Errorf("metadata: got %s", r.Metadata)
+	}
+}
+
+func TestInterpreterPanicsRecovered(t *testing.T) {
+	fi := newFake()
+	fi.exec = func(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
+		panic("engine bug")
+	}
+	fi.complete = func(string, int) (engine.Completion, error) { panic("complete bug") }
+	c := startKernel(t, fi, Options{})
+	r, _ := c.execute(map[string]any{"code": "x"})
+	if ct := c.content(r); ct["status"] != "error" || ct["ename"] != "KernelError" || !strings.Contains(ct["evalue"].(string), "engine bug") {
+		t.Errorf("execute reply: got %v", ct)
+	}
+	c.send(c.shell, "complete_request", map[string]any{"code": "x", "cursor_pos": 1})
+	if ct := c.content(c.recv(c.shell)); ct["status"] != "error" || !strings.Contains(ct["evalue"].(string), "complete bug") {
+		t.Errorf("complete reply: got %v", ct)
+	}
+	// The kernel still serves.
+	r, _ = c.execute(map[string]any{"code": "y"})
+	if r.Header.MsgType != "execute_reply" {
+		t.Errorf("after panics: got %s", r.Header.MsgType)
 	}
 }
