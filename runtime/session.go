@@ -36,6 +36,9 @@ type Options struct {
 	// Passes are extra AST rewrites, run after the built-in ones and
 	// before go statements become spawns (see Pass).
 	Passes []Pass
+	// Scheduler, if set, puts the goroutines cells start under a lock
+	// (see Scheduler and runtime/gilrt).
+	Scheduler Scheduler
 }
 
 // Session is a Go session on yaegi. It implements engine.Interpreter.
@@ -46,6 +49,7 @@ type Session struct {
 	execMu sync.Mutex // serialises Execute and the interpreter swap
 	it     *interp.Interpreter
 	used   []interp.Exports // packages added with Use, replayed on reset
+	sched  Attachment       // what Options.Scheduler added
 
 	router             *router
 	stdout, stderr     *streamWriter
@@ -97,6 +101,9 @@ func New(opts Options) (*Session, error) {
 	s.osStdout = &StdStream{w: s.stdout, name: "/dev/stdout", fd: 1}
 	s.osStderr = &StdStream{w: &panicFilter{s: s, w: s.stderr}, name: "/dev/stderr", fd: 2}
 	s.stdin = &StdinReader{s: s}
+	if err := s.attach(); err != nil {
+		return nil, fmt.Errorf("attach scheduler: %w", err)
+	}
 	it, err := s.newInterp()
 	if err != nil {
 		return nil, err
@@ -123,13 +130,14 @@ func __id[T any](v T) T { return v }
 func (s *Session) newInterp() (*interp.Interpreter, error) {
 	it := interp.New(interp.Options{
 		GoPath:       s.opts.GoPath,
-		Stdin:        s.stdin,
+		Stdin:        blockingReader{s: s, r: s.stdin},
 		Stdout:       s.stdout,
 		Stderr:       &panicFilter{s: s, w: s.stderr},
 		Unrestricted: true,
 	})
 	all := append([]interp.Exports{stdSymbols()}, s.opts.Symbols...)
 	all = append(all, s.overrides())
+	all = append(all, s.sched.Exports...)
 	all = append(all, s.used...)
 	for _, e := range all {
 		if err := it.Use(e); err != nil {
@@ -138,6 +146,11 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	}
 	if _, err := it.Eval(prelude); err != nil {
 		return nil, fmt.Errorf("compile prelude: %w", err)
+	}
+	if s.sched.Prelude != "" {
+		if _, err := it.Eval(s.sched.Prelude); err != nil {
+			return nil, fmt.Errorf("compile scheduler prelude: %w", err)
+		}
 	}
 	return it, nil
 }
@@ -181,10 +194,12 @@ func (s *Session) sleep(d time.Duration) {
 	s.cellMu.Unlock()
 	t := time.NewTimer(d)
 	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-wake:
-	}
+	s.blocking(func() {
+		select {
+		case <-t.C:
+		case <-wake:
+		}
+	})
 }
 
 // spawn runs f in a new goroutine that belongs to the caller's cell; a
@@ -193,17 +208,17 @@ func (s *Session) sleep(d time.Duration) {
 func (s *Session) spawn(f func()) {
 	o := s.router.lookup()
 	n := s.spawned.Add(1)
-	go func() {
+	s.goUnder(o.cell, func() {
 		id := goid()
 		s.router.register(id, o)
 		defer s.router.unregister(id)
 		defer func() {
-			if r := recover(); r != nil {
+			if r := recover(); r != nil && !isInterrupt(r) {
 				s.reportGoroutinePanic(o, n, id, r)
 			}
 		}()
 		f()
-	}()
+	})
 }
 
 // clearValue is the clear builtin for maps and slices.
@@ -218,6 +233,9 @@ func clearValue(v any) {
 // Interrupt stops the running cell and the goroutines cells started.
 // Safe for concurrent use.
 func (s *Session) Interrupt() {
+	if s.opts.Scheduler != nil {
+		s.opts.Scheduler.Interrupt()
+	}
 	s.cellMu.Lock()
 	defer s.cellMu.Unlock()
 	if s.cancel != nil {
@@ -263,8 +281,17 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 			res.Error = &engine.Error{Name: "InterpreterError", Value: fmt.Sprint(r)}
 		}
 	}()
+	defer s.beginCell(req.ExecutionCount)()
+	if handled, err := c.schedMagic(); handled || err != nil {
+		if err != nil {
+			res.Error = c.toError(err)
+		}
+		return res
+	}
 	if err := c.run(); err != nil {
-		res.Error = c.toError(err)
+		if res.Error = schedError(err); res.Error == nil {
+			res.Error = c.toError(err)
+		}
 		return res
 	}
 	if len(req.UserExpressions) > 0 {
