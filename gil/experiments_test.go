@@ -2,6 +2,7 @@ package gil
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -16,7 +17,9 @@ import (
 //	go test -run '^$' -bench Experiments -benchtime 1x ./gil
 //
 // testdata/cpython_gil.py measures the same rows in CPython and prints the
-// same row keys, so the two tables can be shown side by side.
+// same row keys, so the two tables can be shown side by side. With
+// GIL_EXPERIMENTS_TSV=1 the rows print as key<TAB>value lines (like
+// cpython_gil.py --tsv).
 
 // spinSink keeps the compiler from removing the work loops.
 var spinSink atomic.Uint64
@@ -94,6 +97,12 @@ type row struct{ key, what, value string }
 func BenchmarkExperiments(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		rows := experiments()
+		if os.Getenv("GIL_EXPERIMENTS_TSV") != "" {
+			for _, r := range rows {
+				fmt.Printf("%s\t%s\n", r.key, r.value)
+			}
+			continue
+		}
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "\n| key | experiment | gilgo (Go work) |\n|---|---|---|\n")
 		for _, r := range rows {
@@ -288,5 +297,10 @@ func experiments() []row {
 		add("io_latency_median_ms", "IO thread next to a CPU-bound one: extra latency per 1 ms wait, median", ms(median(lat)))
 		add("io_latency_max_ms", "the same, max", ms(lat[len(lat)-1]))
 	}
+	errText := "no error"
+	if err := New(Options{}).SetSwitchInterval(0); err != nil {
+		errText = err.Error()
+	}
+	add("setswitchinterval_0", "SetSwitchInterval(0) error", errText)
 	return rows
 }

@@ -692,3 +692,26 @@ func (c *fakeClock) Now() time.Time {
 	c.t = c.t.Add(c.step)
 	return c.t
 }
+
+func TestMonitorDisplacedIdentityFree(t *testing.T) {
+	l := New(Options{SwitchInterval: 200 * time.Microsecond, MonitorDelay: time.Millisecond})
+	parked := l.NewThread("parked")
+	parked.Bind()
+	parked.Acquire()
+	w := l.Go("waiter", func() {})
+	waitDone(t, w) // parked "in compiled code" all along
+	if st := l.Stats(); st.Handoffs != 1 {
+		t.Fatalf("handoffs: got %d, want 1", st.Handoffs)
+	}
+	l.Checkpoint() // identity-free: must find parked via Bind, not act for anyone else
+	if !parked.Holding() {
+		t.Errorf("after l.Checkpoint the displaced thread does not hold the lock")
+	}
+	if got := l.holderP.Load(); got != parked {
+		t.Errorf("holder: got %v, want parked", got)
+	}
+	parked.Close()
+	if l.Current() != nil {
+		t.Errorf("Current after Close: got a thread, want nil")
+	}
+}
