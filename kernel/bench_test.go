@@ -110,7 +110,7 @@ func BenchmarkDecode(b *testing.B) {
 			m.Content = map[string]any{"code": strings.Repeat("x := 1\n", 20), "silent": false}
 		}))
 	}
-	var h Header
+	var h msgHeader
 	var c map[string]any
 	t0 := time.Now()
 	for i := range b.N {

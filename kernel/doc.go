@@ -52,7 +52,8 @@
 //     50 ms (growing to 200 ms while output keeps coming), at 256 KiB, and
 //     before every other message the kernel sends.
 //   - History is a JSON-lines file (history.jsonl in Options.HistoryDir);
-//     each Run is a new session numbered after the highest in the file.
+//     each kernel (New) is a new session numbered after the highest in the
+//     file, reserved at once with a line-0 marker.
 //     Unreadable lines are skipped.
 //   - shutdown_request is answered on its socket and also published on
 //     IOPub, as ipykernel does; Run then returns nil. Run also returns nil

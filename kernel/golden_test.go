@@ -86,7 +86,7 @@ func TestTranscriptGolden(t *testing.T) {
 }
 
 // writeMsg writes one message with its volatile fields replaced.
-func writeMsg(t *testing.T, w *bytes.Buffer, sock string, m *Message) {
+func writeMsg(t *testing.T, w *bytes.Buffer, sock string, m *message) {
 	var content, md any
 	if err := json.Unmarshal(m.Content, &content); err != nil {
 		t.Fatal(err)

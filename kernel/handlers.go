@@ -11,7 +11,7 @@ import (
 )
 
 // handler serves one request that came in on sock.
-type handler func(sock Socket, m *Message)
+type handler func(sock Socket, m *message)
 
 // blocking reports whether a request type needs the interpreter, which a
 // running cell holds; control answers those on their own goroutine.
@@ -43,7 +43,7 @@ func (k *Kernel) shellHandler(msgType string) handler {
 	case "comm_open":
 		return k.handleCommOpen
 	case "comm_msg", "comm_close":
-		return func(Socket, *Message) {} // no comms exist: ignored
+		return func(Socket, *message) {} // no comms exist: ignored
 	case "connect_request":
 		return k.handleConnect
 	case "shutdown_request":
@@ -63,7 +63,7 @@ func (k *Kernel) controlHandler(msgType string) handler {
 	return k.shellHandler(msgType)
 }
 
-func (k *Kernel) handleKernelInfo(sock Socket, m *Message) {
+func (k *Kernel) handleKernelInfo(sock Socket, m *message) {
 	k.reply(sock, m, "kernel_info_reply", map[string]any{
 		"status":                 "ok",
 		"protocol_version":       protocolVersion,
@@ -96,7 +96,7 @@ type executeContent struct {
 	StopOnError     *bool             `json:"stop_on_error"`
 }
 
-func (k *Kernel) handleExecute(sock Socket, m *Message) {
+func (k *Kernel) handleExecute(sock Socket, m *message) {
 	started := time.Now().UTC().Format(dateLayout)
 	var c executeContent
 	if err := decodeContent(m, &c); err != nil {
@@ -182,11 +182,11 @@ func (k *Kernel) withInterp(f func(ctx context.Context) error) (err error) {
 }
 
 // replyError sends a reply with status error.
-func (k *Kernel) replyError(sock Socket, m *Message, msgType, ename, evalue string) {
+func (k *Kernel) replyError(sock Socket, m *message, msgType, ename, evalue string) {
 	k.reply(sock, m, msgType, map[string]any{"status": "error", "ename": ename, "evalue": evalue, "traceback": []string{}}, nil)
 }
 
-func (k *Kernel) handleComplete(sock Socket, m *Message) {
+func (k *Kernel) handleComplete(sock Socket, m *message) {
 	var c struct {
 		Code      string `json:"code"`
 		CursorPos *int   `json:"cursor_pos"`
@@ -230,7 +230,7 @@ func (k *Kernel) handleComplete(sock Socket, m *Message) {
 	}, nil)
 }
 
-func (k *Kernel) handleInspect(sock Socket, m *Message) {
+func (k *Kernel) handleInspect(sock Socket, m *message) {
 	var c struct {
 		Code        string `json:"code"`
 		CursorPos   int    `json:"cursor_pos"`
@@ -255,7 +255,7 @@ func (k *Kernel) handleInspect(sock Socket, m *Message) {
 	}, nil)
 }
 
-func (k *Kernel) handleIsComplete(sock Socket, m *Message) {
+func (k *Kernel) handleIsComplete(sock Socket, m *message) {
 	var c struct {
 		Code string `json:"code"`
 	}
@@ -283,7 +283,7 @@ func (k *Kernel) handleIsComplete(sock Socket, m *Message) {
 	k.reply(sock, m, "is_complete_reply", content, nil)
 }
 
-func (k *Kernel) handleHistory(sock Socket, m *Message) {
+func (k *Kernel) handleHistory(sock Socket, m *message) {
 	var q historyQuery
 	if err := decodeContent(m, &q); err != nil {
 		k.replyError(sock, m, "history_reply", "BadRequest", err.Error())
@@ -301,12 +301,12 @@ func (k *Kernel) handleHistory(sock Socket, m *Message) {
 	k.reply(sock, m, "history_reply", map[string]any{"status": "ok", "history": hist}, nil)
 }
 
-func (k *Kernel) handleCommInfo(sock Socket, m *Message) {
+func (k *Kernel) handleCommInfo(sock Socket, m *message) {
 	k.reply(sock, m, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}}, nil)
 }
 
 // handleCommOpen closes every comm at once: the kernel has no comm targets.
-func (k *Kernel) handleCommOpen(_ Socket, m *Message) {
+func (k *Kernel) handleCommOpen(_ Socket, m *message) {
 	var c struct {
 		CommID     string `json:"comm_id"`
 		TargetName string `json:"target_name"`
@@ -319,19 +319,19 @@ func (k *Kernel) handleCommOpen(_ Socket, m *Message) {
 	k.pub.publish(m.RawHeader, "comm_close", map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
 }
 
-func (k *Kernel) handleConnect(sock Socket, m *Message) {
+func (k *Kernel) handleConnect(sock Socket, m *message) {
 	k.reply(sock, m, "connect_reply", map[string]any{
 		"status": "ok", "shell_port": k.info.ShellPort, "iopub_port": k.info.IOPubPort,
 		"stdin_port": k.info.StdinPort, "hb_port": k.info.HBPort, "control_port": k.info.ControlPort,
 	}, nil)
 }
 
-func (k *Kernel) handleInterrupt(sock Socket, m *Message) {
+func (k *Kernel) handleInterrupt(sock Socket, m *message) {
 	k.Interrupt()
 	k.reply(sock, m, "interrupt_reply", map[string]any{"status": "ok"}, nil)
 }
 
-func (k *Kernel) handleShutdown(sock Socket, m *Message) {
+func (k *Kernel) handleShutdown(sock Socket, m *message) {
 	var c struct {
 		Restart bool `json:"restart"`
 	}

@@ -151,7 +151,7 @@ func (c *client) stop() {
 }
 
 // send sends a request and returns its header.
-func (c *client) send(sock Socket, msgType string, content any) Header {
+func (c *client) send(sock Socket, msgType string, content any) msgHeader {
 	c.t.Helper()
 	h := newHeader(msgType, c.session, time.Now())
 	h.Username = "tester"
@@ -167,7 +167,7 @@ func (c *client) send(sock Socket, msgType string, content any) Header {
 
 // recv returns the next message on sock. The deadline only turns a hang
 // into a failure.
-func (c *client) recv(sock Socket) *Message {
+func (c *client) recv(sock Socket) *message {
 	c.t.Helper()
 	type res struct {
 		f   [][]byte
@@ -191,7 +191,7 @@ func (c *client) recv(sock Socket) *Message {
 	}
 }
 
-func (c *client) content(m *Message) map[string]any {
+func (c *client) content(m *message) map[string]any {
 	c.t.Helper()
 	var v map[string]any
 	if err := json.Unmarshal(m.Content, &v); err != nil {
@@ -200,17 +200,17 @@ func (c *client) content(m *Message) map[string]any {
 	return v
 }
 
-func parentID(m *Message) string {
-	var p Header
+func parentID(m *message) string {
+	var p msgHeader
 	_ = json.Unmarshal(m.ParentHeader, &p)
 	return p.MsgID
 }
 
 // untilIdle returns the IOPub messages with parent id, up to and including
 // its idle status.
-func (c *client) untilIdle(id string) []*Message {
+func (c *client) untilIdle(id string) []*message {
 	c.t.Helper()
-	var out []*Message
+	var out []*message
 	for {
 		m := c.recv(c.iopub)
 		if parentID(m) != id {
@@ -224,7 +224,7 @@ func (c *client) untilIdle(id string) []*Message {
 }
 
 // kinds names IOPub messages: msg_type, or status:state, or stream:name.
-func (c *client) kinds(ms []*Message) []string {
+func (c *client) kinds(ms []*message) []string {
 	var out []string
 	for _, m := range ms {
 		s := m.Header.MsgType
@@ -240,7 +240,7 @@ func (c *client) kinds(ms []*Message) []string {
 }
 
 // execute sends an execute_request and returns its reply and IOPub traffic.
-func (c *client) execute(content map[string]any) (*Message, []*Message) {
+func (c *client) execute(content map[string]any) (*message, []*message) {
 	c.t.Helper()
 	h := c.send(c.shell, "execute_request", content)
 	r := c.recv(c.shell)

@@ -62,7 +62,7 @@ type Kernel struct {
 	// engine.Interpreter requires.
 	interpMu sync.Mutex
 
-	shellQ chan *Message
+	shellQ chan *message
 	// count is the execution count; only the shell worker touches it.
 	count int
 	// abortPending is set by a failed execute with stop_on_error and read
@@ -132,7 +132,7 @@ func NewWithSockets(info ConnectionInfo, socks Sockets, interp engine.Interprete
 		socks:   socks,
 		sign:    sign,
 		session: newID(),
-		shellQ:  make(chan *Message, 1024),
+		shellQ:  make(chan *message, 1024),
 		intrCh:  make(chan struct{}),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
@@ -140,7 +140,7 @@ func NewWithSockets(info ConnectionInfo, socks Sockets, interp engine.Interprete
 	k.execCtx, k.execCancel = context.WithCancel(context.Background())
 	k.pub = newPublisher(socks.IOPub, sign, k.session, log)
 	k.hist = openHistory(opts.HistoryDir, log)
-	k.stdin = &stdinBroker{k: k, ask1: make(chanMutex, 1), replies: make(chan *Message, 16)}
+	k.stdin = &stdinBroker{k: k, ask1: make(chanMutex, 1), replies: make(chan *message, 16)}
 	return k, nil
 }
 
@@ -228,7 +228,7 @@ func (k *Kernel) requestStop(restart bool) {
 
 // recvLoop reads sock until it is closed, decoding each message and handing
 // it to handle. Malformed messages are logged and dropped.
-func (k *Kernel) recvLoop(name string, sock Socket, handle func(*Message)) {
+func (k *Kernel) recvLoop(name string, sock Socket, handle func(*message)) {
 	for {
 		frames, err := sock.Recv()
 		if err != nil {
@@ -269,7 +269,7 @@ func (k *Kernel) heartbeat() {
 }
 
 func (k *Kernel) readShell() {
-	k.recvLoop("shell", k.socks.Shell, func(m *Message) {
+	k.recvLoop("shell", k.socks.Shell, func(m *message) {
 		select {
 		case k.shellQ <- m:
 		case <-k.done:
@@ -298,7 +298,7 @@ func (k *Kernel) serveShell() {
 // requests are served normally.
 func (k *Kernel) abortQueued() {
 	for n := len(k.shellQ); n > 0; n-- {
-		var m *Message
+		var m *message
 		select {
 		case m = <-k.shellQ:
 		default:
@@ -308,7 +308,7 @@ func (k *Kernel) abortQueued() {
 			k.dispatch(k.socks.Shell, m, k.shellHandler(m.Header.MsgType))
 			continue
 		}
-		k.dispatch(k.socks.Shell, m, func(sock Socket, m *Message) {
+		k.dispatch(k.socks.Shell, m, func(sock Socket, m *message) {
 			k.log.Info("aborting", "msg_id", m.Header.MsgID)
 			k.reply(sock, m, "execute_reply",
 				map[string]any{"status": "aborted", "execution_count": k.count, "user_expressions": map[string]any{}, "payload": []any{}},
@@ -318,7 +318,7 @@ func (k *Kernel) abortQueued() {
 }
 
 func (k *Kernel) serveControl() {
-	k.recvLoop("control", k.socks.Control, func(m *Message) {
+	k.recvLoop("control", k.socks.Control, func(m *message) {
 		h := k.controlHandler(m.Header.MsgType)
 		if blocking(m.Header.MsgType) {
 			// Introspection needs the interpreter, which a running cell
@@ -336,7 +336,7 @@ func (k *Kernel) serveControl() {
 
 // dispatch runs h between busy and idle, recovering a panic so that one bad
 // request never ends the kernel. A nil h is an unknown type: logged, no reply.
-func (k *Kernel) dispatch(sock Socket, m *Message, h handler) {
+func (k *Kernel) dispatch(sock Socket, m *message, h handler) {
 	k.pub.publish(m.RawHeader, "status", map[string]any{"execution_state": "busy"})
 	defer k.pub.publish(m.RawHeader, "status", map[string]any{"execution_state": "idle"})
 	defer func() {
@@ -352,7 +352,7 @@ func (k *Kernel) dispatch(sock Socket, m *Message, h handler) {
 }
 
 // reply sends a reply to m on sock, after flushing buffered stream output.
-func (k *Kernel) reply(sock Socket, m *Message, msgType string, content, metadata any) {
+func (k *Kernel) reply(sock Socket, m *message, msgType string, content, metadata any) {
 	k.pub.flush()
 	frames, err := encode(&outMsg{
 		Identities: m.Identities,
@@ -371,7 +371,7 @@ func (k *Kernel) reply(sock Socket, m *Message, msgType string, content, metadat
 }
 
 // decodeContent unmarshals m's content into v.
-func decodeContent(m *Message, v any) error {
+func decodeContent(m *message, v any) error {
 	if err := json.Unmarshal(m.Content, v); err != nil {
 		return fmt.Errorf("decode %s content: %w", m.Header.MsgType, err)
 	}

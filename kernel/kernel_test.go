@@ -29,7 +29,7 @@ func TestKernelInfoOnShellAndControl(t *testing.T) {
 			if r.Header.Username != "kernel" || r.Header.Version != "5.3" || r.Header.Session != c.k.Session() || !dateRE.MatchString(r.Header.Date) || r.Header.MsgID == "" {
 				t.Errorf("reply header: got %+v", r.Header)
 			}
-			var parent Header
+			var parent msgHeader
 			if err := json.Unmarshal(r.ParentHeader, &parent); err != nil || parent != h {
 				t.Errorf("parent header: got %+v, want %+v", parent, h)
 			}
@@ -294,7 +294,7 @@ func TestStreamBatching(t *testing.T) {
 	<-lateDone
 	h2 := c.send(c.shell, "kernel_info_request", nil)
 	c.recv(c.shell)
-	var got *Message
+	var got *message
 	for {
 		m := c.recv(c.iopub)
 		if m.Header.MsgType == "stream" {

@@ -15,7 +15,7 @@ import (
 // goroutines the cell started). Safe for concurrent use.
 type cellOutput struct {
 	k          *Kernel
-	req        *Message
+	req        *message
 	count      int
 	silent     bool
 	allowStdin bool
@@ -95,14 +95,14 @@ func meta(m map[string]any) map[string]any {
 type stdinBroker struct {
 	k       *Kernel
 	ask1    chanMutex
-	replies chan *Message
+	replies chan *message
 }
 
 // chanMutex is a mutex whose Lock can be abandoned.
 type chanMutex chan struct{}
 
 func (s *stdinBroker) read() {
-	s.k.recvLoop("stdin", s.k.socks.Stdin, func(m *Message) {
+	s.k.recvLoop("stdin", s.k.socks.Stdin, func(m *message) {
 		if m.Header.MsgType != "input_reply" {
 			s.k.log.Warn("unexpected message on stdin", "msg_type", m.Header.MsgType)
 			return
@@ -115,7 +115,7 @@ func (s *stdinBroker) read() {
 	})
 }
 
-func (s *stdinBroker) ask(ctx context.Context, req *Message, prompt string, password bool) (string, error) {
+func (s *stdinBroker) ask(ctx context.Context, req *message, prompt string, password bool) (string, error) {
 	k := s.k
 	intr := k.interrupted()
 	// One input at a time: the frontend shows one prompt.

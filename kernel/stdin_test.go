@@ -77,7 +77,7 @@ func TestInputInterrupted(t *testing.T) {
 
 func TestInputAfterShutdown(t *testing.T) {
 	c := startKernel(t, newFake(), Options{})
-	out := &cellOutput{k: c.k, req: &Message{}, allowStdin: true}
+	out := &cellOutput{k: c.k, req: &message{}, allowStdin: true}
 	c.stop()
 	if _, err := out.Input(context.Background(), "", false); err == nil || errors.Is(err, errStdinNotAllowed) {
 		t.Errorf("input after shutdown: got %v", err)

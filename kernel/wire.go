@@ -32,8 +32,8 @@ const (
 	replayHistory = 1 << 16
 )
 
-// Header is a Jupyter message header.
-type Header struct {
+// msgHeader is a Jupyter message header.
+type msgHeader struct {
 	MsgID    string `json:"msg_id"`
 	Session  string `json:"session"`
 	Username string `json:"username"`
@@ -42,11 +42,11 @@ type Header struct {
 	Version  string `json:"version"`
 }
 
-// Message is a decoded Jupyter message. Raw JSON parts are kept as they
+// message is a decoded Jupyter message. Raw JSON parts are kept as they
 // came so that a reply's parent_header is exactly the request's header.
-type Message struct {
+type message struct {
 	Identities   [][]byte
-	Header       Header
+	Header       msgHeader
 	RawHeader    json.RawMessage
 	ParentHeader json.RawMessage
 	Metadata     json.RawMessage
@@ -57,7 +57,7 @@ type Message struct {
 // outMsg is a message to encode: Content and Metadata are marshalled.
 type outMsg struct {
 	Identities [][]byte
-	Header     Header
+	Header     msgHeader
 	Parent     json.RawMessage // nil means {}
 	Metadata   any             // nil means {}
 	Content    any             // nil means {}
@@ -144,7 +144,7 @@ func (s *signer) verify(sig []byte, parts ...[]byte) error {
 }
 
 // decode parses and verifies one multipart message.
-func decode(frames [][]byte, s *signer) (*Message, error) {
+func decode(frames [][]byte, s *signer) (*message, error) {
 	delim := -1
 	for i := 0; i < len(frames) && i <= maxIdentities; i++ {
 		if bytes.Equal(frames[i], delimiter) {
@@ -179,7 +179,7 @@ func decode(frames [][]byte, s *signer) (*Message, error) {
 	if err := s.verify(sig, header, parent, meta, content); err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
-	m := &Message{
+	m := &message{
 		Identities:   frames[:delim],
 		RawHeader:    json.RawMessage(header),
 		ParentHeader: json.RawMessage(parent),
@@ -249,8 +249,8 @@ func encode(m *outMsg, s *signer) ([][]byte, error) {
 }
 
 // newHeader returns a header for a message the kernel sends.
-func newHeader(msgType, session string, now time.Time) Header {
-	return Header{
+func newHeader(msgType, session string, now time.Time) msgHeader {
+	return msgHeader{
 		MsgID:    newID(),
 		Session:  session,
 		Username: "kernel",
