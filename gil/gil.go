@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand"
 	"runtime/debug"
 	"sort"
@@ -624,13 +625,17 @@ func (l *Lock) dropLocked(t *Thread) {
 // Enter returned.
 func (t *Thread) Enter() {
 	t.depth++
-	if int64(t.depth) > t.l.limit.Load() {
+	if int64(t.depth) > t.l.limit.Load() || t.l.breaker.Load() != 0 {
+		t.enterSlow()
+	}
+}
+
+func (t *Thread) enterSlow() {
+	if lim := t.l.limit.Load(); int64(t.depth) > lim {
 		t.depth--
-		panic(&RecursionError{Limit: int(t.l.limit.Load()), Tag: t.tag})
+		panic(&RecursionError{Limit: int(lim), Tag: t.tag})
 	}
-	if t.l.breaker.Load() != 0 {
-		t.checkpointSlow()
-	}
+	t.checkpointSlow()
 }
 
 // Exit undoes one Enter.
@@ -866,6 +871,25 @@ func (l *Lock) SetSwitchInterval(d time.Duration) error {
 	return nil
 }
 
+// SetSwitchIntervalSeconds is sys.setswitchinterval: seconds as a float,
+// kept in whole microseconds like CPython (at least 1 µs).
+func (l *Lock) SetSwitchIntervalSeconds(s float64) error {
+	if !(s > 0) { // also NaN
+		return errors.New("switch interval must be strictly positive")
+	}
+	if s > float64(math.MaxInt64/int64(time.Second)) {
+		return fmt.Errorf("switch interval too large: %g s", s)
+	}
+	us := math.Floor(s * 1e6)
+	if us < 1 {
+		us = 1
+	}
+	return l.SetSwitchInterval(time.Duration(us) * time.Microsecond)
+}
+
+// SwitchIntervalSeconds is sys.getswitchinterval.
+func (l *Lock) SwitchIntervalSeconds() float64 { return l.SwitchInterval().Seconds() }
+
 // SwitchInterval returns the switch interval.
 func (l *Lock) SwitchInterval() time.Duration {
 	l.mu.Lock()
@@ -953,11 +977,15 @@ func (l *Lock) Interrupted() <-chan struct{} {
 // from goroutines that are neither the holder nor bound only see interrupts.
 func (l *Lock) Checkpoint() {
 	if l.breaker.Load() != 0 {
-		if t := l.caller(); t != nil {
-			t.checkpointSlow()
-		} else if l.breaker.Load()&bitInterrupt != 0 {
-			panic(ErrInterrupted)
-		}
+		l.checkpointSlow()
+	}
+}
+
+func (l *Lock) checkpointSlow() {
+	if t := l.caller(); t != nil {
+		t.checkpointSlow()
+	} else if l.breaker.Load()&bitInterrupt != 0 {
+		panic(ErrInterrupted)
 	}
 }
 

@@ -3,6 +3,7 @@ package gil
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"runtime"
 	"sync"
@@ -713,5 +714,38 @@ func TestMonitorDisplacedIdentityFree(t *testing.T) {
 	parked.Close()
 	if l.Current() != nil {
 		t.Errorf("Current after Close: got a thread, want nil")
+	}
+}
+
+func TestSwitchIntervalSeconds(t *testing.T) {
+	for _, tc := range []struct {
+		s       float64
+		want    float64
+		wantErr string
+	}{
+		{0, 0, "switch interval must be strictly positive"},
+		{-0.001, 0, "switch interval must be strictly positive"},
+		{math.NaN(), 0, "switch interval must be strictly positive"},
+		{math.Inf(1), 0, "switch interval too large: +Inf s"},
+		{0.005, 0.005, ""},
+		{0.001, 0.001, ""},
+		{1e-9, 1e-6, ""}, // at least one microsecond, like CPython
+		{2.5, 2.5, ""},
+	} {
+		l := New(Options{})
+		err := l.SetSwitchIntervalSeconds(tc.s)
+		if tc.wantErr != "" {
+			if err == nil || err.Error() != tc.wantErr {
+				t.Errorf("SetSwitchIntervalSeconds(%v): got %v, want %q", tc.s, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("SetSwitchIntervalSeconds(%v): %v", tc.s, err)
+			continue
+		}
+		if got := l.SwitchIntervalSeconds(); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("SwitchIntervalSeconds after %v: got %v, want %v", tc.s, got, tc.want)
+		}
 	}
 }
