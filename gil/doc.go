@@ -23,6 +23,9 @@
 // waits, I/O): t.Blocking(f) or t.BeginBlocking() … t.EndBlocking(). A
 // wrapped blocking call should also select on l.Interrupted().
 //
+// Python's units: SetSwitchIntervalSeconds / SwitchIntervalSeconds behave
+// like sys.setswitchinterval / sys.getswitchinterval (same error text).
+//
 // Code that cannot name its Thread uses l.Checkpoint, l.Enter, l.Exit and
 // l.Blocking:
 // the same single-atomic-load fast path; on the slow path they act for the

@@ -50,7 +50,8 @@ type Options struct {
 	// timing (waits, the monitor) always uses the real clock.
 	Now func() time.Time
 	// OnPanic is called by Go when the goroutine's function panics with a
-	// value other than ErrInterrupted, before the lock is released.
+	// value other than ErrInterrupted, on that goroutine, still holding the
+	// lock (released right after). Without it the panic is logged.
 	OnPanic func(t *Thread, value any, stack []byte)
 	// Logger receives debug records (monitor hand-offs). Default: discard.
 	Logger *slog.Logger
@@ -757,6 +758,8 @@ func (t *Thread) run(f func()) {
 			}
 			if t.l.onPanic != nil {
 				t.l.onPanic(t, r, debug.Stack())
+			} else {
+				t.l.log.Error("gil: panic in goroutine", "thread", t.id, "tag", t.tag, "value", fmt.Sprint(r))
 			}
 		}
 	}()
