@@ -1,0 +1,56 @@
+// Package gilrt puts the goroutines of a runtime.Session under the global
+// interpreter lock of package gil. It implements runtime.Scheduler:
+//
+//	sched := gilrt.New(gilrt.Options{})
+//	s, err := runtime.New(runtime.Options{Scheduler: sched})
+//
+// # What it adds to the session
+//
+//   - Each cell takes the lock for its duration (BeginCell); each go
+//     statement becomes a gil thread (Lock.Go) that waits for the lock,
+//     runs, and releases it at its end, also on panic (the session reports
+//     the panic to the cell's stderr).
+//   - Rewrite passes: a check point at every function entry (__gil.E(), a
+//     compiled call that also samples the call depth, see recursion.go) and
+//     at the top of every loop body (`if *__gil.F != 0 { __gil.C() }`, one
+//     load of the lock's eval breaker; a compiled call under -race). Channel
+//     sends and receives that are statements, select statements and range
+//     over known channels release the lock while they wait
+//     (__gil.B()/__gil.U(t) around them; a select's case bodies start with
+//     U, so they run with the lock held).
+//   - Overridden symbols: sync.Mutex, RWMutex, WaitGroup (also Go), Once,
+//     Cond/NewCond are wrappers that release the lock while they wait;
+//     time.Sleep and stdin reads release it through the session's
+//     Scheduler.Blocking. Anything else that parks (file or network I/O,
+//     compiled code, channel operations inside expressions) is covered by
+//     the lock's monitor, which hands the lock on after
+//     gil.Options.MonitorDelay.
+//   - Cell packages "gil" (Enabled, Enable, Disable, SetSwitchInterval,
+//     SwitchInterval, Stats, ResetStats, Trace, Record, SetDeterministic,
+//     SetWallClock, Deterministic, SetRecursionLimit, RecursionLimit) and
+//     "sys" (SetSwitchInterval(seconds float64) error, GetSwitchInterval,
+//     SetRecursionLimit, GetRecursionLimit: Python's names and units), and
+//     the cell magic %%gil trace.
+//   - Interrupt sets the lock's interrupt: every check point panics with
+//     gil.ErrInterrupted, goroutines end, the lock is free; the next cell
+//     clears it.
+//   - Recursion: past the lock's RecursionLimit (counted in interpreted
+//     frames, sampled) a call panics with *gil.RecursionError, which cells
+//     can recover; the session reports it as RecursionError.
+//
+// # Limits
+//
+// The inline check point reads the first field of gil.Lock through
+// unsafe, after a probe at New confirmed the layout; if the probe fails
+// every check point takes the compiled slow path (correct, slower).
+// A cell's code runs on goroutines yaegi starts; they are bound to the
+// cell's thread on their first slow-path lookup. Compiled code that calls
+// interpreted callbacks on goroutines of its own (time.AfterFunc,
+// net/http handlers) runs them without the lock.
+//
+// # Concurrency
+//
+// A Scheduler is safe for concurrent use; the session calls BeginCell
+// from one goroutine at a time. The sync wrappers are as safe as the
+// standard types. Close may be called once, when the session is done.
+package gilrt

@@ -1,0 +1,243 @@
+package gilrt
+
+import (
+	"fmt"
+	"log/slog"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/gil"
+	"github.com/gilgo/gilgo/runtime"
+)
+
+// Options configure a Scheduler. The zero value gives a fresh gil.Lock
+// with its defaults.
+type Options struct {
+	// Lock is the GIL to use; nil makes one with gil.New(gil.Options{}).
+	Lock *gil.Lock
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+	// NoCheckpoints leaves out the check point pass (benchmarks only:
+	// goroutines then switch only when they block or the monitor acts).
+	NoCheckpoints bool
+}
+
+// Scheduler implements runtime.Scheduler on a gil.Lock.
+type Scheduler struct {
+	lock  *gil.Lock
+	log   *slog.Logger
+	brk   *uint32 // the lock's eval breaker word, or always1
+	host  runtime.Host
+	noChk bool
+
+	mu   sync.Mutex
+	cell *gil.Thread // the running cell's thread
+
+	entries atomic.Int64 // function entries until the next depth sample
+	pcs     sync.Map     // pc -> bool: is it yaegi's runCfg
+}
+
+// breaker bits of package gil (gil.go), read through brk.
+const bitDisplaced = 1 << 2
+
+var always1 uint32 = 1
+
+// New returns a Scheduler. Pass it as runtime.Options.Scheduler.
+func New(opts Options) *Scheduler {
+	l := opts.Lock
+	if l == nil {
+		l = gil.New(gil.Options{})
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Scheduler{lock: l, log: log, noChk: opts.NoCheckpoints}
+	s.brk = breakerOf(l)
+	s.entries.Store(int64(l.RecursionLimit()))
+	return s
+}
+
+// breakerOf returns a pointer to the lock's eval breaker, the first field
+// of gil.Lock, if a probe on a fresh lock confirms the layout; else a word
+// that is always 1, so that every inline check point takes the (correct)
+// compiled slow path.
+func breakerOf(l *gil.Lock) *uint32 {
+	probe := gil.New(gil.Options{})
+	p := (*uint32)(unsafe.Pointer(probe))
+	ok := atomic.LoadUint32(p) == 0
+	probe.Interrupt()
+	ok = ok && atomic.LoadUint32(p) != 0
+	probe.ClearInterrupt()
+	ok = ok && atomic.LoadUint32(p) == 0
+	probe.SetDeterministic(1, 1)
+	ok = ok && atomic.LoadUint32(p) != 0
+	probe.SetWallClock()
+	ok = ok && atomic.LoadUint32(p) == 0
+	if !ok {
+		return &always1
+	}
+	return (*uint32)(unsafe.Pointer(l))
+}
+
+// Lock returns the scheduler's GIL.
+func (s *Scheduler) Lock() *gil.Lock { return s.lock }
+
+// Attach implements runtime.Scheduler.
+func (s *Scheduler) Attach(h runtime.Host) (runtime.Attachment, error) {
+	s.host = h
+	var passes []runtime.Pass
+	if !s.noChk {
+		passes = append(passes, runtime.Pass{Name: "gil-checkpoints", Apply: s.passCheckpoints})
+	}
+	passes = append(passes, runtime.Pass{Name: "gil-blocking", Apply: passBlocking})
+	return runtime.Attachment{
+		Exports: []interp.Exports{s.helpers(), s.syncExports(), s.gilExports(), s.sysExports()},
+		Passes:  passes,
+		Prelude: "import " + helperName + " \"" + helperPath + "\"",
+		Magics:  []string{"gil"},
+	}, nil
+}
+
+// helperName is the package name rewritten code calls; helperPath its
+// import path.
+const (
+	helperName = "__gil"
+	helperPath = "gilgo/gilrt"
+)
+
+// helpers is the package the passes call.
+func (s *Scheduler) helpers() interp.Exports {
+	return interp.Exports{helperPath + "/gilrt": {
+		"F": reflect.ValueOf(&s.brk).Elem(),
+		"C": reflect.ValueOf(s.checkpoint),
+		"E": reflect.ValueOf(s.enter),
+		"B": reflect.ValueOf(s.begin),
+		"U": reflect.ValueOf(s.end),
+	}}
+}
+
+// BeginCell implements runtime.Scheduler.
+func (s *Scheduler) BeginCell(n int) (end func()) {
+	s.lock.ClearInterrupt()
+	t := s.lock.NewThread(fmt.Sprintf("cell[%d]", n))
+	t.Acquire()
+	s.mu.Lock()
+	s.cell = t
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		if s.cell == t {
+			s.cell = nil
+		}
+		s.mu.Unlock()
+		t.Close()
+	}
+}
+
+// Go implements runtime.Scheduler.
+func (s *Scheduler) Go(n int, f func()) {
+	s.lock.Go(fmt.Sprintf("cell[%d] go", n), f)
+}
+
+// Blocking implements runtime.Scheduler.
+func (s *Scheduler) Blocking(f func()) {
+	t := s.thread()
+	if t == nil {
+		f()
+		return
+	}
+	t.Blocking(f)
+}
+
+// Interrupt implements runtime.Scheduler.
+func (s *Scheduler) Interrupt() { s.lock.Interrupt() }
+
+// thread returns the calling goroutine's thread. A cell's code runs on
+// goroutines yaegi starts, which are not bound: the first lookup from such
+// a goroutine binds it to the running cell's thread.
+func (s *Scheduler) thread() *gil.Thread {
+	if t := s.lock.Current(); t != nil {
+		return t
+	}
+	s.mu.Lock()
+	t := s.cell
+	s.mu.Unlock()
+	if t != nil {
+		t.Bind()
+	}
+	return t
+}
+
+// checkpoint is the eval breaker for rewritten code (loop back-edges).
+func (s *Scheduler) checkpoint() {
+	if atomic.LoadUint32(s.brk) != 0 {
+		s.checkpointSlow()
+	}
+}
+
+func (s *Scheduler) checkpointSlow() {
+	if atomic.LoadUint32(s.brk)&bitDisplaced != 0 && s.lock.Current() == nil {
+		s.thread() // bind the cell's goroutine before the lock looks it up
+	}
+	s.lock.Checkpoint()
+}
+
+// enter is the check point at function entry; it also samples the call
+// depth now and then (see recursion.go).
+func (s *Scheduler) enter() {
+	if atomic.LoadUint32(s.brk) != 0 {
+		s.checkpointSlow()
+	}
+	if s.entries.Add(-1) <= 0 {
+		s.sample()
+	}
+}
+
+// begin releases the lock before a blocking channel operation; end takes
+// it back. The thread travels between them so end needs no lookup.
+func (s *Scheduler) begin() *gil.Thread {
+	t := s.thread()
+	if t != nil {
+		t.BeginBlocking()
+	}
+	return t
+}
+
+func (s *Scheduler) end(t *gil.Thread) {
+	if t != nil {
+		t.EndBlocking()
+	}
+}
+
+// display shows an SVG in the calling goroutine's cell.
+func (s *Scheduler) display(svg string) {
+	if s.host == nil {
+		return
+	}
+	if out := s.host.CurrentOutput(); out != nil {
+		out.Display(engine.MIMEBundle{"image/svg+xml": svg, "text/plain": "<gil trace>"}, map[string]any{}, "", false)
+	}
+}
+
+// Magic implements runtime.Scheduler: %%gil trace runs the cell under the
+// tracer and shows the timeline.
+func (s *Scheduler) Magic(name, args string, run func() error) (bool, error) {
+	if name != "gil" {
+		return false, nil
+	}
+	switch args {
+	case "trace":
+		var err error
+		tr := s.lock.Trace(func() { err = run() })
+		s.display(tr.SVG())
+		return true, err
+	default:
+		return true, fmt.Errorf("usage: %%%%gil trace (got %q)", args)
+	}
+}

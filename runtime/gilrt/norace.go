@@ -1,0 +1,5 @@
+//go:build !race
+
+package gilrt
+
+const raceEnabled = false
