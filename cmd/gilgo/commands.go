@@ -40,6 +40,7 @@ func commands() []command {
 		installCommand(),
 		uninstallCommand(),
 		versionCommand(),
+		runCommand(),
 	}
 }
 

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	goruntime "runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gilgo/gilgo/notebook"
+	"github.com/gilgo/gilgo/worker"
+)
+
+// seedEnv names the environment variable that passes --seed to the worker:
+// the runtime fixes the GIL's deterministic schedule from it.
+const seedEnv = "GILGO_SEED"
+
+// runShutdownTimeout bounds the worker's shutdown after a notebook.
+const runShutdownTimeout = 5 * time.Second
+
+// seedFlag is --seed: an int64 that remembers whether it was given.
+type seedFlag struct {
+	set  bool
+	seed int64
+}
+
+func (s *seedFlag) String() string {
+	if !s.set {
+		return ""
+	}
+	return strconv.FormatInt(s.seed, 10)
+}
+
+func (s *seedFlag) Set(v string) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("got %q, want an integer", v)
+	}
+	s.seed, s.set = n, true
+	return nil
+}
+
+func runCommand() command {
+	return command{
+		name:     "run",
+		synopsis: "NOTEBOOK... [--output DIR] [--timeout D] [--seed N]",
+		summary:  "execute notebooks headless and write them back with their outputs",
+		details: "Each notebook runs in a fresh worker process, started in the notebook's\n" +
+			"directory, its code cells in order, like jupyter nbconvert --execute.\n" +
+			"The notebook is written back with its outputs (in place, or into DIR).\n" +
+			"The run stops at the first failing cell, unless the cell is tagged\n" +
+			"raises-exception, and exits 1 printing NOTEBOOK: cell N: ename: evalue,\n" +
+			"where N is the cell's execution count (In [N]). Stdin is not available.\n" +
+			"--seed fixes the GIL's deterministic schedule (the worker gets " + seedEnv + ").",
+		setup: func(fs *flag.FlagSet) func(env, []string) int {
+			output := fs.String("output", "", "write executed notebooks into `DIR` instead of in place")
+			timeout := fs.Duration("timeout", 10*time.Minute, "interrupt and fail a cell that runs longer than `D` (0: no limit)")
+			seed := &seedFlag{}
+			fs.Var(seed, "seed", "fix the GIL's deterministic schedule with seed `N`")
+			level := addLevelFlag(fs)
+			return func(e env, args []string) int {
+				paths, err := interleaved(fs, args)
+				if err != nil {
+					return usageError(e, fs, "%v", err)
+				}
+				if len(paths) == 0 {
+					return usageError(e, fs, "missing NOTEBOOK")
+				}
+				if *timeout < 0 {
+					return usageError(e, fs, "invalid --timeout %s: want 0 or more", *timeout)
+				}
+				ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
+				defer stop()
+				r := &runner{
+					e:       e,
+					log:     newLogger(e.stderr, level, "run"),
+					output:  *output,
+					timeout: *timeout,
+					seed:    seed,
+				}
+				for _, p := range paths {
+					if err := r.runOne(ctx, p); err != nil {
+						fmt.Fprintf(e.stderr, "%s: %v\n", p, err)
+						return exitFail
+					}
+				}
+				return exitOK
+			}
+		},
+	}
+}
+
+// interleaved parses flags that may come before, between or after the
+// positional arguments and returns the positional ones.
+func interleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for len(args) > 0 {
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		if strings.HasPrefix(args[0], "-") && args[0] != "-" {
+			if err := fs.Parse(args); err != nil {
+				return nil, err
+			}
+			args = fs.Args()
+			continue
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	return pos, nil
+}
+
+type runner struct {
+	e       env
+	log     *slog.Logger
+	output  string
+	timeout time.Duration
+	seed    *seedFlag
+}
+
+// runOne executes the notebook at path in a fresh worker and writes it.
+func (r *runner) runOne(ctx context.Context, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	nb, err := notebook.Read(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	dst := path
+	if r.output != "" {
+		if err := os.MkdirAll(r.output, 0o755); err != nil {
+			return fmt.Errorf("create output directory: %w", err)
+		}
+		dst = filepath.Join(r.output, filepath.Base(path))
+	}
+	exe, err := executable()
+	if err != nil {
+		return err
+	}
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("notebook directory: %w", err)
+	}
+	wenv := os.Environ()
+	if r.seed.set {
+		wenv = append(wenv, seedEnv+"="+r.seed.String())
+	}
+	w, err := worker.Start(ctx, worker.Options{
+		Command: []string{exe, "worker", "--log-level", "error"},
+		Env:     wenv,
+		Dir:     dir,
+		Logger:  r.log.With("component", "worker-client"),
+	})
+	if err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	runErr := notebook.Run(ctx, nb, w, notebook.RunOptions{
+		Timeout:   r.timeout,
+		GoVersion: strings.TrimPrefix(goruntime.Version(), "go"),
+		Logger:    r.log,
+	})
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), runShutdownTimeout)
+	defer cancel()
+	if err := w.Shutdown(sctx, false); err != nil {
+		r.log.Warn("worker shutdown", "err", err)
+	}
+	// Write even a failed run: its outputs show what went wrong.
+	if err := writeNotebook(dst, nb); err != nil {
+		if runErr != nil {
+			return errors.Join(runErr, err)
+		}
+		return err
+	}
+	if runErr != nil {
+		return runErr
+	}
+	cells := 0
+	for _, c := range nb.Cells {
+		if c.ExecutionCount > 0 {
+			cells++
+		}
+	}
+	fmt.Fprintf(r.e.stdout, "%s: ok, %d cells run, wrote %s\n", path, cells, dst)
+	return nil
+}
+
+// writeNotebook replaces path atomically.
+func writeNotebook(path string, nb *notebook.Notebook) error {
+	b, err := notebook.Marshal(nb)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".gilgo-run-*.ipynb")
+	if err != nil {
+		return fmt.Errorf("write notebook: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write notebook: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write notebook: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write notebook: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write notebook: %w", err)
+	}
+	return nil
+}
