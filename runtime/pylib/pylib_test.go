@@ -110,7 +110,9 @@ holding := make(chan bool)`)
 	s.must(`go hold(a, b, holding, block)
 <-holding`)
 	done := make(chan string)
-	go func() { done <- s.eval(`err := refcount.Transfer(a, c, nil); fmt.Println(errors.Is(err, refcount.ErrInterrupted), err)`) }()
+	go func() {
+		done <- s.eval(`err := refcount.Transfer(a, c, nil); fmt.Println(errors.Is(err, refcount.ErrInterrupted), err)`)
+	}()
 	var out string
 	for out == "" {
 		s.interrupt() // until the waiting Transfer has seen one

@@ -1,0 +1,30 @@
+package pylib
+
+// Doc is the documentation of one symbol of a cell package: its
+// declaration and its doc comment (with the examples the comments hold).
+type Doc struct {
+	Decl string // e.g. "func New(body func(co *Co) any) *Generator"
+	Text string
+}
+
+// Docs returns the documentation of the cell package with import path
+// path ("coroutine", "inspect", "refcount", "sys"), keyed by symbol name
+// and, for methods, "Type.Method". It is nil for other paths. The map is
+// generated from the Go source of packages coroutine, refcount and this
+// one (zdocs.go; go test -update regenerates it). The session's
+// inspect_request looks cell packages up here before go/doc. Safe for
+// concurrent use; the caller gets a copy.
+//
+//	d := pylib.Docs("coroutine")["Generator.Send"]
+//	fmt.Println(d.Decl) // func (g *Generator) Send(v any) (any, error)
+func Docs(path string) map[string]Doc {
+	src, ok := generatedDocs[path]
+	if !ok {
+		return nil
+	}
+	m := make(map[string]Doc, len(src))
+	for k, v := range src {
+		m[k] = v
+	}
+	return m
+}
