@@ -161,7 +161,11 @@ async function main() {
   } finally {
     if (context) await context.close().catch(() => {});
     pageLog.end();
-    fs.rmSync(profile, { recursive: true, force: true });
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (err) {
+      log(`remove ${profile}: ${err.message}`);
+    }
   }
 }
 

@@ -48,9 +48,20 @@ mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 tmp=$(mktemp -d /tmp/gilgo-e2e-browser.XXXXXX)
 server_pid=
+node_pid=
 
 cleanup() {
 	local status=$?
+	trap '' INT TERM # a second signal must not cut the cleanup short
+	if [[ -n $node_pid ]] && kill -0 "$node_pid" 2>/dev/null; then
+		kill -TERM "$node_pid" 2>/dev/null || true
+		for _ in $(seq 1 50); do
+			kill -0 "$node_pid" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL "$node_pid" 2>/dev/null || true
+	fi
+	[[ -n $node_pid ]] && wait "$node_pid" 2>/dev/null || true
 	if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
 		# SIGTERM: the Notebook server shuts its kernels down, then exits.
 		kill -TERM "$server_pid" 2>/dev/null || true
@@ -117,5 +128,9 @@ until "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[
 done
 echo "e2e: notebook server on $url (pid $server_pid), kernel $kernel"
 
+# In the background so that a signal runs the trap at once (bash defers traps
+# until a foreground child ends); the trap ends node, which closes Chromium.
 node "$here/notebook-e2e.js" --url "$url" --token "$token" --notebook "$nbname" \
-	--out "$outdir" --kernel "$kernel" "$@"
+	--out "$outdir" --kernel "$kernel" "$@" &
+node_pid=$!
+wait "$node_pid"

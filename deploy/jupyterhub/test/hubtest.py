@@ -176,7 +176,11 @@ def main():
     log("created users %s" % USERS)
 
     # A student's own edit of a course notebook must survive the copy hook.
-    course = sorted(f for f in os.listdir(NOTEBOOKS) if not f.startswith("."))
+    course = []
+    for dirpath, dirnames, filenames in os.walk(NOTEBOOKS):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        course += [os.path.relpath(os.path.join(dirpath, f), NOTEBOOKS) for f in filenames if not f.startswith(".")]
+    course.sort()
     if not course:
         raise Fail("no course notebooks in " + NOTEBOOKS)
     kept = os.path.join(TMP, "home", "bob", "gilgo-course", course[0])

@@ -39,8 +39,6 @@ c.DummyAuthenticator.password = e["E2E_PASSWORD"]
 
 c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(tmp, "home", "{username}")
-# On the command line so that run.sh can find a leftover server by its path.
-c.Spawner.notebook_dir = os.path.join(tmp, "home", "{username}")
 c.Spawner.args = ["--allow-root"] if os.geteuid() == 0 else []
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
@@ -54,7 +52,18 @@ c.Spawner.environment = {
 c.Spawner.mem_limit = "1G"
 c.Spawner.cpu_limit = 1.0
 
-c.Spawner.pre_spawn_hook = make_copy_hook(e["E2E_NOTEBOOKS"], subdir="gilgo-course")
+copy_course_notebooks = make_copy_hook(e["E2E_NOTEBOOKS"], subdir="gilgo-course")
+
+
+def pre_spawn(spawner):
+    copy_course_notebooks(spawner)
+    # The home on the command line, so that run.sh can find a leftover
+    # server by the temp dir's path.
+    spawner.args = [a for a in spawner.args if not a.startswith("--notebook-dir=")]
+    spawner.args.append("--notebook-dir=" + spawner.home_dir)
+
+
+c.Spawner.pre_spawn_hook = pre_spawn
 
 c.JupyterHub.services = [{"name": "e2e", "api_token": e["E2E_SERVICE_TOKEN"]}]
 c.JupyterHub.load_roles = [

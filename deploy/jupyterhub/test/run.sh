@@ -35,15 +35,26 @@ if [[ ! -x $chp ]]; then
 	(cd "$here" && npm ci --no-fund --no-audit --silent) || die "npm ci in $here failed"
 fi
 
+if ! out=$("$python" "$here/test_gilgo_course.py" 2>&1); then
+	echo "$out" >&2
+	die "unit tests of gilgo_course.py failed"
+fi
+
 tmp=$(mktemp -d /tmp/gilgo-e2e-hub.XXXXXX)
 logdir=${1:-$tmp/logs}
 mkdir -p "$logdir"
 logdir=$(cd "$logdir" && pwd)
 hub_pid=
+test_pid=
 keep_logs=
 
 cleanup() {
 	local status=$?
+	trap '' INT TERM # a second signal must not cut the cleanup short
+	if [[ -n $test_pid ]]; then
+		kill -TERM "$test_pid" 2>/dev/null || true
+		wait "$test_pid" 2>/dev/null || true
+	fi
 	if [[ -n $hub_pid ]] && kill -0 "$hub_pid" 2>/dev/null; then
 		# SIGTERM: the hub stops the servers it spawned and the proxy.
 		kill -TERM "$hub_pid" 2>/dev/null || true
@@ -83,13 +94,15 @@ if [[ $kernel == gilgo ]]; then
 	"$gilgo" install --prefix "$prefix" >/dev/null || die "gilgo install --prefix $prefix failed"
 fi
 
+# The course: the checkout's notebooks/*.ipynb (not their generator sources),
+# else the browser smoke notebook.
 notebooks=${E2E_NOTEBOOKS:-}
 if [[ -z $notebooks ]]; then
+	notebooks=$tmp/course
+	mkdir -p "$notebooks"
 	if compgen -G "$root/notebooks/*.ipynb" >/dev/null; then
-		notebooks=$root/notebooks
+		cp "$root"/notebooks/*.ipynb "$notebooks/"
 	else
-		notebooks=$tmp/course
-		mkdir -p "$notebooks"
 		cp "$root/e2e/browser/testdata/smoke.ipynb" "$notebooks/"
 	fi
 fi
@@ -118,7 +131,12 @@ export E2E_TMP=$tmp E2E_PUBLIC_PORT=$public_port E2E_PROXY_API_PORT=$proxy_api_p
 hub_pid=$!
 echo "hubtest: jupyterhub on http://127.0.0.1:$public_port (pid $hub_pid), logs in $logdir"
 
-"$python" "$here/hubtest.py" || die "see $logdir/jupyterhub.log"
+# In the background so that a signal runs the trap at once (bash defers traps
+# until a foreground child ends).
+"$python" "$here/hubtest.py" &
+test_pid=$!
+wait "$test_pid" || die "see $logdir/jupyterhub.log"
+test_pid=
 
 # hubtest.py asked the hub to shut down; wait for it.
 for _ in $(seq 1 100); do
