@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/notebook"
 	"github.com/gilgo/gilgo/worker"
 )
@@ -166,6 +167,7 @@ func (r *runner) runOne(ctx context.Context, path string) error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	runErr := notebook.Run(ctx, nb, w, notebook.RunOptions{
+		Setup:     r.setup(ctx, w),
 		Timeout:   r.timeout,
 		GoVersion: strings.TrimPrefix(goruntime.Version(), "go"),
 		Logger:    r.log,
@@ -193,6 +195,36 @@ func (r *runner) runOne(ctx context.Context, path string) error {
 	}
 	fmt.Fprintf(r.e.stdout, "%s: ok, %d cells run, wrote %s\n", path, cells, dst)
 	return nil
+}
+
+// seedEvery is the check-point count between switches of the
+// deterministic schedule that --seed turns on.
+const seedEvery = 1000
+
+// setup returns the hidden cells that fix the GIL's schedule for --seed:
+// gil.SetDeterministic if the session has the cell package "gil", else
+// none (the worker still gets GILGO_SEED in its environment).
+func (r *runner) setup(ctx context.Context, interp engine.Interpreter) []string {
+	if !r.seed.set {
+		return nil
+	}
+	probe := interp.Execute(ctx, engine.ExecuteRequest{Code: `import "gil"`, Silent: true}, discardOutput{})
+	if probe.Error != nil {
+		r.log.Warn("--seed: the session has no gil package; passing "+seedEnv+" only", "err", probe.Error)
+		return nil
+	}
+	return []string{fmt.Sprintf("gil.SetDeterministic(%d, %d)", r.seed.seed, seedEvery)}
+}
+
+// discardOutput drops a probe cell's output.
+type discardOutput struct{}
+
+func (discardOutput) Stream(string, string)                                   {}
+func (discardOutput) Result(engine.MIMEBundle, map[string]any)                {}
+func (discardOutput) Display(engine.MIMEBundle, map[string]any, string, bool) {}
+func (discardOutput) ClearOutput(bool)                                        {}
+func (discardOutput) Input(context.Context, string, bool) (string, error) {
+	return "", notebook.ErrNoStdin
 }
 
 // writeNotebook replaces path atomically.
