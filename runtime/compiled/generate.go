@@ -1,0 +1,299 @@
+package compiled
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// rtPath is the import path of the package generated code calls.
+const rtPath = "github.com/gilgo/gilgo/runtime/compiled/rt"
+
+// Generated names: the rt import and the prefixes of the exported aliases
+// the loader looks up (plugins only export exported names).
+const (
+	rtName    = "__rt"
+	funcPfx   = "X__" // var X__f = f          (a func value)
+	varPfx    = "V__" // var V__v = &v         (a pointer to the var)
+	typePfx   = "T__" // var T__T *T           (a nil *T, for its type)
+	genFile   = "gilgo_generated.go"
+	cellDirPf = "c"
+)
+
+// decls is what a cell declares, in source order.
+type decls struct {
+	funcs   []*ast.FuncDecl // top-level funcs without receiver or type params
+	vars    []string
+	types   []string
+	imports map[string]string // local name -> import path, for signatures
+	skipped []string          // names not bound, with the reason
+}
+
+// generated is the plugin source of one cell and what it binds.
+type generated struct {
+	src   string
+	decls decls
+	file  *ast.File
+	fset  *token.FileSet
+}
+
+// edit replaces src[start:end] with text.
+type edit struct {
+	start, end int
+	text       string
+}
+
+// generate turns the declarations of cell into the plugin's main.go:
+// check points after the opening brace of every function and loop body,
+// time.Sleep → rt.Sleep, go statements → rt.Go, and the exported aliases
+// the loader looks up. Line directives keep every position of the user's
+// code at cell[N]:LINE:COL.
+func generate(src string, cell int) (*generated, error) {
+	name := fmt.Sprintf("cell[%d]", cell)
+	src, err := dropPackageClause(src)
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, "package main;"+src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, &BuildError{Cell: cell, Lines: parseErrorLines(err, cell)}
+	}
+	const off = len("package main;") // file offset of src[0]
+	tf := fset.File(f.Pos())
+	pos := func(p token.Pos) (offset int) { return tf.Offset(p) - off }
+	at := func(o int) string { // a line directive for the position of src[o]
+		p := tf.Position(tf.Pos(o + off))
+		col := p.Column
+		if p.Line == 1 {
+			col -= off
+		}
+		return fmt.Sprintf("/*line %s:%d:%d*/", name, p.Line, col)
+	}
+
+	g := &generated{file: f, fset: fset}
+	d := &g.decls
+	d.imports = map[string]string{}
+	timeName := ""
+	for _, im := range f.Imports {
+		p, _ := strconv.Unquote(im.Path.Value)
+		local := p[strings.LastIndex(p, "/")+1:]
+		if im.Name != nil {
+			local = im.Name.Name
+		}
+		d.imports[local] = p
+		if p == "time" && local != "_" && local != "." {
+			timeName = local
+		}
+	}
+	locals := map[string]bool{} // top-level names (they shadow imports)
+	for _, decl := range f.Decls {
+		switch decl := decl.(type) {
+		case *ast.FuncDecl:
+			if decl.Recv != nil {
+				continue
+			}
+			n := decl.Name.Name
+			switch {
+			case n == "_" || n == "init" || n == "main":
+			case decl.Type.TypeParams != nil:
+				d.skipped = append(d.skipped, n+" (generic: callable only inside the cell)")
+			default:
+				d.funcs = append(d.funcs, decl)
+			}
+			locals[n] = true
+		case *ast.GenDecl:
+			for _, s := range decl.Specs {
+				switch s := s.(type) {
+				case *ast.ValueSpec:
+					for _, id := range s.Names {
+						locals[id.Name] = true
+						if decl.Tok == token.VAR && id.Name != "_" {
+							d.vars = append(d.vars, id.Name)
+						}
+					}
+				case *ast.TypeSpec:
+					locals[s.Name.Name] = true
+					if s.TypeParams != nil {
+						d.skipped = append(d.skipped, s.Name.Name+" (generic type)")
+					} else {
+						d.types = append(d.types, s.Name.Name)
+					}
+				}
+			}
+		default:
+			return nil, fmt.Errorf("%s: unexpected declaration %T", name, decl)
+		}
+	}
+	if locals[timeName] {
+		timeName = ""
+	}
+
+	var edits []edit
+	body := func(b *ast.BlockStmt) {
+		if b == nil {
+			return
+		}
+		o := pos(b.Lbrace) + 1
+		edits = append(edits, edit{o, o, rtName + ".C();" + at(o)})
+	}
+	goCount := 0
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			body(n.Body)
+		case *ast.FuncLit:
+			body(n.Body)
+		case *ast.ForStmt:
+			body(n.Body)
+		case *ast.RangeStmt:
+			body(n.Body)
+		case *ast.SelectorExpr:
+			if x, ok := n.X.(*ast.Ident); ok && timeName != "" && x.Name == timeName && n.Sel.Name == "Sleep" {
+				s, e := pos(n.Pos()), pos(n.End())
+				edits = append(edits, edit{s, e, rtName + ".Sleep" + at(e)})
+			}
+		case *ast.GoStmt:
+			edits = append(edits, goEdits(n, pos, at, name, &goCount)...)
+		}
+		return true
+	})
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+
+	var b strings.Builder
+	b.WriteString("package main\n\nimport " + rtName + " " + strconv.Quote(rtPath) + "\n\n")
+	fmt.Fprintf(&b, "//line %s:1:1\n", name)
+	last := 0
+	for _, e := range edits {
+		if e.start < last { // overlapping (e.g. a go statement's call): keep the first
+			continue
+		}
+		b.WriteString(src[last:e.start])
+		b.WriteString(e.text)
+		last = e.end
+	}
+	b.WriteString(src[last:])
+	b.WriteString("\n\n//line " + genFile + ":1\n")
+	b.WriteString("var _ = " + rtName + ".C\n")
+	if timeName != "" {
+		b.WriteString("var _ = " + timeName + ".Sleep\n")
+	}
+	for _, fd := range d.funcs {
+		fmt.Fprintf(&b, "var %s%s = %s\n", funcPfx, fd.Name.Name, fd.Name.Name)
+	}
+	for _, v := range d.vars {
+		fmt.Fprintf(&b, "var %s%s = &%s\n", varPfx, v, v)
+	}
+	for _, t := range d.types {
+		fmt.Fprintf(&b, "var %s%s *%s\n", typePfx, t, t)
+	}
+	g.src = b.String()
+	return g, nil
+}
+
+// goEdits rewrites `go f(a, b)` into
+// `{ __gN_f, __gN_0, __gN_1 := f, a, b; __rt.Go("cell[N] go", func() { __gN_f(__gN_0, __gN_1) }) }`,
+// evaluating the function value and arguments where the go statement is,
+// as Go does. `go func(){...}()` and calls of builtins keep their call
+// inside the closure. Only the text between the operands is replaced, so
+// edits inside them (check points of a func literal) still apply.
+func goEdits(g *ast.GoStmt, pos func(token.Pos) int, at func(int) string, name string, n *int) []edit {
+	*n++
+	p := fmt.Sprintf("__g%d_", *n)
+	call := g.Call
+	tag := strconv.Quote(name + " go")
+	s, e := pos(g.Pos()), pos(g.End())
+	_, lit := call.Fun.(*ast.FuncLit)
+	if id, ok := call.Fun.(*ast.Ident); (ok && builtins[id.Name]) || (lit && len(call.Args) == 0) {
+		c := pos(call.Pos())
+		return []edit{
+			{s, c, rtName + ".Go(" + tag + ", func() {" + at(c)},
+			{e, e, "})" + at(e)},
+		}
+	}
+	lhs := []string{p + "f"}
+	args := make([]string, len(call.Args))
+	for i := range call.Args {
+		args[i] = fmt.Sprintf("%s%d", p, i)
+		lhs = append(lhs, args[i])
+	}
+	dots := ""
+	if call.Ellipsis.IsValid() {
+		dots = "..."
+	}
+	tail := "; " + rtName + ".Go(" + tag + ", func() { " + p + "f(" + strings.Join(args, ", ") + dots + ") }) }" + at(e)
+	f := pos(call.Fun.Pos())
+	edits := []edit{{s, f, "{ " + strings.Join(lhs, ", ") + " := " + at(f)}}
+	prev := pos(call.Fun.End())
+	for _, a := range call.Args {
+		ap := pos(a.Pos())
+		edits = append(edits, edit{prev, ap, ", " + at(ap)})
+		prev = pos(a.End())
+	}
+	return append(edits, edit{prev, e, tail})
+}
+
+var builtins = map[string]bool{
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
+	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
+	"panic": true, "print": true, "println": true, "real": true, "recover": true,
+}
+
+// dropPackageClause blanks a leading package clause (keeping positions),
+// so a pasted file compiles as the plugin's package main.
+func dropPackageClause(src string) (string, error) {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	s.Init(file, []byte(src), nil, scanner.ScanComments)
+	for {
+		p, tok, _ := s.Scan()
+		if tok == token.COMMENT {
+			continue
+		}
+		if tok != token.PACKAGE {
+			return src, nil
+		}
+		_, tok2, _ := s.Scan()
+		if tok2 != token.IDENT {
+			return src, nil
+		}
+		p3, _, lit := s.Scan() // the semicolon (auto-inserted or not)
+		end := file.Offset(p3) + len(lit)
+		if lit == "\n" {
+			end = file.Offset(p3)
+		}
+		start := file.Offset(p)
+		blank := []byte(src)
+		for i := start; i < end && i < len(blank); i++ {
+			if blank[i] != '\n' {
+				blank[i] = ' '
+			}
+		}
+		return string(blank), nil
+	}
+}
+
+// parseErrorLines renders a parse error as cell[N]:L:C: msg lines. The
+// first line's columns are shifted by the "package main;" prefix.
+func parseErrorLines(err error, cell int) []string {
+	const off = len("package main;")
+	list, ok := err.(scanner.ErrorList)
+	if !ok {
+		return []string{fmt.Sprintf("cell[%d]: %v", cell, err)}
+	}
+	var out []string
+	for _, e := range list {
+		col := e.Pos.Column
+		if e.Pos.Line == 1 {
+			col -= off
+		}
+		out = append(out, fmt.Sprintf("cell[%d]:%d:%d: %s", cell, e.Pos.Line, col, e.Msg))
+	}
+	return out
+}

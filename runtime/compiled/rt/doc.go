@@ -1,0 +1,26 @@
+// Package rt is the part of the compiled tier that both the worker and
+// every compiled cell plugin link: it holds the process's current GIL, so
+// that code in a plugin and interpreted code reach the SAME gil.Lock
+// instance. Package gil and this package must therefore be compiled from
+// byte-identical source on both sides (see package compiled).
+//
+// Generated cell code calls:
+//
+//   - C at function entry and at the top of every loop body: one atomic
+//     pointer load and, when a lock is set, the lock's check point (one
+//     atomic load on the fast path). It panics with gil.ErrInterrupted
+//     after gil.Lock.Interrupt.
+//   - Sleep instead of time.Sleep: the lock is released while sleeping and
+//     an interrupt wakes it.
+//   - Go instead of a go statement: the goroutine becomes a gil thread.
+//
+// Without a lock (SetLock(nil), the default) C does nothing, Sleep is
+// time.Sleep and Go is a go statement.
+//
+// # Concurrency
+//
+// Every function is safe for concurrent use. SetLock is meant to be called
+// once by the session that owns the lock (tests call it and restore).
+// This package must stay small and stable: every edit to it (or to gil)
+// invalidates plugins built before it.
+package rt
