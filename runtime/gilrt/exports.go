@@ -27,7 +27,7 @@ func (s *Scheduler) gilExports() interp.Exports {
 		"SetDeterministic":  reflect.ValueOf(l.SetDeterministic),
 		"SetWallClock":      reflect.ValueOf(l.SetWallClock),
 		"Deterministic":     reflect.ValueOf(l.Deterministic),
-		"SetRecursionLimit": reflect.ValueOf(l.SetRecursionLimit),
+		"SetRecursionLimit": reflect.ValueOf(s.setRecursionLimit),
 		"RecursionLimit":    reflect.ValueOf(l.RecursionLimit),
 		// Trace runs f under the tracer and shows the timeline.
 		"Trace": reflect.ValueOf(func(f func()) { s.display(l.Trace(f).SVG()) }),
@@ -53,7 +53,17 @@ func (s *Scheduler) sysExports() interp.Exports {
 			return l.SetSwitchInterval(d)
 		}),
 		"GetSwitchInterval": reflect.ValueOf(func() float64 { return l.SwitchInterval().Seconds() }),
-		"SetRecursionLimit": reflect.ValueOf(l.SetRecursionLimit),
+		"SetRecursionLimit": reflect.ValueOf(s.setRecursionLimit),
 		"GetRecursionLimit": reflect.ValueOf(l.RecursionLimit),
 	}}
+}
+
+// setRecursionLimit sets the limit and samples the depth at the next
+// function entry.
+func (s *Scheduler) setRecursionLimit(n int) error {
+	if err := s.lock.SetRecursionLimit(n); err != nil {
+		return err
+	}
+	s.entries.Store(0)
+	return nil
 }
