@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""Runs the bundled notebooks headless and checks what they print.
+
+Each notebooks/*.ipynb runs through `bin/gilgo run` and through
+`jupyter nbconvert --to notebook --execute` with the installed gilgo kernel
+(JUPYTER_PATH set as by `make test-python`). Checks on the outputs:
+  - sys.GetRefCount on the notes' example prints 3;
+  - simple_coro2's states come in the notes' order;
+  - the primed averager prints 40.0 then 45.0;
+  - CPU-bound pair: > 1.5x one task with the GIL, < 1.5x without (the
+    second bound only when the machine is not overloaded: load average
+    below 1.5 x cores, else it is reported as skipped);
+  - with --seed, the lost-update cell prints the same count in two runs,
+    and the seeded race cell prints the same line twice.
+Run with /usr/bin/python3; exits non-zero when anything fails.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("GILGO_BIN", os.path.join(ROOT, "bin", "gilgo"))
+NB_DIR = os.path.join(ROOT, "notebooks")
+KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
+NOTEBOOKS = sorted(f for f in os.listdir(NB_DIR) if f.endswith(".ipynb"))
+
+failures = []
+skips = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL:", msg)
+
+
+def text(v):
+    return "".join(v) if isinstance(v, list) else (v or "")
+
+
+def stdout_of(cell):
+    return "".join(text(o.get("text")) for o in cell.get("outputs", [])
+                   if o["output_type"] == "stream" and o.get("name") == "stdout")
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def find(nb, *needles):
+    """The first code cell whose source holds every needle."""
+    for c in code_cells(nb):
+        src = text(c["source"])
+        if all(n in src for n in needles):
+            return c
+    return None
+
+
+def gilgo_run(name, outdir, *flags):
+    cmd = [BIN, "run", "--timeout", "300s", "--output", outdir] + list(flags) + [os.path.join(NB_DIR, name)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    if p.returncode != 0:
+        fail("gilgo run %s: exit %d: %s" % (name, p.returncode, p.stderr.strip()[-2000:]))
+        return None
+    with open(os.path.join(outdir, name)) as f:
+        return json.load(f)
+
+
+def nbconvert(name, outdir):
+    cmd = ["/usr/bin/python3", "-m", "nbconvert", "--to", "notebook", "--execute",
+           "--output-dir", outdir, "--ExecutePreprocessor.kernel_name=" + KERNEL_NAME,
+           "--ExecutePreprocessor.timeout=600", os.path.join(NB_DIR, name)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    if p.returncode != 0:
+        fail("nbconvert %s: exit %d: %s" % (name, p.returncode, "\n".join(p.stderr.splitlines()[-15:])))
+        return None
+    with open(os.path.join(outdir, name)) as f:
+        return json.load(f)
+
+
+def check_errors(how, name, nb):
+    for c in code_cells(nb):
+        for o in c.get("outputs", []):
+            if o["output_type"] == "error" and "raises-exception" not in c["metadata"].get("tags", []):
+                fail("%s %s: cell %s: %s: %s" % (how, name, c.get("execution_count"), o["ename"], o["evalue"]))
+
+
+def check_gil(how, nb):
+    c = find(nb, "a := []int{}", "sys.GetRefCount(a)")
+    if c is None or stdout_of(c).strip() != "3":
+        fail("%s 02: refcount cell printed %r, want 3" % (how, c and stdout_of(c)))
+    c = find(nb, "measureEffects()", "effects :=")
+    m = re.search(r"CPU-bound: .*?\(([\d.]+)× one\), without .*?\(([\d.]+)× one\)", stdout_of(c) if c else "")
+    if not m:
+        fail("%s 02: no CPU-bound ratios in %r" % (how, c and stdout_of(c)))
+        return
+    on, off = float(m.group(1)), float(m.group(2))
+    print("%s 02: CPU-bound pair / one: GIL on %.2f, GIL off %.2f" % (how, on, off))
+    if on <= 1.5:
+        fail("%s 02: GIL on, pair/one = %.2f, want > 1.5" % (how, on))
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if off >= 1.5:
+        if load >= 1.5 * cores:
+            skips.append("%s 02: GIL off pair/one = %.2f not checked: load average %.1f on %d cores" % (how, off, load, cores))
+        else:
+            fail("%s 02: GIL off, pair/one = %.2f, want < 1.5 (load %.1f, %d cores)" % (how, off, load, cores))
+
+
+def check_coroutines(how, nb):
+    states = []
+    for c in code_cells(nb):
+        src = text(c["source"])
+        if "myCoro2" in src:
+            states += re.findall(r"GEN_[A-Z]+", stdout_of(c))
+    want = ["GEN_CREATED", "GEN_SUSPENDED", "GEN_CLOSED"]
+    if states != want:
+        fail("%s 03: simple_coro2 states %s, want %s" % (how, states, want))
+    got = [stdout_of(c).strip() for c in code_cells(nb)
+           if re.search(r"repr\(coroAvg\.Send\((40|50)\)\)", text(c["source"]))]
+    if got != ["40.0", "45.0"]:
+        fail("%s 03: averager printed %s, want ['40.0', '45.0']" % (how, got))
+
+
+def check_seeded(tmp):
+    counts = []
+    for i in (1, 2):
+        out = os.path.join(tmp, "seed%d" % i)
+        nb = gilgo_run("02-the-gil.ipynb", out, "--seed", "7")
+        if nb is None:
+            return
+        c = find(nb, "var counter int", "lostUpdates(20000)")
+        counts.append(stdout_of(c) if c else None)
+        c = find(nb, "seededRace(7)")
+        lines = stdout_of(c).splitlines() if c else []
+        if len(lines) != 2 or lines[0] != lines[1]:
+            fail("seeded race cell printed %r, want the same line twice" % lines)
+    if len(counts) == 2 and (counts[0] is None or counts[0] != counts[1]):
+        fail("lost-update cell under --seed 7 differs between runs: %r vs %r" % tuple(counts))
+    elif len(counts) == 2:
+        print("--seed 7: lost-update cell printed the same in both runs: %s" % counts[0].strip())
+
+
+def main():
+    if not os.path.exists(BIN):
+        print("test_notebooks: %s not found (run make build)" % BIN)
+        return 1
+    checks = {"02-the-gil.ipynb": check_gil, "03-coroutines.ipynb": check_coroutines}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in NOTEBOOKS:
+            for how, runner in (("gilgo run", gilgo_run), ("nbconvert", nbconvert)):
+                nb = runner(name, os.path.join(tmp, how.replace(" ", "-")))
+                if nb is None:
+                    continue
+                check_errors(how, name, nb)
+                if name in checks:
+                    checks[name](how, nb)
+        check_seeded(tmp)
+    for s in skips:
+        print("SKIP:", s)
+    if failures:
+        print("test_notebooks: FAIL (%d)" % len(failures))
+        return 1
+    print("test_notebooks: ok (%d notebooks)" % len(NOTEBOOKS))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
