@@ -60,6 +60,15 @@
 // without AllowStdin they fail with a clear error. time.Sleep is replaced
 // by a version Interrupt wakes.
 //
+// # The GIL
+//
+// Options.Scheduler (see hooks.go; runtime/gilrt implements it on package
+// gil) puts interpreted goroutines under one lock: a cell takes it for its
+// duration, go statements start gil threads, time.Sleep and stdin reads
+// release it, Interrupt sets the lock's interrupt, and the scheduler adds
+// its passes (check points, blocking wrappers), cell packages and %%gil.
+// Without a Scheduler goroutines run free.
+//
 // # Magics
 //
 // %time, %%time, %timeit, %%timeit, %env, %reset, %lsmagic, %help.
