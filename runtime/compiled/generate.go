@@ -60,7 +60,7 @@ func generate(src string, cell int) (*generated, error) {
 		return nil, err
 	}
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, name, "package main;"+src, parser.ParseComments|parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, name, "package main;"+src, parser.ParseComments)
 	if err != nil {
 		return nil, &BuildError{Cell: cell, Lines: parseErrorLines(err, cell)}
 	}
@@ -154,7 +154,7 @@ func generate(src string, cell int) (*generated, error) {
 		case *ast.RangeStmt:
 			body(n.Body)
 		case *ast.SelectorExpr:
-			if x, ok := n.X.(*ast.Ident); ok && timeName != "" && x.Name == timeName && n.Sel.Name == "Sleep" {
+			if x, ok := n.X.(*ast.Ident); ok && timeName != "" && x.Name == timeName && x.Obj == nil && n.Sel.Name == "Sleep" {
 				s, e := pos(n.Pos()), pos(n.End())
 				edits = append(edits, edit{s, e, rtName + ".Sleep" + at(e)})
 			}

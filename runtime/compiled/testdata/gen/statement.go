@@ -1,0 +1,2 @@
+func f() int { return 1 }
+x := f()
