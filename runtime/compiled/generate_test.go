@@ -12,9 +12,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestGenerateGolden compares the plugin source generated for each
-// testdata/gen/*.go cell with its .golden file.
+// testdata/gen/*.cell cell with its .golden file.
 func TestGenerateGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/gen/*.go")
+	files, err := filepath.Glob("testdata/gen/*.cell")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no cells in testdata/gen: %v", err)
 	}
@@ -31,7 +31,7 @@ func TestGenerateGolden(t *testing.T) {
 			} else {
 				got = g.src
 			}
-			golden := strings.TrimSuffix(f, ".go") + ".golden"
+			golden := strings.TrimSuffix(f, ".cell") + ".golden"
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
