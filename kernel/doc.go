@@ -39,9 +39,12 @@
 //     ipykernel 6. Malformed or wrongly signed messages are logged and
 //     dropped without busy/idle.
 //   - stop_on_error: after a failed (non-silent) cell, the execute requests
-//     queued on shell at that moment are answered status "aborted" with
-//     busy/idle; other queued requests are served normally. Nothing is
-//     remembered past that drain.
+//     queued on shell, and those arriving within Options.StopOnErrorTimeout
+//     (100 ms by default, ipykernel's stop_on_error_timeout), are answered
+//     status "aborted" with busy/idle; other requests are served normally.
+//     The window exists because "Run All" sends every cell at once and a
+//     cell can fail before the rest have crossed the notebook server.
+//     Nothing is remembered past it.
 //   - whitespace-only code is run (frontends query user_expressions that
 //     way) but takes no execution count and is not stored.
 //   - silent cells publish nothing but busy/idle (no execute_input, no

@@ -26,7 +26,17 @@ type Options struct {
 	ImplementationVersion string
 	// LanguageVersion is the Go version for language_info.version.
 	LanguageVersion string
+	// StopOnErrorTimeout is how long after a failed cell (with
+	// stop_on_error) execute requests that arrive are still aborted, like
+	// ipykernel's stop_on_error_timeout: a frontend's "Run All" sends every
+	// cell at once, and a cell that fails in a millisecond can finish
+	// before the rest have crossed the notebook server. Zero means
+	// DefaultStopOnErrorTimeout; negative aborts only what is queued.
+	StopOnErrorTimeout time.Duration
 }
+
+// DefaultStopOnErrorTimeout is the abort window after a failed cell.
+const DefaultStopOnErrorTimeout = 100 * time.Millisecond
 
 // Timing knobs of a running kernel (not of its tests).
 const (
@@ -293,16 +303,35 @@ func (k *Kernel) serveShell() {
 	}
 }
 
-// abortQueued answers the execute requests queued on shell right now with
-// status aborted, as ipykernel does after a failed cell; other queued
-// requests are served normally.
+// abortQueued answers the execute requests queued on shell, and those
+// arriving within Options.StopOnErrorTimeout, with status aborted, as
+// ipykernel does after a failed cell; other requests are served normally.
+// Nothing outlives the window.
 func (k *Kernel) abortQueued() {
-	for n := len(k.shellQ); n > 0; n-- {
+	window := k.opts.StopOnErrorTimeout
+	if window == 0 {
+		window = DefaultStopOnErrorTimeout
+	}
+	deadline := time.Now().Add(window)
+	for {
 		var m *message
 		select {
 		case m = <-k.shellQ:
 		default:
-			return
+			wait := time.Until(deadline)
+			if wait <= 0 {
+				return
+			}
+			t := time.NewTimer(wait)
+			select {
+			case m = <-k.shellQ:
+				t.Stop()
+			case <-t.C:
+				return
+			case <-k.done:
+				t.Stop()
+				return
+			}
 		}
 		if m.Header.MsgType != "execute_request" {
 			k.dispatch(k.socks.Shell, m, k.shellHandler(m.Header.MsgType))

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gilgo/gilgo/engine"
 )
@@ -193,6 +194,36 @@ func TestStopOnErrorAbortsQueued(t *testing.T) {
 	}
 	if n := len(fi.requests()); n != 2 {
 		t.Errorf("executed: got %d cells, want 2 (fail, five)", n)
+	}
+}
+
+// TestStopOnErrorWindow: an execute request that reaches the kernel just
+// after a cell failed (a frontend's "Run All" racing a fast error) is
+// aborted too; one that comes after the window runs.
+func TestStopOnErrorWindow(t *testing.T) {
+	fi := newFake()
+	fi.exec = func(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
+		if req.Code == "fail" {
+			return engine.ExecuteResult{Error: &engine.Error{Name: "E", Value: "v"}}
+		}
+		return engine.ExecuteResult{}
+	}
+	const window = 300 * time.Millisecond
+	c := startKernel(t, fi, Options{StopOnErrorTimeout: window})
+	r, _ := c.execute(map[string]any{"code": "fail"})
+	if got := c.content(r)["status"]; got != "error" {
+		t.Fatalf("fail: got status %v", got)
+	}
+	failed := time.Now()
+	r, _ = c.execute(map[string]any{"code": "late"})
+	inWindow := time.Since(failed) < window
+	if got := c.content(r)["status"]; inWindow && got != "aborted" {
+		t.Errorf("request inside the window: got status %v, want aborted", got)
+	}
+	time.Sleep(window)
+	r, _ = c.execute(map[string]any{"code": "after"})
+	if got := c.content(r)["status"]; got != "ok" {
+		t.Errorf("request after the window: got status %v, want ok", got)
 	}
 }
 
