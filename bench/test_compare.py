@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""Unit tests of the pure parts of bench/compare.py and bench/jkit.py (no kernel).
+
+    /usr/bin/python3 -m unittest discover -s bench -p 'test_*.py'
+"""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare  # noqa: E402
+import jkit  # noqa: E402
+
+GO_BENCH = """goos: linux
+goarch: amd64
+pkg: github.com/gilgo/gilgo/gil
+cpu: AMD EPYC
+BenchmarkAcquireRelease-2   	12345678	        20.5 ns/op	        10.2 mutex-ns/op	         2.01 x-mutex
+BenchmarkPlain-2            	1000000000	         0.3 ns/op
+PASS
+ok  	github.com/gilgo/gilgo/gil	3.2s
+pkg: github.com/gilgo/gilgo/refcount
+BenchmarkPairs-2   	1000	0 ns/op	1.5 plain-ns/pair	3.0 atomic-ns/pair	2.0 atomic/plain	0 B/op	0 allocs/op
+pkg: github.com/gilgo/gilgo/worker
+BenchmarkPipe-2   	500	 3000 ns/op	 100 direct-ns/op	 30 ratio
+BenchmarkBroken-2 	--- FAIL
+"""
+
+
+class ParseGoBench(unittest.TestCase):
+    def test_lines_with_custom_metrics(self):
+        got = compare.parse_go_bench(GO_BENCH)
+        self.assertEqual(got, [
+            ("github.com/gilgo/gilgo/gil", "BenchmarkAcquireRelease-2", [(10.2, "mutex-ns/op"), (2.01, "x-mutex")]),
+            ("github.com/gilgo/gilgo/refcount", "BenchmarkPairs-2",
+             [(1.5, "plain-ns/pair"), (3.0, "atomic-ns/pair"), (2.0, "atomic/plain")]),
+            ("github.com/gilgo/gilgo/worker", "BenchmarkPipe-2", [(100.0, "direct-ns/op"), (30.0, "ratio")]),
+        ])
+
+    def test_is_ratio(self):
+        cases = {
+            "x-mutex": True, "lockcp-x-atomicload": True, "ratio": True, "atomic/plain": True,
+            "send/chan": True, "cold/warm": True, "x-baseline": True,
+            "mutex-ns/op": False, "plain-ns/pair": False, "start-ms": False, "child-rss-KiB": False,
+            "stream-msgs": False, "send-ns/roundtrip": False,
+        }
+        for unit, want in cases.items():
+            with self.subTest(unit=unit):
+                self.assertEqual(compare.is_ratio(unit), want)
+
+
+class Stats(unittest.TestCase):
+    def test_slope(self):
+        self.assertAlmostEqual(jkit.slope([0, 1, 2, 3], [1, 3, 5, 7]), 2.0)
+        self.assertAlmostEqual(jkit.slope([0, 1000, 2000], [100, 100, 100]), 0.0)
+        self.assertEqual(jkit.slope([5], [1]), 0.0)
+        self.assertEqual(jkit.slope([1, 1], [1, 2]), 0.0)
+
+    def test_quartiles(self):
+        self.assertEqual(jkit.quartiles([3, 1, 2]), (1, 3))
+        self.assertEqual(jkit.quartiles([1, 2, 3, 4, 5]), (2, 4))
+
+    def test_ratio(self):
+        self.assertAlmostEqual(compare.ratio([1, 2, 3], [10, 20, 30]), 0.1)
+        self.assertNotEqual(compare.ratio([], [1]), compare.ratio([], [1]))  # nan
+
+
+class ProcTree(unittest.TestCase):
+    def test_own_tree(self):
+        pids = jkit.tree(os.getpid())
+        self.assertIn(os.getpid(), pids)
+        rss, n = jkit.tree_rss_kib(os.getpid())
+        self.assertGreater(rss, 0)
+        self.assertGreaterEqual(n, 1)
+        self.assertEqual(jkit.rss_kib(-1), 0)
+        self.assertIsNotNone(jkit.starttime(os.getpid()))
+
+
+if __name__ == "__main__":
+    unittest.main()
