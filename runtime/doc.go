@@ -21,7 +21,7 @@
 // # Rewrites
 //
 // Every file passes through a pipeline of AST passes (Pass): main,
-// rangeint, rangefunc, loopvar, builtins, then Options.Passes (e.g. the GIL
+// deferloop, rangeint, rangefunc, loopvar, builtins, then Options.Passes (e.g. the GIL
 // check points), then go (go f(x) → __rt.Go(func(){ f(x) }) with f and x
 // evaluated first; the compiled helper recovers panics and reports
 // "panic in goroutine N (cell [k]): ..." to the cell's stderr). Range over
@@ -77,7 +77,11 @@
 //
 // Goroutines: yaegi's cancel stops every interpreted goroutine, including
 // earlier cells'. Stack overflow is fatal (the worker process restarts).
-// A deferred closure in a loop still sees the last loop value. A return
+// A deferred function literal in a loop sees the iteration's value of an
+// integer loop variable (it is passed as a parameter); other variables
+// declared in the loop body are seen with their last value when a
+// deferred literal reads them, and deferring a closure *value* made in the
+// same function (d := func(){...}; defer d()) deadlocks yaegi. A return
 // inside range-over-func is reported, not rewritten. Generic inference gaps
 // of yaegi (two type parameters, variadic) come back as CompileError.
 // A compile error in a later unit of a cell is found after earlier units

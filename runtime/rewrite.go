@@ -40,6 +40,7 @@ func (c *cell) NewName(prefix string) string {
 // builtinPasses run first, in this order.
 var builtinPasses = []Pass{
 	{Name: "main", Apply: passMain},
+	{Name: "deferloop", Apply: passDeferLoop},
 	{Name: "rangeint", Apply: passRangeInt},
 	{Name: "rangefunc", Apply: passRangeFunc},
 	{Name: "loopvar", Apply: passLoopVar},

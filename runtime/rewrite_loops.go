@@ -298,3 +298,76 @@ func typeSource(t reflect.Type) string {
 	}
 	return s
 }
+
+// passDeferLoop makes a deferred function literal in a loop see the
+// iteration's value of an integer loop variable, as in Go 1.22: yaegi runs
+// `defer func(){...}()` in the live frame of the function, so every such
+// closure would see the last value (and a closure value made in the same
+// frame deadlocks yaegi when deferred). The literal gets the variable as a
+// parameter instead: `defer func(i int){...}(i)`. Only loop variables
+// whose type is known to be int are handled: a three-clause loop started
+// from an integer literal, and range over an integer.
+func passDeferLoop(env PassEnv, f *ast.File) error {
+	locals := collectLocals(env, f)
+	var visit func(n ast.Node, ints []string)
+	visit = func(n ast.Node, ints []string) {
+		ast.Inspect(n, func(x ast.Node) bool {
+			switch x := x.(type) {
+			case *ast.FuncLit:
+				visit(x.Body, nil)
+				return false
+			case *ast.ForStmt:
+				inner := ints
+				if init, ok := x.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE && len(init.Lhs) == 1 && len(init.Rhs) == 1 {
+					if lit, ok := init.Rhs[0].(*ast.BasicLit); ok && lit.Kind == token.INT {
+						if id, ok := init.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
+							inner = append(append([]string(nil), ints...), id.Name)
+						}
+					}
+				}
+				visit(x.Body, inner)
+				return false
+			case *ast.RangeStmt:
+				inner := ints
+				if id, ok := x.Key.(*ast.Ident); ok && id.Name != "_" && x.Tok == token.DEFINE && x.Value == nil && classify(env, locals, x.X) == "int" {
+					inner = append(append([]string(nil), ints...), id.Name)
+				}
+				visit(x.Body, inner)
+				return false
+			case *ast.DeferStmt:
+				lit, ok := x.Call.Fun.(*ast.FuncLit)
+				if !ok || len(ints) == 0 || len(x.Call.Args) > 0 || lit.Type.Params.NumFields() > 0 {
+					return true
+				}
+				used := map[string]bool{}
+				for _, name := range ints {
+					used[name] = false
+				}
+				ast.Inspect(lit.Body, func(m ast.Node) bool {
+					if id, ok := m.(*ast.Ident); ok {
+						if _, loop := used[id.Name]; loop {
+							used[id.Name] = true
+						}
+					}
+					return true
+				})
+				for _, name := range ints {
+					if !used[name] {
+						continue
+					}
+					used[name] = false // once per name
+					lit.Type.Params.List = append(lit.Type.Params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(name)}, Type: ast.NewIdent("int")})
+					x.Call.Args = append(x.Call.Args, ast.NewIdent(name))
+				}
+				return false
+			}
+			return true
+		})
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+			visit(fd.Body, nil)
+		}
+	}
+	return nil
+}
