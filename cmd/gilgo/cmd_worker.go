@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 
-	gilrt "github.com/gilgo/gilgo/runtime"
 	"github.com/gilgo/gilgo/worker"
 )
 
@@ -22,7 +21,7 @@ func workerCommand() command {
 					return exitUsage
 				}
 				log := newLogger(e.stderr, level, "worker")
-				sess, err := gilrt.New(gilrt.Options{Logger: log})
+				sess, err := newSession(log)
 				if err != nil {
 					fmt.Fprintf(e.stderr, "gilgo worker: %v\n", err)
 					return exitFail
