@@ -5,7 +5,8 @@
 #   make test   go vet, go test, then the Jupyter suites in tests/ against
 #               bin/gilgo installed into a temporary prefix
 #
-# Other targets: build, install, bench, lint, clean, help.
+# Other targets: build, install, bench, soak, e2e, e2e-browser, e2e-hub,
+# lint, clean, help.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -25,7 +26,7 @@ NOTEBOOK_DIR ?= notebooks
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: build install run test test-go test-python bench lint clean help
+.PHONY: build install run test test-go test-race test-python test-e2e bench soak e2e e2e-browser e2e-hub lint clean help
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -51,12 +52,20 @@ test:
 	@status=0; \
 	$(MAKE) --no-print-directory lint || status=1; \
 	$(MAKE) --no-print-directory test-go || status=1; \
+	$(MAKE) --no-print-directory test-race || status=1; \
 	$(MAKE) --no-print-directory test-python || status=1; \
+	$(MAKE) --no-print-directory test-e2e || status=1; \
 	if [ $$status -ne 0 ]; then echo "make test: FAILED"; else echo "make test: ok"; fi; \
 	exit $$status
 
 test-go:
 	$(GO) test -count=1 -timeout $(GO_TEST_TIMEOUT) $(GO_TEST_FLAGS) ./...
+
+# The GIL's invariant 1 under the race detector: interpreted goroutines
+# mutating shared maps and slices with the GIL on, and the lock itself.
+test-race:
+	$(GO) test -race -count=1 -timeout $(GO_TEST_TIMEOUT) ./gil/ ./kernel/ ./worker/ ./coroutine/
+	$(GO) test -race -count=1 -timeout $(GO_TEST_TIMEOUT) -run 'SharedMap|Interrupt|Disable' ./runtime/gilrt/
 
 # The Jupyter suites run bin/gilgo installed into a temporary prefix that
 # JUPYTER_PATH points at; the user's own kernelspecs and runtime directory
@@ -67,14 +76,38 @@ test-python: build
 	export JUPYTER_PATH="$$tmp/share/jupyter" JUPYTER_RUNTIME_DIR="$$tmp/runtime" \
 		PYDEVD_DISABLE_FILE_VALIDATION=1 XDG_DATA_HOME="$$tmp/data"; \
 	status=0; \
-	for t in tests/test_kernel_suite.py tests/test_protocol.py tests/test_nbconvert.py; do \
+	for t in tests/test_kernel_suite.py tests/test_protocol.py tests/test_nbconvert.py tests/test_notebooks.py; do \
 		echo "== $$t"; \
 		timeout 600 $(PYTHON) $$t || status=1; \
 	done; \
+	echo "== bench/test_*.py"; \
+	$(PYTHON) -m unittest discover -s bench -p 'test_*.py' || status=1; \
 	exit $$status
 
-bench:
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -timeout 20m ./...
+# The browser and JupyterHub tests run in make test when their programs are
+# installed (.ci/run installs them).
+test-e2e:
+	@if command -v chromium >/dev/null 2>&1 && command -v jupyterhub >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory e2e; \
+	else echo "test-e2e: chromium or jupyterhub missing, skipped (CI installs them)"; fi
+
+e2e: e2e-browser e2e-hub
+
+e2e-browser: build
+	e2e/browser/run.sh e2e/browser/testdata/smoke.ipynb e2e/out/smoke
+	e2e/browser/run.sh notebooks/02-the-gil.ipynb e2e/out/02-the-gil --no-default-expect --expect-line 3 --expect-selector 'svg'
+
+e2e-hub: build
+	deploy/jupyterhub/test/run.sh
+
+SOAK_CELLS ?= 10000
+
+bench: build
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -timeout 20m ./... | tee bench/go-bench.txt
+	$(PYTHON) bench/compare.py --gilgo $(BIN) --go-bench bench/go-bench.txt
+
+soak: build
+	$(PYTHON) tests/soak.py --gilgo $(BIN) --cells $(SOAK_CELLS)
 
 lint:
 	@out=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -print0 | xargs -0 gofmt -l); \
@@ -82,4 +115,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin build tests/out
+	rm -rf bin build tests/out e2e/out bench/go-bench.txt
