@@ -16,14 +16,10 @@ import (
 	"time"
 
 	"github.com/traefik/yaegi/interp"
-	yaegistdlib "github.com/traefik/yaegi/stdlib"
 
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/runtime/stdlib"
 )
-
-// stdSymbols are the standard library packages cells may import. Switch to
-// the regenerated runtime/stdlib.Symbols here when it lands.
-func stdSymbols() interp.Exports { return yaegistdlib.Symbols }
 
 // Options configures a Session.
 type Options struct {
@@ -135,8 +131,10 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		Stderr:       &panicFilter{s: s, w: s.stderr},
 		Unrestricted: true,
 	})
-	all := append([]interp.Exports{stdSymbols()}, s.opts.Symbols...)
-	all = append(all, s.overrides())
+	if err := stdlib.Load(it); err != nil {
+		return nil, err
+	}
+	all := append(append([]interp.Exports(nil), s.opts.Symbols...), s.overrides())
 	all = append(all, s.sched.Exports...)
 	all = append(all, s.used...)
 	for _, e := range all {
