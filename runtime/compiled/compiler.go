@@ -54,6 +54,9 @@ type Compiler struct {
 	availOnce sync.Once
 	availErr  error
 
+	// noCheckpoints leaves out the check points (benchmarks only).
+	noCheckpoints bool
+
 	mu    sync.Mutex // serialises Compile
 	mod   string     // module directory inside WorkDir, with go.mod and go.work
 	token string
@@ -159,7 +162,7 @@ func (c *Compiler) Compile(ctx context.Context, src string, cell int) (Result, e
 	if err := c.Available(); err != nil {
 		return Result{}, err
 	}
-	g, err := generate(src, cell)
+	g, err := generate(src, cell, c.noCheckpoints)
 	if err != nil {
 		return Result{}, err
 	}

@@ -53,7 +53,7 @@ type edit struct {
 // time.Sleep → rt.Sleep, go statements → rt.Go, and the exported aliases
 // the loader looks up. Line directives keep every position of the user's
 // code at cell[N]:LINE:COL.
-func generate(src string, cell int) (*generated, error) {
+func generate(src string, cell int, noCheckpoints bool) (*generated, error) {
 	name := fmt.Sprintf("cell[%d]", cell)
 	src, err := dropPackageClause(src)
 	if err != nil {
@@ -136,7 +136,7 @@ func generate(src string, cell int) (*generated, error) {
 
 	var edits []edit
 	body := func(b *ast.BlockStmt) {
-		if b == nil {
+		if b == nil || noCheckpoints {
 			return
 		}
 		o := pos(b.Lbrace) + 1
