@@ -1,0 +1,89 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestIntrospection(t *testing.T) {
+	s := newTestSession(t)
+	setup := `import ("fmt"; "strings")
+type P struct{ X, Y int }
+func (p P) Sum() int { return p.X + p.Y }
+func square(x int) int { return x * x }
+p := P{1, 2}
+var sb strings.Builder`
+	if out := runCell(s, 1, setup, nil); out != "" {
+		t.Fatalf("setup: %s", out)
+	}
+	ctx := context.Background()
+	complete := []struct {
+		code string
+		want []string // all must be among the matches
+		not  []string // none may be
+	}{
+		{"fmt.Pri", []string{"Print", "Printf", "Println"}, []string{"Sprint"}},
+		{"p.", []string{"X", "Y", "Sum"}, nil},
+		{"p.S", []string{"Sum"}, []string{"X"}},
+		{"squ", []string{"square"}, nil},
+		{"x := sq", []string{"square"}, nil},
+		{"sb.Wr", []string{"WriteString"}, nil},
+		{"strings.Fie", []string{"Fields", "FieldsFunc"}, nil},
+		{"fo", []string{"for"}, nil},
+		{"__", nil, []string{"__rt", "__min"}},
+	}
+	for _, tc := range complete {
+		c, err := s.Complete(ctx, tc.code, len(tc.code))
+		if err != nil {
+			t.Fatalf("complete %q: %v", tc.code, err)
+		}
+		got := map[string]bool{}
+		for _, m := range c.Matches {
+			got[m] = true
+		}
+		for _, w := range tc.want {
+			if !got[w] {
+				t.Errorf("complete %q: got %v, want %s among them", tc.code, c.Matches, w)
+			}
+		}
+		for _, w := range tc.not {
+			if got[w] {
+				t.Errorf("complete %q: got %v, want no %s", tc.code, c.Matches, w)
+			}
+		}
+		if c.CursorEnd != len(tc.code) {
+			t.Errorf("complete %q: cursor end %d, want %d", tc.code, c.CursorEnd, len(tc.code))
+		}
+	}
+	inspect := []struct {
+		code string
+		want string
+	}{
+		{"fmt.Println", "Println formats"},
+		{"square", "func square(x int) int"},
+		{"p", "P"},
+	}
+	for _, tc := range inspect {
+		in, err := s.Inspect(ctx, tc.code, len(tc.code), 0)
+		if err != nil {
+			t.Fatalf("inspect %q: %v", tc.code, err)
+		}
+		text := fmt.Sprint(in.Data["text/plain"])
+		if !in.Found || !strings.Contains(text, tc.want) {
+			t.Errorf("inspect %q: found %v, text %q, want it to contain %q", tc.code, in.Found, text, tc.want)
+		}
+	}
+	for code, want := range map[string]string{
+		"func f() {":      "incomplete",
+		"x := 1":          "complete",
+		"x := )":          "invalid",
+		"%timeit fib(20)": "complete",
+	} {
+		c, err := s.IsComplete(ctx, code)
+		if err != nil || c.Status != want {
+			t.Errorf("is_complete %q: got %v %v, want %s", code, c, err, want)
+		}
+	}
+}
