@@ -128,20 +128,25 @@ func mapStmts(n ast.Node, fn func(ast.Stmt) ast.Stmt) {
 			l[i] = one(l[i])
 		}
 	}
-	// Statements inside function literals in expressions too.
+	// Every function body, also of function literals nested anywhere in
+	// expressions (func(){ go g() }() inside a func). The bodies are
+	// collected before any is rewritten, so each original body is mapped
+	// exactly once and bodies fn synthesises are not mapped again.
+	var bodies []*ast.BlockStmt
 	ast.Inspect(n, func(x ast.Node) bool {
 		switch x := x.(type) {
 		case *ast.FuncDecl:
 			if x.Body != nil {
-				list(x.Body.List)
+				bodies = append(bodies, x.Body)
 			}
-			return false
 		case *ast.FuncLit:
-			list(x.Body.List)
-			return false
+			bodies = append(bodies, x.Body)
 		}
 		return true
 	})
+	for _, b := range bodies {
+		list(b.List)
+	}
 }
 
 // passGo turns `go f(x)` into `__rt.Go(func(){ f(x) })` with f and the
