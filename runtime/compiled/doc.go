@@ -1,0 +1,84 @@
+// Package compiled is the compiled tier of a gilgo session: it builds the
+// declarations of a cell into a Go plugin with go build
+// -buildmode=plugin, loads it into the running worker and hands yaegi its
+// symbols, so CPU-bound Go runs at native speed while still honouring the
+// session's GIL (check points, interrupts, sleeps that release the lock).
+//
+// # Use (the session's side)
+//
+//	c, _ := compiled.New(compiled.Options{Progress: showLine})
+//	rt.SetLock(scheduler.Lock())           // once: the lock compiled code obeys
+//	if err := c.Available(); err != nil { /* say it in one line, run interpreted */ }
+//	res, err := c.Compile(ctx, cellSource, n) // *BuildError: cell[N]:LINE:COL lines
+//	session.Use(res.Exports)                  // package "gilgo_cNNNN"
+//	// then run res.Bindings as a cell: imports + one wrapper per func,
+//	//   func fib(p0 int) int { return gilgo_c0001.X__fib(p0) }
+//	// so later cells call fib(27) and a later definition replaces it.
+//
+// # What is generated
+//
+// The cell (imports, funcs, types, vars, consts; a package clause is
+// dropped; statements are a *BuildError) is written to
+// WorkDir/g<random>/cNNNN/main.go as package main: a new directory, so a
+// new import path, per build (a plugin path can be loaded once per
+// process). Edits are textual and followed by /*line cell[N]:L:C*/
+// directives, so compiler errors and panic stacks name the cell's own
+// lines: rt.C() after the opening brace of every function and loop body;
+// time.Sleep → rt.Sleep (releases the lock, an interrupt wakes it); go f(x)
+// → rt.Go (f and x evaluated first; the goroutine is a gil thread). After a
+// //line gilgo_generated.go:1 directive come the exported aliases the
+// loader looks up, since plugins export only exported names:
+// var X__f = f (funcs), var V__v = &v (vars), var T__T *T (types).
+//
+// # Limits
+//
+//   - A compiled cell is self-contained: it sees its own declarations and
+//     its imports (std and this module), not other cells' names, compiled
+//     or interpreted.
+//   - Bound to interpreted code: funcs whose signatures use basic types,
+//     slices, maps, chans, funcs, pointers, structs and named types of the
+//     same cell (as gilgo_cNNNN.T) and types of imported packages. Generic
+//     funcs, methods and funcs with interfaces with methods in their
+//     signatures are compiled but not bound (Result.Skipped). Vars are
+//     reached as pointers: *gilgo_cNNNN.V__total. Consts are not exported.
+//   - Channel operations, select and sync waits in compiled code are not
+//     wrapped: the lock's monitor hands the lock on after its delay.
+//     Compiled recursion is not counted against the recursion limit; a
+//     runaway recursion overflows the stack and the worker restarts.
+//   - Plugins are never unloaded: each costs about 2.8 MB RSS and a 6 MB
+//     .so in WorkDir (removed by Close).
+//
+// # The build recipe (what must match, see /work/shared/notes/go-plugins.md)
+//
+// The plugin and the running binary must share the toolchain, the flags
+// -trimpath, -race, -msan, -asan, -gcflags, -tags and GOAMD64-like
+// settings, and byte-identical sources at the same recorded paths for
+// every package they share (std, gil, runtime/compiled/rt). Compile reads
+// the flags from debug.ReadBuildInfo and builds in a go.work that uses
+// ModuleRoot with GOTOOLCHAIN=local, CGO_ENABLED=1 and the user's GOFLAGS
+// removed. ModuleRoot is, in order, Options.ModuleRoot, $GILGO_SRC, or
+// the source directory recorded in the binary (runtime.Caller; absent
+// with -trimpath). Verified: go test ./runtime/compiled (the test binary
+// is the host), a plain go build binary as make build makes it, and a
+// -trimpath binary with GILGO_SRC set. Editing gil or rt after building
+// the worker makes plugin.Open fail ("built from a different checkout");
+// go test -cover and -race hosts are untested (-race is copied, a cold
+// race+dynlink std build is slow). Available reports: no
+// Go toolchain, another Go version, no C compiler, CGO_ENABLED=0, an
+// unknown or wrong checkout.
+//
+// # Costs (2-core shared box, see the benchmarks)
+//
+// First build on an empty cache 10–40 s (std rebuilt with -dynlink;
+// Options.Progress is told after 1 s); then 0.6–1 s per cell; build
+// errors 0.2 s. fib(27): compiled 1.0 ms without check points, 1.25 ms
+// with (the entry check point costs ~25 %: a GOT load, the lock pointer
+// and its breaker), the same through the interpreted wrapper, yaegi
+// ~300–480× slower, CPython ~20× slower.
+//
+// # Concurrency
+//
+// Compile calls are serialised; Available, ModuleRoot and Close are safe
+// for concurrent use (Close after the last Compile). Frames is a pure
+// function.
+package compiled
