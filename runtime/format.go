@@ -1,11 +1,7 @@
 package runtime
 
 import (
-	"bytes"
-	"encoding/base64"
 	"fmt"
-	"image"
-	"image/png"
 	"reflect"
 	"sort"
 	"strconv"
@@ -27,36 +23,10 @@ func mimeBundle(types map[reflect.Type]string, vals []reflect.Value) engine.MIME
 	return engine.MIMEBundle{"text/plain": "(" + strings.Join(parts, ", ") + ")"}
 }
 
-// valueBundle renders one value: text/plain always, plus image/png for an
-// image.Image and what MimeBundle, HTML, Markdown, SVG methods return.
+// valueBundle renders one value as text/plain (rich forms are
+// resultBundle's).
 func valueBundle(types map[reflect.Type]string, v reflect.Value) engine.MIMEBundle {
-	b := engine.MIMEBundle{"text/plain": formatValue(types, v)}
-	if !v.IsValid() || !v.CanInterface() {
-		return b
-	}
-	x := v.Interface()
-	if m, ok := x.(interface{ MimeBundle() map[string]any }); ok {
-		for k, d := range m.MimeBundle() {
-			b[k] = d
-		}
-		return b
-	}
-	if h, ok := x.(interface{ HTML() string }); ok {
-		b["text/html"] = h.HTML()
-	}
-	if m, ok := x.(interface{ Markdown() string }); ok {
-		b["text/markdown"] = m.Markdown()
-	}
-	if s, ok := x.(interface{ SVG() string }); ok {
-		b["image/svg+xml"] = s.SVG()
-	}
-	if img, ok := x.(image.Image); ok {
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, img); err == nil {
-			b["image/png"] = base64.StdEncoding.EncodeToString(buf.Bytes())
-		}
-	}
-	return b
+	return engine.MIMEBundle{"text/plain": formatValue(types, v)}
 }
 
 // formatValue writes v in Go syntax where that is clearer than %v:

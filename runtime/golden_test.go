@@ -27,6 +27,7 @@ type recorder struct {
 	b      strings.Builder
 	last   string
 	inputs []string
+	ids    map[string]int // display ids numbered in order of appearance
 }
 
 func (r *recorder) section(name string) {
@@ -59,6 +60,9 @@ func (r *recorder) bundle(kind string, data engine.MIMEBundle) {
 		if k == "image/png" && len(v) > 16 {
 			v = v[:16] + "..."
 		}
+		if k == "image/svg+xml" && len(v) > 60 {
+			v = v[:60] + "..."
+		}
 		r.b.WriteString(v + "\n")
 		r.last = ""
 	}
@@ -73,10 +77,29 @@ func (r *recorder) Result(data engine.MIMEBundle, _ map[string]any) {
 func (r *recorder) Display(data engine.MIMEBundle, _ map[string]any, id string, update bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.bundle("display", data)
+	kind := "display"
+	if id != "" {
+		if r.ids == nil {
+			r.ids = map[string]int{}
+		}
+		if r.ids[id] == 0 {
+			r.ids[id] = len(r.ids) + 1
+		}
+		kind = fmt.Sprintf("display id=%d", r.ids[id])
+	}
+	if update {
+		kind = "update " + kind
+	}
+	r.bundle(kind, data)
 }
 
-func (r *recorder) ClearOutput(bool) {}
+func (r *recorder) ClearOutput(wait bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.last = ""
+	r.section(fmt.Sprintf("clear_output wait=%v", wait))
+	r.last = ""
+}
 
 func (r *recorder) Input(_ context.Context, prompt string, _ bool) (string, error) {
 	r.mu.Lock()

@@ -134,7 +134,8 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	if err := stdlib.Load(it); err != nil {
 		return nil, err
 	}
-	all := append(append([]interp.Exports(nil), s.opts.Symbols...), s.overrides())
+	all := append([]interp.Exports{s.displayExports()}, s.opts.Symbols...)
+	all = append(all, s.overrides())
 	all = append(all, s.sched.Exports...)
 	all = append(all, s.used...)
 	for _, e := range all {
@@ -312,7 +313,9 @@ func (s *Session) userExpressions(ctx context.Context, req engine.ExecuteRequest
 		}
 		data := engine.MIMEBundle{"text/plain": ""}
 		if shown {
-			data = mimeBundle(s.st.types, vals)
+			if d, _, ok := resultBundle(s.st.types, vals); ok {
+				data = d
+			}
 		}
 		m[name] = map[string]any{"status": "ok", "data": data, "metadata": map[string]any{}}
 	}
@@ -408,7 +411,9 @@ func (c *cell) runGo(src string) error {
 				return err
 			}
 			if shown {
-				c.out.Result(mimeBundle(c.s.st.types, vals), map[string]any{})
+				if data, md, ok := resultBundle(c.s.st.types, vals); ok {
+					c.out.Result(data, md)
+				}
 			}
 			continue
 		}
