@@ -56,9 +56,17 @@
 // before it runs interpreted code again (Release and Close just forget the
 // claim). Between the return of its compiled call and that next check
 // point it may run interpreted code alongside the new holder, so the
-// runtime should put a check point after calls into compiled code. The
-// monitor runs inside the waiters (no goroutine of its own), so a Lock
-// needs no Close and nothing leaks.
+// runtime should put a check point after calls into compiled code.
+// Options.Busy lets the runtime tell a parked holder from a running one
+// (compiling, computing in compiled code): the monitor never takes the lock
+// from a holder Busy calls running, because that holder may run interpreted
+// code (or change the interpreter's state) at any moment; it asks again
+// after MonitorDelay (Stats.BusyChecks counts the refusals). The monitor
+// runs inside the waiters (no goroutine of its own), so a Lock needs no
+// Close and nothing leaks.
+//
+// Breaker returns the eval breaker word for check points inlined into
+// rewritten code (zero: fast path).
 //
 // # Deterministic mode
 //

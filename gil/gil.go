@@ -55,6 +55,13 @@ type Options struct {
 	OnPanic func(t *Thread, value any, stack []byte)
 	// Logger receives debug records (monitor hand-offs). Default: discard.
 	Logger *slog.Logger
+	// Busy, if set, is asked by the monitor before it hands the lock on:
+	// true means the holder is not parked but running (for example
+	// compiling, or computing in compiled code), so the lock is not taken
+	// from it (taking it would let two goroutines run interpreted code at
+	// once); the monitor asks again after MonitorDelay. It is called
+	// without the lock's internal mutex held, from a waiting goroutine.
+	Busy func() bool
 }
 
 // unset marks a Thread timestamp that is not running.
@@ -96,7 +103,7 @@ func (s threadState) String() string { return stateNames[s] }
 // Lock is a global interpreter lock. Create one with New; the zero value is
 // not usable. All methods of Lock are safe for concurrent use.
 type Lock struct {
-	breaker atomic.Uint32
+	breaker uint32 // eval breaker bits; atomic access only (see Breaker)
 	limit   atomic.Int64
 
 	fake         func() time.Time // Options.Now, or nil for the monotonic clock
@@ -104,6 +111,7 @@ type Lock struct {
 	onPanic      func(*Thread, any, []byte)
 	log          *slog.Logger
 	monitorDelay time.Duration
+	busy         func() bool
 
 	ids     sync.Map               // goroutine id -> *Thread (Bind)
 	holderP atomic.Pointer[Thread] // l.holder, readable without l.mu
@@ -123,6 +131,7 @@ type Lock struct {
 	seed         int64
 	rng          *rand.Rand
 	displacedN   int
+	busyUntil    time.Time // real clock: Busy said true, do not ask again before
 	nextID       int64
 	threads      map[int64]*Thread
 	exited       []ThreadStats
@@ -139,6 +148,7 @@ func New(opts Options) *Lock {
 		onPanic:      opts.OnPanic,
 		log:          opts.Logger,
 		monitorDelay: opts.MonitorDelay,
+		busy:         opts.Busy,
 		enabled:      true,
 		interval:     opts.SwitchInterval,
 		threads:      make(map[int64]*Thread),
@@ -218,6 +228,12 @@ func (t *Thread) ID() int64 { return t.id }
 
 // Tag is the name given to NewThread. Safe for concurrent use.
 func (t *Thread) Tag() string { return t.tag }
+
+// Breaker returns the lock's eval breaker word, for inline check points in
+// rewritten code: it is zero while check points may take the fast path.
+// Read it only with an atomic load (or a plain load where a stale value is
+// harmless and no race detector runs); never write it.
+func (l *Lock) Breaker() *uint32 { return &l.breaker }
 
 // Lock returns the lock the thread belongs to.
 func (t *Thread) Lock() *Lock { return t.l }
@@ -371,12 +387,12 @@ func (l *Lock) acquireLocked(t *Thread) {
 			// compete normally again.
 			t.yielding = false
 		case l.det:
-			if l.monitorDelay > 0 && l.holder.progress.Load() == savedProgress {
+			if l.monitorDelay > 0 && l.holder.progress.Load() == savedProgress && !l.holderBusyLocked() {
 				l.stealLocked(t)
 			}
 		case !l.dropPending:
 			l.setDropLocked(t)
-		case l.monitorDelay > 0 && time.Since(l.dropAt) >= l.monitorDelay:
+		case l.monitorDelay > 0 && time.Since(l.dropAt) >= l.monitorDelay && !l.holderBusyLocked():
 			l.stealLocked(t)
 		}
 	}
@@ -514,15 +530,38 @@ func (l *Lock) setDropLocked(by *Thread) {
 	l.dropPending = true
 	l.dropAt = time.Now()
 	l.stats.DropRequests++
-	l.breaker.Or(bitDrop)
+	atomic.OrUint32(&l.breaker, bitDrop)
 	l.event(by, EvDropRequest)
 }
 
 func (l *Lock) clearDropLocked() {
 	if l.dropPending {
 		l.dropPending = false
-		l.breaker.And(^bitDrop)
+		atomic.AndUint32(&l.breaker, ^bitDrop)
 	}
+}
+
+// holderBusyLocked asks Options.Busy whether the holder is running rather
+// than parked (at most once per MonitorDelay). It drops l.mu while it asks;
+// if the lock changed hands meanwhile it reports true, so the caller
+// re-examines the state before it steals.
+func (l *Lock) holderBusyLocked() bool {
+	if l.busy == nil {
+		return false
+	}
+	now := time.Now()
+	if now.Before(l.busyUntil) {
+		return true
+	}
+	h, sn := l.holder, l.switchNumber
+	l.mu.Unlock()
+	busy := l.busy()
+	l.mu.Lock()
+	if busy {
+		l.busyUntil = time.Now().Add(l.monitorDelay)
+		l.stats.BusyChecks++
+	}
+	return busy || !l.locked || l.holder != h || l.switchNumber != sn
 }
 
 // stealLocked is the monitor: the holder has not reached a check point for
@@ -533,7 +572,7 @@ func (l *Lock) stealLocked(t *Thread) {
 	l.accountHeld(h)
 	h.state = stDisplaced
 	l.displacedN++
-	l.breaker.Or(bitDisplaced)
+	atomic.OrUint32(&l.breaker, bitDisplaced)
 	l.stats.Handoffs++
 	h.st.Handoffs++
 	l.event(h, EvHandoff)
@@ -550,7 +589,7 @@ func (l *Lock) undisplaceLocked(t *Thread) {
 	t.state = stIdle
 	l.displacedN--
 	if l.displacedN == 0 {
-		l.breaker.And(^bitDisplaced)
+		atomic.AndUint32(&l.breaker, ^bitDisplaced)
 	}
 }
 
@@ -564,14 +603,14 @@ func (l *Lock) undisplaceLocked(t *Thread) {
 // took away, counts check points in deterministic mode, and panics with
 // ErrInterrupted after Interrupt (holding the lock).
 func (t *Thread) Checkpoint() {
-	if t.l.breaker.Load() != 0 {
+	if atomic.LoadUint32(&t.l.breaker) != 0 {
 		t.checkpointSlow()
 	}
 }
 
 func (t *Thread) checkpointSlow() {
 	l := t.l
-	b := l.breaker.Load()
+	b := atomic.LoadUint32(&l.breaker)
 	t.progress.Add(1)
 	if b&(bitDisplaced|bitInterrupt) != 0 {
 		l.mu.Lock()
@@ -626,7 +665,7 @@ func (l *Lock) dropLocked(t *Thread) {
 // Enter returned.
 func (t *Thread) Enter() {
 	t.depth++
-	if int64(t.depth) > t.l.limit.Load() || t.l.breaker.Load() != 0 {
+	if int64(t.depth) > t.l.limit.Load() || atomic.LoadUint32(&t.l.breaker) != 0 {
 		t.enterSlow()
 	}
 }
@@ -816,7 +855,7 @@ func (l *Lock) Disable() {
 		}
 	}
 	l.displacedN = 0
-	l.breaker.And(^bitDisplaced)
+	atomic.AndUint32(&l.breaker, ^bitDisplaced)
 	l.clearDropLocked()
 }
 
@@ -841,7 +880,7 @@ func (l *Lock) Enable() {
 		}
 	}
 	if l.displacedN > 0 {
-		l.breaker.Or(bitDisplaced)
+		atomic.OrUint32(&l.breaker, bitDisplaced)
 	}
 	if self != nil && self.state == stDisplaced {
 		l.acquireLocked(self)
@@ -912,7 +951,7 @@ func (l *Lock) SetDeterministic(seed int64, every int) {
 	defer l.mu.Unlock()
 	if every <= 0 {
 		l.det = false
-		l.breaker.And(^bitCount)
+		atomic.AndUint32(&l.breaker, ^bitCount)
 		return
 	}
 	l.det, l.every, l.seed = true, every, seed
@@ -921,7 +960,7 @@ func (l *Lock) SetDeterministic(seed int64, every int) {
 	for _, w := range l.waiters {
 		w.yielding = false
 	}
-	l.breaker.Or(bitCount)
+	atomic.OrUint32(&l.breaker, bitCount)
 }
 
 // SetWallClock goes back to switching by the switch interval.
@@ -948,7 +987,7 @@ func (l *Lock) Interrupt() {
 	}
 	l.interrupted = true
 	close(l.intrCh)
-	l.breaker.Or(bitInterrupt)
+	atomic.OrUint32(&l.breaker, bitInterrupt)
 }
 
 // ClearInterrupt ends the effect of Interrupt.
@@ -960,7 +999,7 @@ func (l *Lock) ClearInterrupt() {
 	}
 	l.interrupted = false
 	l.intrCh = make(chan struct{})
-	l.breaker.And(^bitInterrupt)
+	atomic.AndUint32(&l.breaker, ^bitInterrupt)
 }
 
 // Interrupted returns a channel closed while an interrupt is pending.
@@ -979,7 +1018,7 @@ func (l *Lock) Interrupted() <-chan struct{} {
 // the calling goroutine is looked up (see Bind; a few microseconds). Calls
 // from goroutines that are neither the holder nor bound only see interrupts.
 func (l *Lock) Checkpoint() {
-	if l.breaker.Load() != 0 {
+	if atomic.LoadUint32(&l.breaker) != 0 {
 		l.checkpointSlow()
 	}
 }
@@ -987,7 +1026,7 @@ func (l *Lock) Checkpoint() {
 func (l *Lock) checkpointSlow() {
 	if t := l.caller(); t != nil {
 		t.checkpointSlow()
-	} else if l.breaker.Load()&bitInterrupt != 0 {
+	} else if atomic.LoadUint32(&l.breaker)&bitInterrupt != 0 {
 		panic(ErrInterrupted)
 	}
 }
@@ -997,7 +1036,7 @@ func (l *Lock) checkpointSlow() {
 func (l *Lock) Enter() {
 	if t := l.caller(); t != nil {
 		t.Enter()
-	} else if l.breaker.Load()&bitInterrupt != 0 {
+	} else if atomic.LoadUint32(&l.breaker)&bitInterrupt != 0 {
 		panic(ErrInterrupted)
 	}
 }
@@ -1013,7 +1052,7 @@ func (l *Lock) Exit() {
 // thread is displaced (nil while the GIL is disabled), else the thread
 // bound to the calling goroutine.
 func (l *Lock) caller() *Thread {
-	if l.breaker.Load()&bitDisplaced == 0 {
+	if atomic.LoadUint32(&l.breaker)&bitDisplaced == 0 {
 		return l.holderP.Load()
 	}
 	return l.Current()
@@ -1027,7 +1066,7 @@ func (l *Lock) Blocking(f func()) {
 		t.Blocking(f)
 		return
 	}
-	if l.breaker.Load()&bitInterrupt != 0 {
+	if atomic.LoadUint32(&l.breaker)&bitInterrupt != 0 {
 		panic(ErrInterrupted)
 	}
 	f()

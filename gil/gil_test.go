@@ -396,7 +396,7 @@ func TestDeterministicModeSwitch(t *testing.T) {
 	if _, _, on := l.Deterministic(); on {
 		t.Fatalf("after SetWallClock: deterministic on")
 	}
-	if l.breaker.Load()&bitCount != 0 {
+	if atomic.LoadUint32(&l.breaker)&bitCount != 0 {
 		t.Fatalf("after SetWallClock: check points still take the slow path")
 	}
 }
@@ -573,7 +573,7 @@ func TestMonitorHandsOverFromParkedHolder(t *testing.T) {
 	if !parked.Holding() {
 		t.Errorf("after its next check point the parked thread does not hold the lock")
 	}
-	if l.breaker.Load()&bitDisplaced != 0 {
+	if atomic.LoadUint32(&l.breaker)&bitDisplaced != 0 {
 		t.Errorf("displaced bit still set")
 	}
 	parked.Close()
@@ -747,5 +747,55 @@ func TestSwitchIntervalSeconds(t *testing.T) {
 		if got := l.SwitchIntervalSeconds(); math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("SwitchIntervalSeconds after %v: got %v, want %v", tc.s, got, tc.want)
 		}
+	}
+}
+
+// TestMonitorSparesBusyHolder: while Options.Busy says the holder runs
+// (compiling, computing in compiled code), the monitor does not hand the
+// lock on; once it says parked, it does.
+func TestMonitorSparesBusyHolder(t *testing.T) {
+	var busy atomic.Bool
+	busy.Store(true)
+	l := New(Options{SwitchInterval: 100 * time.Microsecond, MonitorDelay: 200 * time.Microsecond, Busy: busy.Load})
+	holder := l.NewThread("holder")
+	holder.Acquire()
+	var ran atomic.Bool
+	w := l.Go("waiter", func() { ran.Store(true) })
+	for l.Stats().BusyChecks < 3 {
+		time.Sleep(100 * time.Microsecond)
+	}
+	if ran.Load() {
+		t.Fatal("the waiter ran while the holder was busy")
+	}
+	if st := l.Stats(); st.Handoffs != 0 {
+		t.Fatalf("handoffs while busy: got %d, want 0", st.Handoffs)
+	}
+	busy.Store(false)
+	waitDone(t, w)
+	if st := l.Stats(); st.Handoffs != 1 {
+		t.Errorf("handoffs after parking: got %d, want 1", st.Handoffs)
+	}
+	holder.Close()
+}
+
+// TestBreakerWord: Breaker is the word check points load.
+func TestBreakerWord(t *testing.T) {
+	l := New(Options{})
+	p := l.Breaker()
+	if atomic.LoadUint32(p) != 0 {
+		t.Fatal("fresh lock: breaker set")
+	}
+	l.Interrupt()
+	if atomic.LoadUint32(p)&bitInterrupt == 0 {
+		t.Error("interrupt bit not set in the Breaker word")
+	}
+	l.ClearInterrupt()
+	l.SetDeterministic(1, 10)
+	if atomic.LoadUint32(p)&bitCount == 0 {
+		t.Error("count bit not set in the Breaker word")
+	}
+	l.SetWallClock()
+	if atomic.LoadUint32(p) != 0 {
+		t.Error("breaker not clear after SetWallClock")
 	}
 }

@@ -22,6 +22,9 @@ type Stats struct {
 	// Handoffs counts times the monitor took the lock from a holder that
 	// passed no check point for too long.
 	Handoffs uint64
+	// BusyChecks counts times the monitor would have handed the lock on
+	// but Options.Busy said the holder was running, not parked.
+	BusyChecks uint64
 	// WaitTime is the total time threads waited in Acquire.
 	WaitTime time.Duration
 	// Threads lists live threads by id, then up to 256 exited ones.
