@@ -158,7 +158,8 @@ func count(words []string) map[string]int {
 	}
 	checks := []struct{ expr, want string }{
 		{`norm1(gilgo_c0001.Point{X: -3, Y: 4})`, "7"},
-		{`*gilgo_c0001.V__calls`, "1"},
+		{`norm1(Point{X: 1, Y: -1})`, "2"},
+		{`*gilgo_c0001.V__calls`, "2"},
 		{`fmt.Sprint(divmod(17, 5))`, "3 2"},
 		{`sum(1, 2, 3)`, "6"},
 		{`sum([]int{4, 5}...)`, "9"},

@@ -78,8 +78,8 @@ type Result struct {
 	// Skipped lists declarations not bound, with the reason.
 	Skipped []string
 	// Bindings is interpreted Go source to run after Use(Exports): the
-	// imports its signatures need, an import of Package and one thin
-	// wrapper per func, e.g.
+	// imports its signatures need, an import of Package, an alias per type
+	// (type Point = gilgo_c0001.Point) and one thin wrapper per func, e.g.
 	//	func fib(p0 int) int { return gilgo_c0001.X__fib(p0) }
 	// so later cells call fib by name and a later definition replaces it.
 	Bindings string
@@ -323,6 +323,9 @@ func (c *Compiler) load(g *generated, res *Result) error {
 		}
 	}
 	fmt.Fprintf(&b, "import %s %q\n", res.Package, res.Package)
+	for _, t := range res.Types {
+		fmt.Fprintf(&b, "type %s = %s.%s\n", t, res.Package, t)
+	}
 	for _, w := range wrappers {
 		b.WriteString(w)
 		b.WriteByte('\n')

@@ -37,7 +37,9 @@
 //     or interpreted.
 //   - Bound to interpreted code: funcs whose signatures use basic types,
 //     slices, maps, chans, funcs, pointers, structs and named types of the
-//     same cell (as gilgo_cNNNN.T) and types of imported packages. Generic
+//     same cell (the bindings alias them: type T = gilgo_cNNNN.T; yaegi
+//     ignores a later redefinition of T, so recompiling a type needs the
+//     session's type-redefinition replay) and types of imported packages. Generic
 //     funcs, methods and funcs with interfaces with methods in their
 //     signatures are compiled but not bound (Result.Skipped). Vars are
 //     reached as pointers: *gilgo_cNNNN.V__total. Consts are not exported.
