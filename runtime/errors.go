@@ -106,7 +106,7 @@ func (s *Session) reportGoroutinePanic(o owner, n int64, id uint64, r any) {
 // functions are "cell".
 func frameFunc(fn string) string {
 	fn = strings.TrimPrefix(fn, "main.")
-	if strings.HasPrefix(fn, "__cell") || fn == "main" || fn == "" {
+	if strings.HasPrefix(fn, "__cell") || strings.HasPrefix(fn, "__keep") || fn == "main" || fn == "" {
 		return "cell"
 	}
 	return fn
@@ -291,6 +291,9 @@ func (c *cell) describeError(err error) *engine.Error {
 	var p interp.Panic
 	if errors.As(err, &p) {
 		name, value := describePanic(p.Value)
+		if name == "runtime.Error" {
+			value = c.boundsDetail(value, frames)
+		}
 		tb := []string{name + ": " + value}
 		for _, f := range frames {
 			if f.file == "" {

@@ -242,7 +242,7 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 		if err == nil {
 			return
 		}
-		msg := cellPos(err.Error())
+		msg := cellPos(translate(err.Error()))
 		for _, k := range e.keys {
 			if name, ok := strings.CutPrefix(k, "var "); ok {
 				failed[name] = msg
@@ -314,10 +314,21 @@ func (c *cell) runVarEntry(it *interp.Interpreter, e *entry) error {
 		return err
 	}
 	p, err := c.compile(vf)
-	if err != nil {
-		return err
+	if err == nil {
+		_, err = c.execute(p)
 	}
-	_, err = c.execute(p)
+	if isDefinitionLoop(err) {
+		for _, d := range vf.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
+				for _, sp := range g.Specs {
+					if err := c.declareByValue(sp.(*ast.ValueSpec)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
 	return err
 }
 

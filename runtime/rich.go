@@ -13,15 +13,18 @@ import (
 	"github.com/gilgo/gilgo/runtime/display"
 )
 
-// displayExports is package display for cells, bound to the output of the
+// displayExports is package display for cells (and the Keep helper of
+// varvalue.go), bound to the output of the
 // cell the displaying goroutine belongs to (CurrentOutput).
 func (s *Session) displayExports() interp.Exports {
-	return display.Exports(func() display.Sink {
+	ex := display.Exports(func() display.Sink {
 		if o := s.router.lookup().out; o != nil {
 			return o
 		}
 		return nil
 	})
+	ex["gilgo/rt/rt"] = map[string]reflect.Value{"Keep": reflect.ValueOf(s.kept.keep)}
+	return ex
 }
 
 // resultBundle renders the results of a trailing expression. One value in

@@ -61,6 +61,7 @@ type Session struct {
 
 	spawned atomic.Int64 // goroutines started by cells, numbers them
 
+	kept   keeper   // values of vars declared by value (varvalue.go)
 	st     *state   // declarations of this interpreter, reset by %reset
 	frames frameLog // interpreted frames of the last panic
 }
@@ -580,6 +581,9 @@ func (c *cell) runDecls(f *ast.File, u unit) error {
 		return err
 	}
 	prog, err := c.compile(f)
+	if isDefinitionLoop(err) {
+		return c.runDeclsByValue(f, newEntries, newImports)
+	}
 	if err != nil {
 		return err
 	}
@@ -589,6 +593,9 @@ func (c *cell) runDecls(f *ast.File, u unit) error {
 	}
 	c.record(newEntries)
 	if _, err := c.execute(prog); err != nil {
+		if isDefinitionLoop(err) {
+			return c.runDeclsByValue(f, newEntries, nil)
+		}
 		return err
 	}
 	c.registerTypes(f)
