@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -13,7 +14,7 @@ import (
 // historyFile is the name of the history file in HistoryDir.
 const historyFile = "history.jsonl"
 
-// maxHistoryLoad bounds how many earlier entries are kept in memory.
+// maxHistoryLoad bounds how many earlier entries a query considers.
 const maxHistoryLoad = 100000
 
 // histEntry is one stored input, one JSON line of the history file.
@@ -23,14 +24,18 @@ type histEntry struct {
 	Input   string `json:"input"`
 }
 
-// history holds the inputs of this and earlier sessions and appends new
-// ones to a JSON-lines file. Unreadable lines are skipped; an unwritable
-// file leaves the history in memory only. Safe for concurrent use.
+// history holds the inputs of this session and appends them to a JSON-lines
+// file shared with earlier (and concurrent) sessions. Earlier sessions are
+// not kept in memory: opening only scans the file for the highest session
+// number, and a query reads the file again (history requests are rare, and
+// a long-used file is megabytes). Unreadable lines are skipped; an
+// unwritable file leaves the history in memory only. Safe for concurrent
+// use.
 type history struct {
 	mu      sync.Mutex
 	path    string
 	log     *slog.Logger
-	entries []histEntry
+	current []histEntry // this session's entries
 	session int
 }
 
@@ -56,46 +61,89 @@ func openHistory(dir string, log *slog.Logger) *history {
 		return h
 	}
 	h.path = filepath.Join(dir, historyFile)
-	f, err := os.Open(h.path)
-	if err != nil {
-		if !os.IsNotExist(err) {
-			log.Warn("history: open", "err", err)
+	bad, err := scanHistory(h.path, func(session, _ int, _ func() (string, bool)) {
+		if session >= h.session {
+			h.session = session + 1
 		}
-		h.reserve()
-		return h
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	bad := 0
-	for sc.Scan() {
-		var e histEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Session <= 0 || e.Line < 0 {
-			bad++
-			continue
-		}
-		if e.Session >= h.session {
-			h.session = e.Session + 1
-		}
-		if e.Line == 0 { // a session marker
-			continue
-		}
-		h.entries = append(h.entries, e)
-		if len(h.entries) > 2*maxHistoryLoad {
-			h.entries = append(h.entries[:0], h.entries[len(h.entries)-maxHistoryLoad:]...)
-		}
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil && !os.IsNotExist(err) {
 		log.Warn("history: read", "err", err)
 	}
 	if bad > 0 {
 		log.Warn("history: skipped unreadable lines", "count", bad, "path", h.path)
 	}
-	if len(h.entries) > maxHistoryLoad {
-		h.entries = h.entries[len(h.entries)-maxHistoryLoad:]
-	}
 	h.reserve()
 	return h
+}
+
+// scanHistory calls f for every entry of the file at path, in file order,
+// session markers (line 0) included; input decodes the entry's text on
+// demand and fails for a line that is not valid JSON (one cut short by a
+// crash). It returns the number of lines without session and line.
+func scanHistory(path string, f func(session, line int, input func() (string, bool))) (bad int, err error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer file.Close()
+	sc := bufio.NewScanner(file)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		b := sc.Bytes()
+		session, line, ok := entryNumbers(b)
+		if !ok {
+			var e histEntry
+			if json.Unmarshal(b, &e) != nil || e.Session <= 0 || e.Line < 0 {
+				bad++
+				continue
+			}
+			session, line = e.Session, e.Line
+		}
+		f(session, line, func() (string, bool) {
+			var e histEntry
+			if json.Unmarshal(b, &e) != nil {
+				return "", false
+			}
+			return e.Input, true
+		})
+	}
+	if err := sc.Err(); err != nil {
+		return bad, fmt.Errorf("scan %s: %w", path, err)
+	}
+	return bad, nil
+}
+
+// entryNumbers reads session and line from the start of a line in the form
+// appendFile writes ({"session":N,"line":M,...}) without decoding or
+// validating the rest; ok is false for anything else, and the caller
+// decodes it as JSON.
+func entryNumbers(b []byte) (session, line int, ok bool) {
+	rest, ok := bytes.CutPrefix(b, []byte(`{"session":`))
+	if !ok {
+		return 0, 0, false
+	}
+	session, rest, ok = leadingInt(rest)
+	if !ok || session <= 0 {
+		return 0, 0, false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"line":`)); !ok {
+		return 0, 0, false
+	}
+	line, rest, ok = leadingInt(rest)
+	if !ok || len(rest) == 0 || (rest[0] != ',' && rest[0] != '}') {
+		return 0, 0, false
+	}
+	return session, line, true
+}
+
+// leadingInt parses the decimal digits at the start of b (at most 9).
+func leadingInt(b []byte) (n int, rest []byte, ok bool) {
+	i := 0
+	for i < len(b) && i < 9 && '0' <= b[i] && b[i] <= '9' {
+		n = n*10 + int(b[i]-'0')
+		i++
+	}
+	return n, b[i:], i > 0 && (i == len(b) || b[i] < '0' || b[i] > '9')
 }
 
 // reserve writes a marker (line 0) for the new session, so that a kernel
@@ -114,7 +162,7 @@ func (h *history) add(line int, input string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	e := histEntry{Session: h.session, Line: line, Input: input}
-	h.entries = append(h.entries, e)
+	h.current = append(h.current, e)
 	if h.path == "" {
 		return
 	}
@@ -161,8 +209,7 @@ type historyQuery struct {
 // current one, negative counts back), search the last n inputs matching a
 // glob pattern. Entries are in chronological order.
 func (h *history) query(q historyQuery) []histEntry {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	entries := h.load()
 	var out []histEntry
 	switch q.HistAccessType {
 	case "range":
@@ -170,7 +217,7 @@ func (h *history) query(q historyQuery) []histEntry {
 		if session <= 0 {
 			session += h.session
 		}
-		for _, e := range h.entries {
+		for _, e := range entries {
 			if e.Session == session && e.Line >= q.Start && (q.Stop == nil || *q.Stop <= 0 || e.Line < *q.Stop) {
 				out = append(out, e)
 			}
@@ -181,24 +228,56 @@ func (h *history) query(q historyQuery) []histEntry {
 		if pattern == "" {
 			pattern = "*"
 		}
-		out = h.lastMatching(func(e histEntry) bool { return globMatch(pattern, e.Input) }, q.N, q.Unique)
+		out = lastMatching(entries, func(e histEntry) bool { return globMatch(pattern, e.Input) }, q.N, q.Unique)
 	default: // "tail"
 		n := 10
 		if q.N != nil {
 			n = *q.N
 		}
-		out = h.lastMatching(func(histEntry) bool { return true }, &n, q.Unique)
+		out = lastMatching(entries, func(histEntry) bool { return true }, &n, q.Unique)
 	}
 	return out
 }
 
+// load returns the entries of earlier and concurrent sessions from the
+// file (at most maxHistoryLoad, the latest), then this session's.
+func (h *history) load() []histEntry {
+	h.mu.Lock()
+	path, session := h.path, h.session
+	current := append([]histEntry(nil), h.current...)
+	h.mu.Unlock()
+	var entries []histEntry
+	if path != "" {
+		_, err := scanHistory(path, func(s, line int, input func() (string, bool)) {
+			if line == 0 || s == session {
+				return
+			}
+			in, ok := input()
+			if !ok {
+				return
+			}
+			entries = append(entries, histEntry{Session: s, Line: line, Input: in})
+			if len(entries) > 2*maxHistoryLoad {
+				entries = append(entries[:0], entries[len(entries)-maxHistoryLoad:]...)
+			}
+		})
+		if err != nil && !os.IsNotExist(err) {
+			h.log.Warn("history: read", "err", err)
+		}
+		if len(entries) > maxHistoryLoad {
+			entries = entries[len(entries)-maxHistoryLoad:]
+		}
+	}
+	return append(entries, current...)
+}
+
 // lastMatching returns the last n (all when n is nil or <= 0) entries for
 // which ok holds, oldest first; unique keeps only the latest of equal inputs.
-func (h *history) lastMatching(ok func(histEntry) bool, n *int, unique bool) []histEntry {
+func lastMatching(entries []histEntry, ok func(histEntry) bool, n *int, unique bool) []histEntry {
 	var rev []histEntry
 	seen := map[string]bool{}
-	for i := len(h.entries) - 1; i >= 0; i-- {
-		e := h.entries[i]
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
 		if !ok(e) {
 			continue
 		}

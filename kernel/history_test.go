@@ -1,12 +1,15 @@
 package kernel
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestGlobMatch(t *testing.T) {
@@ -124,4 +127,109 @@ func TestHistoryRequestAcrossKernels(t *testing.T) {
 	if want := "[[1 1 [x := 1 <nil>]]]"; got != want {
 		t.Errorf("history with output: got %s, want %s", got, want)
 	}
+}
+
+func TestEntryNumbers(t *testing.T) {
+	tests := []struct {
+		line          string
+		session, want int
+		ok            bool
+	}{
+		{`{"session":12,"line":3,"input":"x := 1"}`, 12, 3, true},
+		{`{"session":4,"line":0}`, 4, 0, true},
+		{`{"session":12,"line":3,"inp`, 12, 3, true},             // cut short by a crash: queries skip it
+		{`{"session": 1, "line": 2, "input": "x"}`, 0, 0, false}, // other spelling: JSON decides
+		{`{"session":0,"line":1,"input":"x"}`, 0, 0, false},
+		{`{"session":01,"line":1,"input":"x"}`, 1, 1, true}, // not JSON: queries skip it
+		{`{"session":1234567890,"line":1,"input":"x"}`, 0, 0, false},
+		{`{"session":-1,"line":1,"input":"x"}`, 0, 0, false},
+		{`not json`, 0, 0, false},
+	}
+	for _, tc := range tests {
+		s, l, ok := entryNumbers([]byte(tc.line))
+		if s != tc.session || l != tc.want || ok != tc.ok {
+			t.Errorf("entryNumbers(%s): got %d, %d, %v, want %d, %d, %v", tc.line, s, l, ok, tc.session, tc.want, tc.ok)
+		}
+	}
+}
+
+// FuzzEntryNumbers checks the fast path against encoding/json: whatever it
+// accepts must decode to the same numbers.
+func FuzzEntryNumbers(f *testing.F) {
+	for _, s := range []string{`{"session":12,"line":3,"input":"x := 1"}`, `{"session":4,"line":0}`, `{"session":1,"line":2,"input":"a\"b"}`, `{"session":1,"line":2,"x":1}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		s, l, ok := entryNumbers([]byte(line))
+		var e histEntry
+		if !ok || json.Unmarshal([]byte(line), &e) != nil {
+			return
+		}
+		if e.Session != s || e.Line != l {
+			t.Fatalf("%q: fast path %d/%d, json %d/%d", line, s, l, e.Session, e.Line)
+		}
+	})
+}
+
+func TestHistoryCutLineSkipped(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.DiscardHandler)
+	h1 := openHistory(dir, log)
+	h1.add(1, "a := 1")
+	f, err := os.OpenFile(filepath.Join(dir, historyFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(f, `{"session":1,"line":2,"inp`+"\n")
+	f.Close()
+	h2 := openHistory(dir, log)
+	if h2.session != 2 {
+		t.Errorf("session after a cut line: got %d, want 2", h2.session)
+	}
+	got := h2.query(historyQuery{HistAccessType: "tail", N: intp(10)})
+	if want := []histEntry{{1, 1, "a := 1"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("tail: got %v, want %v", got, want)
+	}
+}
+
+// BenchmarkOpenHistory opens a history of 20,000 cells (a few weeks of
+// use). The baseline, measured in the same run, decodes every line with
+// encoding/json as the kernel used to: ratio = open / decode-all.
+func BenchmarkOpenHistory(b *testing.B) {
+	dir := b.TempDir()
+	var sb strings.Builder
+	for i := range 20000 {
+		data, _ := json.Marshal(histEntry{Session: 1 + i/100, Line: i%100 + 1, Input: fmt.Sprintf("for i := 0; i < %d; i++ {\n\tfmt.Println(i)\n}", i)})
+		sb.Write(data)
+		sb.WriteByte('\n')
+	}
+	path := filepath.Join(dir, historyFile)
+	if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	base := time.Now()
+	const baseN = 5
+	for range baseN {
+		var all []histEntry
+		for _, l := range strings.Split(strings.TrimSpace(sb.String()), "\n") {
+			var e histEntry
+			if err := json.Unmarshal([]byte(l), &e); err == nil {
+				all = append(all, e)
+			}
+		}
+		if len(all) != 20000 {
+			b.Fatal(len(all))
+		}
+	}
+	baseNs := float64(time.Since(base).Nanoseconds()) / baseN
+	b.ResetTimer()
+	for b.Loop() {
+		// Truncate the markers each open appends, keeping the file fixed.
+		if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		openHistory(dir, log)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/baseNs, "ratio")
 }

@@ -62,6 +62,7 @@ type Client struct {
 	cur      *child        // nil while a child (re)starts or after a failed restart
 	starting chan struct{} // non-nil while a restart runs; closed when it ends
 	startErr error         // why the last restart failed
+	started  bool          // a child has been installed at least once
 	closed   bool
 	stats    Stats
 
@@ -75,14 +76,10 @@ var _ engine.Interpreter = (*Client)(nil)
 
 // Start starts the first worker process and waits until it is ready.
 func Start(ctx context.Context, opts Options) (*Client, error) {
-	if len(opts.Command) == 0 || opts.Command[0] == "" {
-		return nil, errors.New("start worker: empty command")
+	c, err := newClient(opts)
+	if err != nil {
+		return nil, err
 	}
-	c := &Client{opts: opts, log: opts.Logger, cells: newCellTable(maxCells)}
-	if c.log == nil {
-		c.log = slog.Default()
-	}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
 	ch, err := c.spawn(ctx)
 	if err != nil {
 		c.cancel()
@@ -91,7 +88,38 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 	}
 	c.mu.Lock()
 	c.cur = ch
+	c.started = true
 	c.mu.Unlock()
+	return c, nil
+}
+
+// StartAsync returns a Client at once and starts the first worker process
+// in the background (retrying like a restart does), so that a kernel can
+// answer kernel_info while the child comes up. Execute, Complete, Inspect
+// and IsComplete wait for the first child (or their ctx); if it cannot be
+// started, Execute fails with a WorkerUnavailable error and tries again
+// on the next call, and introspection answers empty. It fails only for an
+// empty command.
+func StartAsync(opts Options) (*Client, error) {
+	c, err := newClient(opts)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.beginRestartLocked()
+	c.mu.Unlock()
+	return c, nil
+}
+
+func newClient(opts Options) (*Client, error) {
+	if len(opts.Command) == 0 || opts.Command[0] == "" {
+		return nil, errors.New("start worker: empty command")
+	}
+	c := &Client{opts: opts, log: opts.Logger, cells: newCellTable(maxCells)}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c, nil
 }
 
@@ -171,7 +199,11 @@ func (c *Client) install(ch *child, err error, st chan struct{}) {
 	}
 	if err != nil {
 		c.startErr = err
+		closed := c.closed
 		c.mu.Unlock()
+		if !closed {
+			c.log.Error("worker: no worker process", "err", err)
+		}
 		return
 	}
 	if c.closed {
@@ -181,13 +213,17 @@ func (c *Client) install(ch *child, err error, st chan struct{}) {
 	}
 	c.startErr = nil
 	c.cur = ch
-	c.stats.Restarts++
+	if c.started {
+		c.stats.Restarts++
+	}
+	c.started = true
 	c.mu.Unlock()
 }
 
 // acquire returns the current child. With wait, it waits for a restart in
 // progress, or begins one if the last failed; without, it fails at once
-// while there is no child.
+// while there is no child, except that it waits for the first child of a
+// Client from StartAsync.
 func (c *Client) acquire(ctx context.Context, wait bool) (*child, error) {
 	c.mu.Lock()
 	if c.closed {
@@ -199,7 +235,7 @@ func (c *Client) acquire(ctx context.Context, wait bool) (*child, error) {
 		c.mu.Unlock()
 		return ch, nil
 	}
-	if !wait {
+	if !wait && (c.started || c.starting == nil) {
 		c.mu.Unlock()
 		return nil, errRestarting
 	}
@@ -220,7 +256,7 @@ func (c *Client) acquire(ctx context.Context, wait bool) (*child, error) {
 		return nil, errClosed
 	case c.cur != nil:
 		return c.cur, nil
-	case c.startErr != nil:
+	case c.startErr != nil && wait:
 		return nil, c.startErr
 	default:
 		return nil, errRestarting

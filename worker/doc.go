@@ -6,8 +6,14 @@
 // # Two sides
 //
 // On the kernel's side, Start runs a child process (Options.Command, the same
-// binary as `gilgo worker`) and returns a *Client, which implements
-// engine.Interpreter by forwarding each call to the child. In the child,
+// binary as `gilgo worker`), waits until it is ready and returns a *Client,
+// which implements engine.Interpreter by forwarding each call to the child.
+// StartAsync returns the Client at once and brings the child up in the
+// background (what `gilgo kernel` uses, so that kernel_info is answered
+// within milliseconds): Execute, Complete, Inspect and IsComplete wait for
+// that first child or their ctx; if it cannot be started (3 attempts),
+// Execute fails with a "WorkerUnavailable" error and the next one tries
+// again, while introspection answers empty. In the child,
 // ServeProcess (or Serve with explicit pipes) serves a real
 // engine.Interpreter until the kernel closes the request pipe or asks it to
 // shut down; the caller then exits.

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gilgo/gilgo/engine"
 )
@@ -177,6 +178,15 @@ func runFakeWorker() int {
 			return 1
 		}
 		os.WriteFile(os.Getenv(envFailStart), nil, 0o600)
+	}
+	if path := os.Getenv(envWaitFor); path != "" {
+		// Stand for a slow start: not ready until the test says so.
+		for {
+			if _, err := os.Stat(path); err == nil {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
 	if err := ServeProcess(context.Background(), newFakeInterp()); err != nil {
 		fmt.Fprintln(os.Stderr, "fake worker:", err)

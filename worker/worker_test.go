@@ -21,6 +21,7 @@ import (
 const (
 	envWorker    = "GILGO_WORKER_TEST"
 	envFailStart = "GILGO_WORKER_TEST_FAIL_IF_EXISTS"
+	envWaitFor   = "GILGO_WORKER_TEST_WAIT_FOR" // the fake is not ready until this file exists
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")

@@ -73,7 +73,9 @@ func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *sl
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 
-	w, err := worker.Start(ctx, worker.Options{
+	// The worker comes up in the background: kernel_info is answered as
+	// soon as the sockets are bound, and the first cell waits for it.
+	w, err := worker.StartAsync(worker.Options{
 		Command: []string{exe, "worker", "--log-level", workerLevel(level)},
 		Logger:  log.With("component", "worker-client"),
 	})
