@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
-	"unsafe"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -18,7 +18,11 @@ import (
 // Options configure a Scheduler. The zero value gives a fresh gil.Lock
 // with its defaults.
 type Options struct {
-	// Lock is the GIL to use; nil makes one with gil.New(gil.Options{}).
+	// Lock is the GIL to use; nil makes one with DefaultRecursionLimit and
+	// Busy as the monitor's test for a running holder. A Lock made without
+	// gil.Options.Busy lets the monitor take the lock from a holder that
+	// compiles or computes in compiled code (two goroutines may then run
+	// interpreted code at once until the holder's next check point).
 	Lock *gil.Lock
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
@@ -31,7 +35,7 @@ type Options struct {
 type Scheduler struct {
 	lock  *gil.Lock
 	log   *slog.Logger
-	brk   *uint32 // the lock's eval breaker word, or always1
+	brk   *uint32 // the lock's eval breaker word (gil.Lock.Breaker)
 	host  runtime.Host
 	noChk bool
 
@@ -52,44 +56,20 @@ const DefaultRecursionLimit = 1000
 // breaker bits of package gil (gil.go), read through brk.
 const bitDisplaced = 1 << 2
 
-var always1 uint32 = 1
-
 // New returns a Scheduler. Pass it as runtime.Options.Scheduler.
 func New(opts Options) *Scheduler {
 	l := opts.Lock
 	if l == nil {
-		l = gil.New(gil.Options{RecursionLimit: DefaultRecursionLimit})
+		l = gil.New(gil.Options{RecursionLimit: DefaultRecursionLimit, Busy: Busy})
 	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Scheduler{lock: l, log: log, noChk: opts.NoCheckpoints}
-	s.brk = breakerOf(l)
+	s.brk = l.Breaker()
 	s.entries.Store(int64(l.RecursionLimit()))
 	return s
-}
-
-// breakerOf returns a pointer to the lock's eval breaker, the first field
-// of gil.Lock, if a probe on a fresh lock confirms the layout; else a word
-// that is always 1, so that every inline check point takes the (correct)
-// compiled slow path.
-func breakerOf(l *gil.Lock) *uint32 {
-	probe := gil.New(gil.Options{})
-	p := (*uint32)(unsafe.Pointer(probe))
-	ok := atomic.LoadUint32(p) == 0
-	probe.Interrupt()
-	ok = ok && atomic.LoadUint32(p) != 0
-	probe.ClearInterrupt()
-	ok = ok && atomic.LoadUint32(p) == 0
-	probe.SetDeterministic(1, 1)
-	ok = ok && atomic.LoadUint32(p) != 0
-	probe.SetWallClock()
-	ok = ok && atomic.LoadUint32(p) == 0
-	if !ok {
-		return &always1
-	}
-	return (*uint32)(unsafe.Pointer(l))
 }
 
 // Lock returns the scheduler's GIL.
@@ -131,9 +111,9 @@ func (s *Scheduler) helpers() interp.Exports {
 
 // BeginCell implements runtime.Scheduler.
 func (s *Scheduler) BeginCell(n int) (end func()) {
-	s.lock.ClearInterrupt()
 	t := s.lock.NewThread(fmt.Sprintf("cell[%d]", n))
 	t.Acquire()
+	s.drainInterrupted(t)
 	s.mu.Lock()
 	s.cell = t
 	s.mu.Unlock()
@@ -145,6 +125,45 @@ func (s *Scheduler) BeginCell(n int) (end func()) {
 		s.mu.Unlock()
 		t.Close()
 	}
+}
+
+// drainDeadline bounds how long BeginCell lets the goroutines of an
+// interrupted cell unwind (a goroutine parked for good in a channel
+// operation, or in compiled code, never does).
+const drainDeadline = 100 * time.Millisecond
+
+// drainInterrupted, if an interrupt is pending, lets the goroutines still
+// waiting for the lock (or blocked) take it in turn and unwind at their
+// next check point before the interrupt is cleared, so none of them goes
+// on running once the next cell starts. t holds the lock.
+func (s *Scheduler) drainInterrupted(t *gil.Thread) {
+	select {
+	case <-s.lock.Interrupted():
+	default:
+		return
+	}
+	deadline := time.Now().Add(drainDeadline)
+	for time.Now().Before(deadline) && s.othersAlive(t) {
+		t.Release() // not Blocking: its EndBlocking panics while interrupted
+		time.Sleep(50 * time.Microsecond)
+		t.Acquire()
+	}
+	s.lock.ClearInterrupt()
+}
+
+// othersAlive reports whether a thread other than t waits for, holds or
+// is blocked away from the lock.
+func (s *Scheduler) othersAlive(t *gil.Thread) bool {
+	for _, ts := range s.lock.Stats().Threads {
+		if ts.ID == t.ID() {
+			continue
+		}
+		switch ts.State {
+		case "waiting", "holding", "blocked", "displaced":
+			return true
+		}
+	}
+	return false
 }
 
 // Go implements runtime.Scheduler.
@@ -179,6 +198,20 @@ func (s *Scheduler) thread() *gil.Thread {
 		t.Bind()
 	}
 	return t
+}
+
+// retake makes the running cell's thread hold the lock again if the
+// monitor handed it on while the cell's goroutine was parked (in a var
+// initialiser, say): the passes run on the session's goroutine before each
+// unit of a cell compiles, and compiling changes the interpreter's state
+// the other goroutines read.
+func (s *Scheduler) retake() {
+	s.mu.Lock()
+	t := s.cell
+	s.mu.Unlock()
+	if t != nil && atomic.LoadUint32(s.brk)&bitDisplaced != 0 {
+		t.Acquire()
+	}
 }
 
 // checkpoint is the eval breaker for rewritten code (loop back-edges).

@@ -33,24 +33,106 @@ func loopStmt() ast.Stmt {
 }
 
 // passCheckpoints puts a check point at every function entry (func
-// declarations and literals) and at the top of every loop body.
+// declarations and literals), at the top of every loop body and after
+// every statement that calls through a selector (pkg.F(), x.M(): maybe
+// compiled code that parked, after which the monitor may have handed the
+// lock on) or receives inside an expression.
 func (s *Scheduler) passCheckpoints(env runtime.PassEnv, f *ast.File) error {
+	s.retake()
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncDecl:
 			if n.Body != nil {
-				n.Body.List = append([]ast.Stmt{entryStmt()}, n.Body.List...)
+				n.Body.List = append([]ast.Stmt{entryStmt()}, afterCalls(n.Body.List)...)
 			}
 		case *ast.FuncLit:
-			n.Body.List = append([]ast.Stmt{entryStmt()}, n.Body.List...)
+			n.Body.List = append([]ast.Stmt{entryStmt()}, afterCalls(n.Body.List)...)
 		case *ast.ForStmt:
-			n.Body.List = append([]ast.Stmt{loopStmt()}, n.Body.List...)
+			n.Body.List = append([]ast.Stmt{loopStmt()}, afterCalls(n.Body.List)...)
 		case *ast.RangeStmt:
-			n.Body.List = append([]ast.Stmt{loopStmt()}, n.Body.List...)
+			n.Body.List = append([]ast.Stmt{loopStmt()}, afterCalls(n.Body.List)...)
+		case *ast.BlockStmt:
+			n.List = afterCalls(n.List)
+		case *ast.CaseClause:
+			n.Body = afterCalls(n.Body)
+		case *ast.CommClause:
+			n.Body = afterCalls(n.Body)
 		}
 		return true
 	})
 	return nil
+}
+
+// afterCalls adds a loop-style check point after each statement of l that
+// may have parked in compiled code (see mayPark). Statements it added
+// itself are recognised and not doubled.
+func afterCalls(l []ast.Stmt) []ast.Stmt {
+	var out []ast.Stmt
+	for i, st := range l {
+		out = append(out, st)
+		if !mayPark(st) {
+			continue
+		}
+		if i+1 < len(l) && isCheckpoint(l[i+1]) {
+			continue
+		}
+		out = append(out, loopStmt())
+	}
+	return out
+}
+
+// mayPark reports whether a simple statement calls through a selector or
+// receives from a channel (not counting function literals in it).
+func mayPark(st ast.Stmt) bool {
+	switch st.(type) {
+	case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt, *ast.SendStmt:
+	default:
+		return false
+	}
+	if isCheckpoint(st) {
+		return false
+	}
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if se, ok := n.Fun.(*ast.SelectorExpr); ok {
+				if id, ok := se.X.(*ast.Ident); !ok || id.Name != helperName {
+					found = true
+				}
+			}
+		case *ast.UnaryExpr:
+			found = found || n.Op == token.ARROW
+		}
+		return !found
+	})
+	return found
+}
+
+// isCheckpoint recognises the statements loopStmt and entryStmt build.
+func isCheckpoint(st ast.Stmt) bool {
+	if ifs, ok := st.(*ast.IfStmt); ok {
+		if len(ifs.Body.List) != 1 {
+			return false
+		}
+		st = ifs.Body.List[0]
+	}
+	es, ok := st.(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	c, ok := es.X.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	se, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := se.X.(*ast.Ident)
+	return ok && id.Name == helperName
 }
 
 // passBlocking releases the lock around channel operations: a send or

@@ -57,7 +57,7 @@ type fixture struct {
 func newFixture(t testing.TB, opts Options) *fixture {
 	t.Helper()
 	if opts.Lock == nil {
-		opts.Lock = gil.New(gil.Options{})
+		opts.Lock = gil.New(gil.Options{Busy: Busy})
 	}
 	sched := New(opts)
 	s, err := runtime.New(runtime.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Scheduler: sched})
