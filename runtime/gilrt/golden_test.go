@@ -14,7 +14,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in ../testdata
 
 // TestGolden runs ../testdata/gil/*.txtar through a session with the GIL:
 // each "cell" file is a cell, the "want" file after it what the cell
-// shows. go test -update rewrites the want files.
+// shows. go test -update rewrites the want files. Files named *_monitor
+// are skipped under -race.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("../testdata/gil/*.txtar")
 	if err != nil {
@@ -24,7 +25,11 @@ func TestGolden(t *testing.T) {
 		t.Fatal("no golden files")
 	}
 	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			if raceEnabled && strings.HasSuffix(name, "_monitor") && !*update {
+				t.Skip("monitor hand-offs have no happens-before edge the race detector sees (see the file's comment)")
+			}
 			ar, err := txtar.ParseFile(file)
 			if err != nil {
 				t.Fatal(err)
