@@ -97,6 +97,17 @@ func (c *cell) arity(e ast.Expr) (n int, printLike bool) {
 			return n, false
 		}
 	}
+	fun := call.Fun
+	for {
+		p, ok := fun.(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		fun = p.X
+	}
+	if lit, ok := fun.(*ast.FuncLit); ok {
+		return lit.Type.Results.NumFields(), false
+	}
 	if !sideEffectFree(call.Fun) {
 		return 1, false
 	}

@@ -35,6 +35,7 @@ func splitCell(src string) []item {
 	sc.Init(file, []byte(src), func(token.Position, string) { bad = true }, 0)
 	var items []item
 	depth := 0
+	header := false // inside the header of a for, if or switch
 	start, end := -1, -1
 	var first, second token.Token
 	identList, defineAt := true, -1
@@ -42,6 +43,7 @@ func splitCell(src string) []item {
 		if start < 0 {
 			return
 		}
+		end = min(max(end, start), len(src))
 		p := file.Position(file.Pos(start))
 		it := item{text: src[start:end], line: p.Line, col: p.Column}
 		switch first {
@@ -76,9 +78,15 @@ func splitCell(src string) []item {
 		case token.RPAREN, token.RBRACK, token.RBRACE:
 			depth--
 		}
-		if tok == token.SEMICOLON && depth <= 0 {
+		switch {
+		case depth <= 0 && (tok == token.FOR || tok == token.IF || tok == token.SWITCH):
+			header = true // its clauses are separated by semicolons
+		case tok == token.LBRACE && depth == 1:
+			header = false
+		}
+		if tok == token.SEMICOLON && depth <= 0 && !(header && lit == ";") {
 			flush()
-			n = 0
+			n, header = 0, false
 			continue
 		}
 		if start < 0 {
