@@ -119,7 +119,7 @@ def check_coroutines(how, nb):
     if states != want:
         fail("%s 03: simple_coro2 states %s, want %s" % (how, states, want))
     got = [stdout_of(c).strip() for c in code_cells(nb)
-           if re.search(r"repr\(coroAvg\.Send\((40|50)\)\)", text(c["source"]))]
+           if re.search(r"\w+\(coroAvg\.Send\((40|50)\)\)", text(c["source"]))]
     if got != ["40.0", "45.0"]:
         fail("%s 03: averager printed %s, want ['40.0', '45.0']" % (how, got))
 
