@@ -97,14 +97,14 @@ func newSession(log *slog.Logger) (*runtime.Session, *Procs, *declEnv, error) {
 
 // parent is a session under test.
 type parent struct {
-	t     *testing.T
+	t     testing.TB
 	s     *runtime.Session
 	procs *Procs
 	decls *declEnv
 	n     int
 }
 
-func newParent(t *testing.T) *parent {
+func newParent(t testing.TB) *parent {
 	t.Helper()
 	s, procs, d, err := newSession(slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -140,8 +140,8 @@ func (r *rec) Result(d engine.MIMEBundle, _ map[string]any) {
 	r.b.WriteString("=" + fmt.Sprint(d["text/plain"]) + "\n")
 }
 func (r *rec) Display(engine.MIMEBundle, map[string]any, string, bool) {}
-func (r *rec) ClearOutput(bool)                                         {}
-func (r *rec) Input(context.Context, string, bool) (string, error)      { return "", io.EOF }
+func (r *rec) ClearOutput(bool)                                        {}
+func (r *rec) Input(context.Context, string, bool) (string, error)     { return "", io.EOF }
 func (r *rec) String() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
