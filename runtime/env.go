@@ -1,6 +1,10 @@
 package runtime
 
-import "reflect"
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
 
 // Globals returns the package-level variables of the session's current
 // interpreter (all cells), for cell packages such as sys.GetRefCount. It is
@@ -17,4 +21,21 @@ func (s *Session) Interrupted() <-chan struct{} {
 	s.cellMu.Lock()
 	defer s.cellMu.Unlock()
 	return s.wake
+}
+
+// Declarations returns the session's imports and top-level declarations as
+// compilable source, in the order cells made them (the source a fresh
+// interpreter replays), so that another process can rebuild the session's
+// functions (runtime/procpool). Like Globals, it is meant for code running
+// in a cell and does not take the execution lock.
+func (s *Session) Declarations() string {
+	var b strings.Builder
+	for _, imp := range s.st.importSr {
+		fmt.Fprintf(&b, "import %s\n", imp)
+	}
+	for _, e := range s.st.entries {
+		b.WriteString(e.src)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
