@@ -78,6 +78,7 @@ func (s *Scheduler) Lock() *gil.Lock { return s.lock }
 // Attach implements runtime.Scheduler.
 func (s *Scheduler) Attach(h runtime.Host) (runtime.Attachment, error) {
 	s.host = h
+	installHooks()
 	var passes []runtime.Pass
 	if !s.noChk {
 		passes = append(passes, runtime.Pass{Name: "gil-checkpoints", Apply: s.passCheckpoints})

@@ -135,3 +135,50 @@ func TestCheckpointSeesFlag(t *testing.T) {
 		t.Fatal("breaker still set")
 	}
 }
+
+// TestGeneratorUnderGIL: a generator's body runs inside its caller's turn.
+// A spinner increments count whenever it holds the lock (it releases it
+// at every iteration); across each Send, whose body reads count twice,
+// count does not change. The body also sleeps now and then, driven from a
+// go'd goroutine: the sleep releases the caller's thread (the hooks moved
+// it to the body's goroutine), so the spinner runs meanwhile and nothing
+// deadlocks.
+func TestGeneratorUnderGIL(t *testing.T) {
+	f := newFixture(t, Options{})
+	out := f.run(`import ("fmt"; "sync"; "time"; "coroutine"; "gil"; "sys")
+sys.SetSwitchInterval(10) // no drop requests: only blocking calls switch
+count := 0
+stop := false
+go func() { for !stop { count++; time.Sleep(time.Microsecond) } }()
+g := coroutine.New(func(co *coroutine.Co) any {
+	for i := 0; ; i++ {
+		a := count
+		b := count
+		if i%50 == 49 { time.Sleep(time.Millisecond) ; a = count; b = count }
+		co.Yield([2]int{a, b})
+	}
+})
+changed, ran := 0, 0
+var wg sync.WaitGroup
+wg.Add(1)
+go func() {
+	defer wg.Done()
+	for i := 0; i < 500; i++ {
+		c0 := count
+		v, _ := g.Send(nil)
+		c1 := count
+		ab := v.([2]int)
+		if c0 != ab[0] || ab[0] != ab[1] || ab[1] != c1 {
+			if i%50 != 49 { changed++ }
+		}
+		if i%50 == 49 { ran++ }
+	}
+}()
+wg.Wait()
+stop = true
+sys.SetSwitchInterval(0.005)
+fmt.Println(changed, ran, count > 0, g.Close(), gil.Enabled())`)
+	if out != "0 10 true <nil> true\n" {
+		t.Fatalf("got %q", out)
+	}
+}

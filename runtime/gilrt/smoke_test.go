@@ -11,6 +11,7 @@ import (
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/gil"
 	"github.com/gilgo/gilgo/runtime"
+	"github.com/gilgo/gilgo/runtime/pylib"
 )
 
 // rec is an engine.Output that keeps streams and displays.
@@ -63,6 +64,9 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	s, err := runtime.New(runtime.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Scheduler: sched})
 	if err != nil {
 		t.Fatalf("new session: %v", err)
+	}
+	if err := s.Use(pylib.Exports(s)); err != nil {
+		t.Fatalf("cell packages: %v", err)
 	}
 	t.Cleanup(func() {
 		_ = s.Shutdown(context.Background(), false)
