@@ -25,7 +25,9 @@
 // # Transports
 //
 // New binds ZeroMQ sockets (zmq4, pure Go) on tcp://IP:PORT or, for the ipc
-// transport, ipc://IP-PORT as jupyter_client spells it. The listeners are
+// transport, ipc://IP-PORT as jupyter_client spells it. The kernel's
+// connections coalesce zmq4's writes (one per frame header and one per
+// frame body) into one write per ZMTP message. The listeners are
 // guarded: zmq4 v0.17.0 performs each ZMTP handshake inside its accept loop
 // with no deadline, so a peer that connects and says nothing would make a
 // socket unreachable; the kernel's listeners pass on a connection only once
@@ -56,7 +58,9 @@
 //     before every other message the kernel sends.
 //   - History is a JSON-lines file (history.jsonl in Options.HistoryDir);
 //     each kernel (New) is a new session numbered after the highest in the
-//     file, reserved at once with a line-0 marker.
+//     file, reserved at once with a line-0 marker. Only this session's
+//     inputs are kept in memory; history_request reads the file again.
+//     The file stays open for appending while the kernel runs.
 //     Unreadable lines are skipped.
 //   - shutdown_request is answered on its socket and also published on
 //     IOPub, as ipykernel does; Run then returns nil. Run also returns nil

@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -122,6 +123,7 @@ func (k *Kernel) handleExecute(sock Socket, m *message) {
 		k.pub.publish(m.RawHeader, "execute_input", map[string]any{"code": c.Code, "execution_count": n})
 	}
 	out := &cellOutput{k: k, req: m, count: n, silent: c.Silent, allowStdin: allowStdin}
+	interpBegan := time.Now()
 	res := k.execute(engine.ExecuteRequest{
 		Code:            c.Code,
 		ExecutionCount:  n,
@@ -131,6 +133,7 @@ func (k *Kernel) handleExecute(sock Socket, m *message) {
 		UserExpressions: c.UserExpressions,
 	}, out)
 
+	interpEnded := time.Now()
 	md := map[string]any{"started": started, "dependencies_met": true, "engine": k.session, "status": "ok"}
 	content := map[string]any{"status": "ok", "execution_count": n, "user_expressions": map[string]any{}, "payload": []any{}}
 	if res.UserExpressions != nil {
@@ -154,6 +157,10 @@ func (k *Kernel) handleExecute(sock Socket, m *message) {
 		}
 	}
 	k.reply(sock, m, "execute_reply", content, md)
+	if k.log.Enabled(context.Background(), slog.LevelDebug) {
+		k.log.Debug("execute timing", "msg_id", m.Header.MsgID, "count", n,
+			"handler", time.Since(m.received), "interpreter", interpEnded.Sub(interpBegan), "queued", interpBegan.Sub(m.received))
+	}
 }
 
 // execute calls the interpreter, turning a panic into an error result.

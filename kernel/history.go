@@ -37,6 +37,7 @@ type history struct {
 	log     *slog.Logger
 	current []histEntry // this session's entries
 	session int
+	file    *os.File // open for appending, nil until the first write
 }
 
 // defaultHistoryDir is $XDG_DATA_HOME/gilgo or ~/.local/share/gilgo.
@@ -171,24 +172,43 @@ func (h *history) add(line int, input string) {
 	}
 }
 
+// appendFile writes e as one line; h.mu is held (or h is not shared yet).
+// The file stays open for the next entry (one write per cell); after a
+// failed write it is reopened next time.
 func (h *history) appendFile(e histEntry) error {
 	data, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("encode entry: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
+	if h.file == nil {
+		if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return err
+		}
+		h.file = f
 	}
 	// One write per line keeps concurrent kernels' lines whole.
-	_, werr := f.Write(append(data, '\n'))
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
+	if _, err := h.file.Write(append(data, '\n')); err != nil {
+		h.file.Close()
+		h.file = nil
+		return err
 	}
-	return werr
+	return nil
+}
+
+// close closes the history file; a later add opens it again.
+func (h *history) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.file != nil {
+		if err := h.file.Close(); err != nil {
+			h.log.Warn("history: close", "err", err)
+		}
+		h.file = nil
+	}
 }
 
 // historyQuery is the content of a history_request.

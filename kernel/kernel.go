@@ -201,6 +201,7 @@ func (k *Kernel) Run(ctx context.Context) error {
 	}
 	k.pub.close()
 	_ = k.socks.IOPub.Close()
+	k.hist.close()
 	return nil
 }
 
@@ -253,11 +254,13 @@ func (k *Kernel) recvLoop(name string, sock Socket, handle func(*message)) {
 			}
 			continue
 		}
+		received := time.Now()
 		m, err := decode(frames, k.sign)
 		if err != nil {
 			k.log.Warn("dropped message", "socket", name, "err", err)
 			continue
 		}
+		m.received = received
 		handle(m)
 	}
 }

@@ -173,7 +173,7 @@ func (gl *guardedListener) admit(c net.Conn) {
 		c.Close()
 		return
 	}
-	hc := &handshakeConn{Conn: c, pending: sig}
+	hc := &handshakeConn{Conn: c, pending: sig, w: zmtpWriter{conn: c, greetLeft: zmtpGreetingLen}}
 	hc.observe(sig)
 	select {
 	case gl.ready <- hc:
@@ -209,6 +209,112 @@ type handshakeConn struct {
 	head    []byte // the first bytes of the stream, up to the READY size field
 	n       int    // bytes read so far
 	cleared bool
+
+	wmu sync.Mutex
+	w   zmtpWriter
+}
+
+// Write coalesces zmq4's writes into one per ZMTP message (see zmtpWriter).
+func (h *handshakeConn) Write(p []byte) (int, error) {
+	h.wmu.Lock()
+	defer h.wmu.Unlock()
+	return h.w.Write(p)
+}
+
+// zmtpMaxCoalesce bounds the bytes zmtpWriter holds before it writes
+// anyway (a message with large frames goes out in pieces).
+const zmtpMaxCoalesce = 64 << 10
+
+// zmtpWriter turns zmq4's writes into one write per ZMTP message. zmq4
+// v0.17.0 writes every frame's header and body with a Write of its own
+// (a kernel message is 7 frames or more): 14 syscalls and as many TCP
+// segments per message, which the peer must also wake up for. zmtpWriter
+// follows the ZMTP 3 framing of the outgoing stream (after the 64-byte
+// greeting, which passes straight through) and holds bytes until a message
+// or command ends, or zmtpMaxCoalesce bytes are held. Bytes are never held
+// past the end of a message, so nothing waits for a later write. Not safe
+// for concurrent use.
+type zmtpWriter struct {
+	conn      io.Writer
+	greetLeft int    // greeting bytes still to pass through
+	buf       []byte // held bytes
+	// Framing state: hdr collects a frame header (flags, then 1 or 8
+	// size bytes); body counts the bytes left of the frame's body.
+	hdr    []byte
+	body   uint64
+	inBody bool
+}
+
+// ZMTP 3 frame flags.
+const (
+	zmtpMore    = 0x01
+	zmtpLong    = 0x02
+	zmtpCommand = 0x04
+)
+
+func (z *zmtpWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	if z.greetLeft > 0 {
+		k := min(z.greetLeft, len(p))
+		z.greetLeft -= k
+		if _, err := z.conn.Write(p[:k]); err != nil {
+			return 0, err
+		}
+		p = p[k:]
+		if len(p) == 0 {
+			return n, nil
+		}
+	}
+	ended := z.advance(p)
+	z.buf = append(z.buf, p...)
+	if ended || len(z.buf) >= zmtpMaxCoalesce {
+		_, err := z.conn.Write(z.buf)
+		if cap(z.buf) > zmtpMaxCoalesce {
+			z.buf = nil // do not keep a large message's buffer
+		} else {
+			z.buf = z.buf[:0]
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+// advance follows the framing over p and reports whether a message or a
+// command ended in it.
+func (z *zmtpWriter) advance(p []byte) (ended bool) {
+	for len(p) > 0 || (z.inBody && z.body == 0) {
+		if z.inBody {
+			k := min(z.body, uint64(len(p)))
+			z.body -= k
+			p = p[k:]
+			if z.body > 0 {
+				return ended
+			}
+			flags := z.hdr[0]
+			z.inBody, z.hdr = false, z.hdr[:0]
+			if flags&zmtpMore == 0 || flags&zmtpCommand != 0 {
+				ended = true
+			}
+			continue
+		}
+		z.hdr = append(z.hdr, p[0])
+		p = p[1:]
+		want := 2
+		if z.hdr[0]&zmtpLong != 0 {
+			want = 9
+		}
+		if len(z.hdr) < want {
+			continue
+		}
+		var size uint64
+		for _, c := range z.hdr[1:] {
+			size = size<<8 | uint64(c)
+		}
+		z.body, z.inBody = size, true
+	}
+	return ended
 }
 
 // zmtpGreetingLen is the size of a ZMTP 3 greeting.

@@ -52,6 +52,9 @@ type message struct {
 	Metadata     json.RawMessage
 	Content      json.RawMessage
 	Buffers      [][]byte
+	// received is when the kernel read it off its socket (zero in tests
+	// that decode by hand).
+	received time.Time
 }
 
 // outMsg is a message to encode: Content and Metadata are marshalled.

@@ -293,6 +293,7 @@ func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out eng
 	}
 	cell := c.nextID.Add(1)
 	c.cells.add(cell, out)
+	began := time.Now()
 	defer ch.unregister(id)
 	if err := ch.send(&msg{Kind: kindExecute, ID: id, Cell: cell, Exec: &req}); err != nil {
 		c.log.Warn("worker: send execute", "err", err)
@@ -307,6 +308,10 @@ func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out eng
 	for {
 		select {
 		case m := <-reply:
+			if c.log.Enabled(ctx, slog.LevelDebug) {
+				took := time.Duration(m.Took)
+				c.log.Debug("worker: cell done", "cell", cell, "total", time.Since(began), "interpreter", took, "pipes", time.Since(began)-took)
+			}
 			return doneResult(m)
 		case <-ch.done:
 			if m := tryRecv(reply); m != nil {

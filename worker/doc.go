@@ -99,6 +99,19 @@
 // own so that the reader never waits for the user. Shutdown returns only
 // when the child is gone and every goroutine of the Client has ended.
 //
+// # Stream batching
+//
+// In the child, a cell's Output.Stream text is not sent one event per
+// write: it is coalesced per cell and stream name and sent 5 ms after the
+// first buffered write, once 64 KiB are buffered, or before any other event
+// the child sends (result, display, clear_output, input, done, reply), so a
+// cell's output keeps its order relative to everything but the other
+// stream (stdout and stderr buffered together go out in the order of their
+// first write, as the kernel's own batching does). A 100,000-line print is
+// about ten events instead of 100,000. Done events carry the time the
+// interpreter took, which the Client logs at debug level with the round
+// trip ("worker: cell done").
+//
 // In the child, Serve reads requests on one goroutine and runs each execute
 // and introspection request on a goroutine of its own; interrupt and
 // input_reply are handled at once by the reader. Event writes are

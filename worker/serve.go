@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/gilgo/gilgo/engine"
 )
@@ -51,9 +52,17 @@ func ServeProcess(ctx context.Context, interp engine.Interpreter) error {
 // answered as an error. On return, a cell still running is interrupted but
 // not waited for: the caller is expected to exit the process.
 func Serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Writer) error {
+	return serve(ctx, interp, r, w, streamDelay, streamBatch)
+}
+
+// serve is Serve with the stream batching knobs (batch 0: one event per
+// write).
+func serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Writer, delay time.Duration, batch int) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := &server{interp: interp, w: w, cancel: cancel, inputs: make(map[uint64]chan *msg)}
+	s := &server{interp: interp, w: w, cancel: cancel, inputs: make(map[uint64]chan *msg),
+		delay: delay, batch: batch}
+	defer s.flush()
 	if err := s.send(&msg{Kind: kindReady, PID: os.Getpid()}); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -103,13 +112,30 @@ func Serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Wri
 	}
 }
 
+// Stream batching in the child: text a cell writes is coalesced per cell
+// and stream name and sent as one stream event after streamDelay, when
+// streamBatch bytes are buffered, or before any other event (so a cell's
+// events keep their order), instead of one event per Write.
+const (
+	streamDelay = 5 * time.Millisecond
+	streamBatch = 64 << 10
+)
+
 type server struct {
 	interp engine.Interpreter
 	cancel context.CancelFunc
 
-	wmu  sync.Mutex
+	wmu  sync.Mutex // guards w, werr and the stream buffers
 	w    io.Writer
 	werr error // first write error; sticky
+
+	streams  []*pendingStream // in order of first write
+	buffered int              // bytes in streams
+	timer    *time.Timer
+	armed    bool
+	// delay and batch are streamDelay and streamBatch; tests change them.
+	delay time.Duration
+	batch int
 
 	mu        sync.Mutex
 	inputs    map[uint64]chan *msg
@@ -122,11 +148,85 @@ func (s *server) writeErr() error {
 	return s.werr
 }
 
-// send writes one event. After the first write error every send fails and
-// Serve is cancelled: the kernel is gone.
+// pendingStream is buffered text of one cell's stream.
+type pendingStream struct {
+	cell uint64
+	name string
+	text []byte
+}
+
+// stream buffers text for the stream name of cell (see streamDelay).
+func (s *server) stream(cell uint64, name, text string) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.werr != nil {
+		return
+	}
+	if len(text) >= s.batch {
+		// Too big to be worth copying: what is buffered, then this.
+		s.flushLocked()
+		_ = s.sendLocked(&msg{Kind: kindStream, Cell: cell, Name: name, Text: text})
+		return
+	}
+	var p *pendingStream
+	for _, q := range s.streams {
+		if q.cell == cell && q.name == name {
+			p = q
+			break
+		}
+	}
+	if p == nil {
+		p = &pendingStream{cell: cell, name: name}
+		s.streams = append(s.streams, p)
+	}
+	p.text = append(p.text, text...)
+	s.buffered += len(text)
+	if s.buffered >= s.batch {
+		s.flushLocked()
+		return
+	}
+	if !s.armed {
+		s.armed = true
+		if s.timer == nil {
+			s.timer = time.AfterFunc(s.delay, s.flush)
+		} else {
+			s.timer.Reset(s.delay)
+		}
+	}
+}
+
+// flush sends the buffered stream text now.
+func (s *server) flush() {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.flushLocked()
+}
+
+func (s *server) flushLocked() {
+	if s.armed {
+		s.armed = false
+		s.timer.Stop()
+	}
+	streams := s.streams
+	s.streams, s.buffered = nil, 0
+	for _, p := range streams {
+		if s.werr != nil {
+			return
+		}
+		_ = s.sendLocked(&msg{Kind: kindStream, Cell: p.cell, Name: p.name, Text: string(p.text)})
+	}
+}
+
+// send writes one event, after the buffered stream text. After the first
+// write error every send fails and Serve is cancelled: the kernel is gone.
 func (s *server) send(m *msg) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	s.flushLocked()
+	return s.sendLocked(m)
+}
+
+func (s *server) sendLocked(m *msg) error {
 	if s.werr != nil {
 		return s.werr
 	}
@@ -194,6 +294,7 @@ func (s *server) guard(op string, f func()) {
 func (s *server) execute(ctx context.Context, id, cell uint64, req engine.ExecuteRequest) {
 	out := &childOutput{s: s, cell: cell}
 	var res engine.ExecuteResult
+	began := time.Now()
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -206,7 +307,7 @@ func (s *server) execute(ctx context.Context, id, cell uint64, req engine.Execut
 		}()
 		res = s.interp.Execute(ctx, req, out)
 	}()
-	_ = s.send(&msg{Kind: kindDone, ID: id, Cell: cell, Result: &res})
+	_ = s.send(&msg{Kind: kindDone, ID: id, Cell: cell, Result: &res, Took: time.Since(began).Nanoseconds()})
 }
 
 func (s *server) introspect(ctx context.Context, m *msg) {
@@ -250,7 +351,7 @@ func (o *childOutput) Stream(name, text string) {
 	if text == "" {
 		return
 	}
-	_ = o.s.send(&msg{Kind: kindStream, Cell: o.cell, Name: name, Text: text})
+	o.s.stream(o.cell, name, text)
 }
 
 func (o *childOutput) Result(data engine.MIMEBundle, metadata map[string]any) {

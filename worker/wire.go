@@ -65,6 +65,9 @@ type msg struct {
 	Completeness *engine.Completeness  `json:"completeness,omitempty"`
 	Err          string                `json:"err,omitempty"`
 
+	// Took is how long the child's interpreter ran a cell (done), in ns.
+	Took int64 `json:"took,omitempty"`
+
 	PID     int  `json:"pid,omitempty"`
 	Restart bool `json:"restart,omitempty"`
 }
