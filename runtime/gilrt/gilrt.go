@@ -85,7 +85,7 @@ func (s *Scheduler) Attach(h runtime.Host) (runtime.Attachment, error) {
 	}
 	passes = append(passes, runtime.Pass{Name: "gil-blocking", Apply: passBlocking})
 	return runtime.Attachment{
-		Exports: []interp.Exports{s.helpers(), s.syncExports(), s.ioExports(), s.gilExports(), s.sysExports()},
+		Exports: []interp.Exports{s.helpers(), s.syncExports(), s.ioExports(), s.timeExports(), s.gilExports(), s.sysExports()},
 		Passes:  passes,
 		Prelude: "import " + helperName + " \"" + helperPath + "\"",
 		Magics:  []string{"gil"},

@@ -4,6 +4,7 @@ import (
 	"io"
 	"reflect"
 	"syscall"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 )
@@ -50,4 +51,21 @@ func (s *Scheduler) blockingIf(f func(), vs ...any) {
 		}
 	}
 	s.Blocking(f)
+}
+
+// timeExports makes time.AfterFunc run its callback as a goroutine of the
+// cell (under the lock, its panics reported), not on the timer's own
+// goroutine without the lock.
+func (s *Scheduler) timeExports() interp.Exports {
+	return interp.Exports{"time/time": {
+		"AfterFunc": reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
+			return time.AfterFunc(d, func() {
+				if s.host == nil {
+					s.lock.Run("time.AfterFunc", f)
+					return
+				}
+				s.host.Spawn(f)
+			})
+		}),
+	}}
 }
