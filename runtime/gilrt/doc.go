@@ -21,10 +21,20 @@
 //   - Overridden symbols: sync.Mutex, RWMutex, WaitGroup (also Go), Once,
 //     Cond/NewCond are wrappers that release the lock while they wait;
 //     time.Sleep and stdin reads release it through the session's
-//     Scheduler.Blocking. Anything else that parks (file or network I/O,
-//     compiled code, channel operations inside expressions) is covered by
-//     the lock's monitor, which hands the lock on after
-//     gil.Options.MonitorDelay.
+//     Scheduler.Blocking; io.ReadAll, ReadFull, ReadAtLeast, Copy and CopyN
+//     release it when every reader/writer is an OS object (syscall.Conn);
+//     time.AfterFunc callbacks run as goroutines of the cell, under the
+//     lock. Anything else that parks (f.Read, network I/O, channel
+//     operations inside expressions) is covered by the lock's monitor,
+//     which hands the lock on after gil.Options.MonitorDelay — but only
+//     from a parked holder: Busy (a scan of all goroutines' stacks) keeps
+//     it off a holder that compiles or computes. A check point follows
+//     every statement that calls through a selector or receives inside an
+//     expression, and the passes re-take the lock before each unit of a
+//     cell compiles, which bounds how long a displaced holder runs on.
+//   - Generators (package coroutine): hooks move the caller's gil.Thread
+//     to the body's goroutine and back, so a body runs in its caller's
+//     turn without a release; abandoned generators close under the lock.
 //   - Cell packages "gil" (Enabled, Enable, Disable, SetSwitchInterval,
 //     SwitchInterval, Stats, ResetStats, Trace, Record, SetDeterministic,
 //     SetWallClock, Deterministic, SetRecursionLimit, RecursionLimit) and
@@ -40,13 +50,16 @@
 //
 // # Limits
 //
-// The inline check point reads the first field of gil.Lock through
-// unsafe, after a probe at New confirmed the layout; if the probe fails
-// every check point takes the compiled slow path (correct, slower).
-// A cell's code runs on goroutines yaegi starts; they are bound to the
-// cell's thread on their first slow-path lookup. Compiled code that calls
-// interpreted callbacks on goroutines of its own (time.AfterFunc,
-// net/http handlers) runs them without the lock.
+// The inline check point reads gil.Lock.Breaker. A cell's code runs on
+// goroutines yaegi starts; they are bound to the cell's thread on their
+// first slow-path lookup. Compiled code that calls interpreted callbacks
+// on goroutines of its own (net/http handlers, sort with goroutines) runs
+// them without the lock; time.AfterFunc is covered. A monitor hand-off has
+// no happens-before edge the race detector sees from what the parked
+// holder wrote before it parked, so cells that rely on the monitor are
+// kept out of -race runs (testdata/gil/*_monitor.txtar). The function
+// entry check point is a compiled call (__gil.E, ~90 ns in yaegi): fib(27)
+// costs 1.4-1.8x its rewrite without check points (BenchmarkFib27Ratio).
 //
 // # Concurrency
 //
