@@ -94,7 +94,7 @@ func (s *Session) reportGoroutinePanic(o owner, n int64, id uint64, r any) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "panic in goroutine %d (cell [%d]): %s: %s\n", n, o.cell, name, value)
 	for _, f := range frames {
-		if f.file == "" {
+		if f.file == "" || f.file == "_.go" {
 			continue
 		}
 		fmt.Fprintf(&b, "  %s:%d:%d in %s\n", f.file, f.line, f.col, frameFunc(f.fn))
@@ -296,7 +296,7 @@ func (c *cell) describeError(err error) *engine.Error {
 		}
 		tb := []string{name + ": " + value}
 		for _, f := range frames {
-			if f.file == "" {
+			if f.file == "" || f.file == "_.go" {
 				continue // the generated call of the cell
 			}
 			tb = append(tb, fmt.Sprintf("  %s:%d:%d in %s", f.file, f.line, f.col, frameFunc(f.fn)))

@@ -33,7 +33,7 @@ func (c *cell) evalExpr(it item) ([]reflect.Value, bool, error) {
 	dir := c.directive(it.line, it.col)
 	switch n {
 	case 0:
-		fmt.Fprintf(&b, "func %s() {\n%s%s\n}\n", name, dir, it.text)
+		fmt.Fprintf(&b, "func %s() []any {\n%s%s\nreturn nil\n}\n", name, dir, it.text)
 	case 1:
 		fmt.Fprintf(&b, "func %s() []any {\nreturn []any{%s%s,\n}\n}\n", name, dir, it.text)
 	default:
@@ -44,6 +44,9 @@ func (c *cell) evalExpr(it item) ([]reflect.Value, bool, error) {
 		l := strings.Join(vs, ", ")
 		fmt.Fprintf(&b, "func %s() []any {\n%s := %s%s\nreturn []any{%s}\n}\n", name, l, dir, it.text, l)
 	}
+	// The generated func runs from a var initializer of the same file, so
+	// one compile and one execute run the cell (no Eval of a call).
+	fmt.Fprintf(&b, "/*line _.go:1:1*/var _ = __rt.Ret(%s())\n", name)
 	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", b.String(), parser.SkipObjectResolution)
 	if err != nil {
 		return nil, false, &compileError{err: err, syntax: true}
@@ -55,13 +58,15 @@ func (c *cell) evalExpr(it item) ([]reflect.Value, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	c.s.kept.take()
 	if _, err := c.execute(prog); err != nil {
 		return nil, false, err
 	}
-	res, err := c.call(name + "()")
-	if err != nil {
-		return nil, false, err
+	kept := c.s.kept.take()
+	if len(kept) != 1 {
+		return nil, false, nil // interrupted before the end
 	}
+	res := kept[0]
 	if n == 0 || printLike || !res.IsValid() || res.Kind() != reflect.Slice {
 		return nil, false, nil
 	}

@@ -323,9 +323,48 @@ func isIntKind(k reflect.Kind) bool {
 // rangeKind classifies the operand of a range statement: "int", "func" or
 // "" (anything else, or unknown). Globals and callees are peeked; locals
 // are followed through a small environment of := and parameters.
-type rangeEnv map[string]string
+//
+// Locals are classified lazily: classifying may peek into the session (an
+// Eval, whose cost grows with the session), so only names a range
+// statement actually uses are classified.
+type rangeEnv struct {
+	kinds map[string]string   // from declared types
+	exprs map[string]ast.Expr // from initializers, classified on demand
+	busy  map[string]bool     // names being classified (cycles)
+}
 
-func classify(env PassEnv, locals rangeEnv, x ast.Expr) string {
+// lookup classifies a local name; ok is false for names that are not
+// locals.
+func (l *rangeEnv) lookup(env PassEnv, name string) (kind string, ok bool) {
+	if k, ok := l.kinds[name]; ok {
+		return k, true
+	}
+	e, ok := l.exprs[name]
+	if !ok {
+		return "", false
+	}
+	if l.busy[name] {
+		return "", true
+	}
+	l.busy[name] = true
+	k := classify(env, l, e)
+	delete(l.busy, name)
+	delete(l.exprs, name)
+	l.kinds[name] = k
+	return k, true
+}
+
+func (l *rangeEnv) setKind(name, kind string) {
+	delete(l.exprs, name)
+	l.kinds[name] = kind
+}
+
+func (l *rangeEnv) setExpr(name string, e ast.Expr) {
+	delete(l.kinds, name)
+	l.exprs[name] = e
+}
+
+func classify(env PassEnv, locals *rangeEnv, x ast.Expr) string {
 	switch x := x.(type) {
 	case *ast.BasicLit:
 		if x.Kind == token.INT {
@@ -346,7 +385,7 @@ func classify(env PassEnv, locals rangeEnv, x ast.Expr) string {
 	case *ast.FuncLit:
 		return "func"
 	case *ast.Ident:
-		if k, ok := locals[x.Name]; ok {
+		if k, ok := locals.lookup(env, x.Name); ok {
 			return k
 		}
 	case *ast.CallExpr:
@@ -414,15 +453,15 @@ func typeKind(e ast.Expr) string {
 }
 
 // collectLocals records what parameters and := give about local names.
-func collectLocals(env PassEnv, n ast.Node) rangeEnv {
-	locals := rangeEnv{}
+func collectLocals(env PassEnv, n ast.Node) *rangeEnv {
+	locals := &rangeEnv{kinds: map[string]string{}, exprs: map[string]ast.Expr{}, busy: map[string]bool{}}
 	ast.Inspect(n, func(x ast.Node) bool {
 		switch x := x.(type) {
 		case *ast.FuncType:
 			if x.Params != nil {
 				for _, fl := range x.Params.List {
 					for _, nm := range fl.Names {
-						locals[nm.Name] = typeKind(fl.Type)
+						locals.setKind(nm.Name, typeKind(fl.Type))
 					}
 				}
 			}
@@ -430,16 +469,16 @@ func collectLocals(env PassEnv, n ast.Node) rangeEnv {
 			for i, nm := range x.Names {
 				switch {
 				case x.Type != nil:
-					locals[nm.Name] = typeKind(x.Type)
+					locals.setKind(nm.Name, typeKind(x.Type))
 				case i < len(x.Values) && len(x.Values) == len(x.Names):
-					locals[nm.Name] = classify(env, locals, x.Values[i])
+					locals.setExpr(nm.Name, x.Values[i])
 				}
 			}
 		case *ast.AssignStmt:
 			if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
 				for i, l := range x.Lhs {
 					if id, ok := l.(*ast.Ident); ok {
-						locals[id.Name] = classify(env, locals, x.Rhs[i])
+						locals.setExpr(id.Name, x.Rhs[i])
 					}
 				}
 			}

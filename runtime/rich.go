@@ -23,7 +23,10 @@ func (s *Session) displayExports() interp.Exports {
 		}
 		return nil
 	})
-	ex["gilgo/rt/rt"] = map[string]reflect.Value{"Keep": reflect.ValueOf(s.kept.keep)}
+	ex["gilgo/rt/rt"] = map[string]reflect.Value{
+		"Keep": reflect.ValueOf(s.kept.keep),
+		"Ret":  reflect.ValueOf(s.kept.ret),
+	}
 	return ex
 }
 

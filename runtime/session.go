@@ -474,7 +474,7 @@ func (c *cell) parseUnit(u unit) (*ast.File, error) {
 	b.WriteString("package main\n")
 	if u.kind == itemStmt {
 		c.s.st.unit++
-		fmt.Fprintf(&b, "func __cell%d_%d() {\n", c.n, c.s.st.unit)
+		fmt.Fprintf(&b, "func __cell%d_%d() (_ bool) {\n", c.n, c.s.st.unit)
 	}
 	for _, it := range u.items {
 		text := it.text
@@ -489,8 +489,18 @@ func (c *cell) parseUnit(u unit) (*ast.File, error) {
 	if u.kind == itemStmt {
 		b.WriteString("}\n")
 	}
-	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", b.String(), parser.SkipObjectResolution)
+	src := b.String()
+	if u.kind == itemStmt {
+		// Run from a var initializer of the same file: one compile and
+		// one execute run the cell.
+		src += fmt.Sprintf("/*line _.go:1:1*/var _ = __cell%d_%d()\n", c.n, c.s.st.unit)
+	}
+	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
 	if err != nil {
+		if u.kind == itemStmt {
+			// Report the errors of the cell's source alone.
+			_, err = parser.ParseFile(token.NewFileSet(), "_.go", b.String(), parser.SkipObjectResolution)
+		}
 		return nil, &compileError{err: err, syntax: true}
 	}
 	return f, nil
@@ -611,11 +621,7 @@ func (c *cell) runStmts(f *ast.File) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.execute(prog); err != nil {
-		return err
-	}
-	name := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Name.Name
-	_, err = c.call(name + "()")
+	_, err = c.execute(prog)
 	return err
 }
 

@@ -38,6 +38,14 @@ func (k *keeper) keep(ptrs ...any) {
 	}
 }
 
+// ret is __rt.Ret: it keeps the results of a generated cell func.
+func (k *keeper) ret(vals []any) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.ptrs = append(k.ptrs[:0], reflect.ValueOf(vals))
+	return true
+}
+
 func (k *keeper) take() []reflect.Value {
 	k.mu.Lock()
 	defer k.mu.Unlock()
