@@ -9,9 +9,15 @@ Each notebooks/*.ipynb runs through `bin/gilgo run` and through
   - the primed averager prints 40.0 then 45.0;
   - CPU-bound pair: > 1.5x one task with the GIL, < 1.5x without (the
     second bound only when the machine is not overloaded: load average
-    below 1.5 x cores, else it is reported as skipped);
-  - with --seed, the lost-update cell prints the same count in two runs,
-    and the seeded race cell prints the same line twice.
+    below 1.5 x cores, else it is reported as skipped; since round 2 the
+    first bound also skipped under such load: the timings are then noise);
+  - with --seed 7, two runs of every notebook print the same in every cell
+    not tagged wall-clock; the seeded race cell (02) prints the same line
+    twice, the replay cell (01) gives seed 1 the same interleaving twice.
+The failure paths of gilgo run (a broken cell, a file that is not JSON, a
+cell that loops forever under --timeout: clear message, exit 1) are
+testscripts in cmd/gilgo/testdata (run_error, run_notjson, run_timeout);
+they are not repeated here.
 Run with /usr/bin/python3; exits non-zero when anything fails.
 """
 
@@ -99,9 +105,14 @@ def check_gil(how, nb):
         return
     on, off = float(m.group(1)), float(m.group(2))
     print("%s 02: CPU-bound pair / one: GIL on %.2f, GIL off %.2f" % (how, on, off))
-    if on <= 1.5:
-        fail("%s 02: GIL on, pair/one = %.2f, want > 1.5" % (how, on))
     load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if on <= 1.5:
+        # Under heavy load the single task is slowed too (seen: one task at
+        # 35 % of a core); the lock itself never lets the pair overlap.
+        if load >= 1.5 * cores:
+            skips.append("%s 02: GIL on pair/one = %.2f not checked: load average %.1f on %d cores" % (how, on, load, cores))
+        else:
+            fail("%s 02: GIL on, pair/one = %.2f, want > 1.5 (load %.1f, %d cores)" % (how, on, load, cores))
     if off >= 1.5:
         if load >= 1.5 * cores:
             skips.append("%s 02: GIL off pair/one = %.2f not checked: load average %.1f on %d cores" % (how, off, load, cores))
@@ -124,23 +135,47 @@ def check_coroutines(how, nb):
         fail("%s 03: averager printed %s, want ['40.0', '45.0']" % (how, got))
 
 
+def untagged_outputs(nb):
+    """(source, outputs) of every code cell not tagged wall-clock."""
+    res = []
+    for c in code_cells(nb):
+        if "wall-clock" in c["metadata"].get("tags", []):
+            continue
+        outs = [{k: v for k, v in o.items() if k != "execution_count"} for o in c.get("outputs", [])]
+        res.append((text(c["source"]), outs))
+    return res
+
+
 def check_seeded(tmp):
-    counts = []
+    """Two runs with --seed 7 print the same in every cell not tagged
+    wall-clock, in every notebook; the seeded cells repeat themselves."""
+    runs = []
     for i in (1, 2):
         out = os.path.join(tmp, "seed%d" % i)
-        nb = gilgo_run("02-the-gil.ipynb", out, "--seed", "7")
-        if nb is None:
-            return
-        c = find(nb, "var counter int", "lostUpdates(20000)")
-        counts.append(stdout_of(c) if c else None)
-        c = find(nb, "seededRace(7)")
+        nbs = {}
+        for name in NOTEBOOKS:
+            nb = gilgo_run(name, out, "--seed", "7")
+            if nb is None:
+                return
+            nbs[name] = nb
+        runs.append(nbs)
+        c = find(nbs["02-the-gil.ipynb"], "seededRace(7)")
         lines = stdout_of(c).splitlines() if c else []
         if len(lines) != 2 or lines[0] != lines[1]:
             fail("seeded race cell printed %r, want the same line twice" % lines)
-    if len(counts) == 2 and (counts[0] is None or counts[0] != counts[1]):
-        fail("lost-update cell under --seed 7 differs between runs: %r vs %r" % tuple(counts))
-    elif len(counts) == 2:
-        print("--seed 7: lost-update cell printed the same in both runs: %s" % counts[0].strip())
+        c = find(nbs["01-concurrency-and-parallelism.ipynb"], "replay(1)")
+        lines = stdout_of(c).splitlines() if c else []
+        if len(lines) != 3 or lines[0] != lines[2]:
+            fail("replay cell printed %r, want seed 1's line twice" % lines)
+    compared = 0
+    for name in NOTEBOOKS:
+        a, b = untagged_outputs(runs[0][name]), untagged_outputs(runs[1][name])
+        for (src, oa), (_, ob) in zip(a, b):
+            compared += 1
+            if oa != ob:
+                fail("--seed 7: %s: cell %r printed differently in two runs:\n  %s\n  %s"
+                     % (name, src.strip().splitlines()[-1][:60], json.dumps(oa)[:300], json.dumps(ob)[:300]))
+    print("--seed 7: %d untagged cells compared across two runs" % compared)
 
 
 def main():
