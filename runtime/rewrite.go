@@ -494,7 +494,13 @@ func passRangeInt(env PassEnv, f *ast.File) error {
 	locals := collectLocals(env, f)
 	mapStmts(f, func(s ast.Stmt) ast.Stmt {
 		r, ok := s.(*ast.RangeStmt)
-		if !ok || r.Value != nil || r.Tok == token.ASSIGN || classify(env, locals, r.X) != "int" {
+		if !ok || r.Value != nil || r.Tok == token.ASSIGN {
+			return s
+		}
+		if k := classify(env, locals, r.X); k != "int" {
+			if c, ok := env.(*cell); ok && k == "" && maybeInt(r.X) {
+				c.unknownRanges = append(c.unknownRanges, r)
+			}
 			return s
 		}
 		key := ast.NewIdent(env.NewName("i"))

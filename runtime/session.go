@@ -342,6 +342,8 @@ type cell struct {
 	src string
 	out engine.Output
 	ctx context.Context
+
+	unknownRanges []*ast.RangeStmt // range statements of unknown operand type (rangeprobe.go)
 }
 
 // directive is the line comment that makes positions read cell[N]:L:C.
@@ -536,7 +538,10 @@ func (c *cell) compile(n ast.Node) (prog *interp.Program, err error) {
 			err = yaegiPanicError(n, r)
 		}
 	}()
-	prog, err = c.s.it.CompileAST(n)
+	prog, err = c.compileOnce(n)
+	if err != nil && c.unknownRanges != nil {
+		prog, err = c.retryRanges(n, err)
+	}
 	if err != nil {
 		var p interp.Panic
 		if errors.As(err, &p) {
