@@ -219,6 +219,13 @@ func passBuiltins(env PassEnv, f *ast.File) error {
 			if len(call.Args) == 1 {
 				call.Fun = &ast.SelectorExpr{X: ast.NewIdent("__rt"), Sel: ast.NewIdent("Clear")}
 			}
+		case "print", "println":
+			// Go's builtins write to standard error; yaegi's to Stdout.
+			sel := "Print"
+			if id.Name == "println" {
+				sel = "Println"
+			}
+			call.Fun = &ast.SelectorExpr{X: ast.NewIdent("__rt"), Sel: ast.NewIdent(sel)}
 		case "min", "max":
 			for _, a := range call.Args {
 				ast.Inspect(a, visit)

@@ -26,6 +26,12 @@ func (s *Session) displayExports() interp.Exports {
 	ex["gilgo/rt/rt"] = map[string]reflect.Value{
 		"Keep": reflect.ValueOf(s.kept.keep),
 		"Ret":  reflect.ValueOf(s.kept.ret),
+		"Print": reflect.ValueOf(func(args ...any) {
+			builtinPrint(s.stderr, false, args)
+		}),
+		"Println": reflect.ValueOf(func(args ...any) {
+			builtinPrint(s.stderr, true, args)
+		}),
 	}
 	return ex
 }
