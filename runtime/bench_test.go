@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,8 +35,10 @@ func plainYaegi(b *testing.B, setup string) *interp.Interpreter {
 	if err := stdlib.Load(it); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := it.Eval(setup); err != nil {
-		b.Fatal(err)
+	for _, line := range strings.Split(setup, "\n") { // yaegi cannot mix imports and statements
+		if _, err := it.Eval(line); err != nil {
+			b.Fatal(err)
+		}
 	}
 	return it
 }
@@ -95,3 +98,9 @@ func BenchmarkTrivialCell(b *testing.B) { benchRatio(b, "x := 1", "x + 1", "x + 
 
 // BenchmarkStatementCell is a cell of statements only.
 func BenchmarkStatementCell(b *testing.B) { benchRatio(b, "x := 1", "x++", "x++") }
+
+// BenchmarkPrintCell ends in a call of a package function, whose arity
+// the session looks up.
+func BenchmarkPrintCell(b *testing.B) {
+	benchRatio(b, "import \"fmt\"\nx := 1", `fmt.Sprint(x)`, `fmt.Sprint(x)`)
+}

@@ -7,6 +7,8 @@ import (
 	"go/token"
 	"reflect"
 	"strings"
+
+	"github.com/gilgo/gilgo/runtime/stdlib"
 )
 
 // builtinArity is the number of results of the builtins a trailing
@@ -117,7 +119,11 @@ func (c *cell) arity(e ast.Expr) (n int, printLike bool) {
 		return 1, false
 	}
 	src := exprString(call.Fun)
-	v, err := c.peek(src)
+	v, ok := c.packageFunc(call.Fun)
+	var err error
+	if !ok {
+		v, err = c.peek(src) // an Eval: its cost grows with the session
+	}
 	if err != nil || !v.IsValid() || v.Kind() != reflect.Func {
 		return 1, false // a conversion, a generic func, or unknown
 	}
@@ -167,3 +173,35 @@ func exprString(e ast.Expr) string {
 }
 
 var _ = token.NoPos
+
+// packageFunc finds pkg.Func of an imported compiled package in the symbol
+// tables, without asking the interpreter.
+func (c *cell) packageFunc(fun ast.Expr) (reflect.Value, bool) {
+	sel, ok := fun.(*ast.SelectorExpr)
+	if !ok {
+		return reflect.Value{}, false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return reflect.Value{}, false
+	}
+	for _, imp := range c.s.st.importSr {
+		name, path, named := strings.Cut(imp, " ")
+		if !named {
+			path, name = name, ""
+		}
+		path = strings.Trim(path, `"`)
+		key := path + "/" + path[strings.LastIndex(path, "/")+1:]
+		if name == "" {
+			name = path[strings.LastIndex(path, "/")+1:]
+		}
+		if name != pkg.Name {
+			continue
+		}
+		if v, ok := stdlib.Symbols[key][sel.Sel.Name]; ok && v.Kind() == reflect.Func {
+			return v, true
+		}
+		return reflect.Value{}, false
+	}
+	return reflect.Value{}, false
+}
