@@ -6,11 +6,17 @@
 // A cell may mix imports, type/func/method/var/const declarations,
 // statements and a trailing expression in any order. It is cut into
 // top-level items with go/scanner, grouped into units and each unit is
-// parsed with a /*line cell[N]:L:C*/ directive, so every error reads
-// cell[N]:LINE:COL and the traceback shows the line with a caret.
+// parsed with a /*line cell[N]/_.go:L:C*/ directive, so every error reads
+// cell[N]:LINE:COL and the traceback shows the line with a caret. (The file
+// must be named .../_.go: yaegi finds imports under the base name of an
+// identifier's file; cellPos shortens the name in messages.)
 // Declarations compile as one file; top-level x := e (also a, b := f())
 // becomes a package var; statements run in a generated func __cellN_K, so
-// yaegi's multi-value := bug in nested blocks cannot happen. Imports
+// yaegi's multi-value := bug in nested blocks cannot happen, called from a
+// var initializer of the same file (one compile and one execute per unit).
+// A var whose initializer reads a variable of an earlier cell (yaegi:
+// "variable definition loop") runs by value (varvalue.go): the initializer
+// runs in a func, the var is declared by its type and set. Imports
 // already seen are dropped. A package clause is dropped; func main is
 // renamed __main (yaegi would re-run it after every cell) and, when the
 // cell has a package clause, run once. The trailing expression's arity is
@@ -26,7 +32,11 @@
 // evaluated first; the compiled helper recovers panics and reports
 // "panic in goroutine N (cell [k]): ..." to the cell's stderr). Range over
 // int and func need a type; it is found for literals, len/cap, locals with
-// a typed parameter or :=, and globals/callees peeked in the session.
+// a typed parameter or :=, and globals/callees peeked in the session; a
+// range over an operand of unknown type is retried as an integer range
+// (make([]struct{}, n)) after yaegi's "nil type" panic (rangeprobe.go).
+// A deferred func literal in a loop gets the integer loop variables as
+// parameters (deferloop). print/println write to stderr in Go's format.
 // min/max become calls of generic prelude helpers (typed argument first;
 // constant calls folded), clear a compiled helper.
 //
@@ -35,30 +45,48 @@
 // yaegi silently keeps an old type or method. Redefining a type or method
 // builds a fresh interpreter, compiles all current declarations plus the
 // new ones in one file, re-evaluates var declarations with output hidden,
-// then copies values from the old interpreter where the type is unchanged;
-// the others are named on stderr. Goroutines of earlier cells are stopped.
+// then copies values from the old interpreter where the type is unchanged
+// (func values excepted: closures die with their interpreter). Variables
+// whose type changed keep the re-evaluated value; those whose declaration
+// no longer compiles are named on stderr with the error. Goroutines of
+// earlier cells are stopped.
 //
 // # Errors
 //
 // ename is SyntaxError or CompileError for bad source; for panics
 // runtime.Error (runtime errors; yaegi's reflect messages are translated
-// to Go's words, e.g. "runtime error: index out of range" — without the
-// index and length, which yaegi does not give), "error" for errors.New and
+// to Go's words; after an index or slice panic the operands at the panic's
+// line are re-evaluated when they are literals or cell globals, giving
+// "index out of range [5] with length 3" — locals of a function cannot be
+// seen, and the message then has no numbers), "error" for errors.New and
 // fmt.Errorf values, the dynamic type for other errors (*fs.PathError),
 // "panic" for other values, Exit for os.Exit; InterpreterError when yaegi
-// itself panics (recovered, the session survives); Interrupted;
+// itself panics (recovered, the session survives); an unresolved name,
+// which yaegi reports as a panic, is CompileError "undefined: x";
+// Interrupted;
 // UsageError for magics. Tracebacks list the interpreted frames yaegi
 // reports (taken from its stderr noise, which is filtered out).
 //
 // # Output and input
 //
-// fmt/println (yaegi's Stdout), log (Stderr), os.Stdout/os.Stderr
-// (replaced by *StdStream) go through a router to the Output of the cell
+// fmt (yaegi's Stdout), log and print/println (Stderr), os.Stdout and
+// os.Stderr (replaced by *StdStream, which has Write, WriteString, Name,
+// Fd, Sync and Close but is not an *os.File) go through a router to the Output of the cell
 // the writing goroutine belongs to: goroutines spawned by a cell keep
 // writing to it after it returns; others write to the current cell.
 // os.Stdin (a *StdinReader) and fmt.Scan* ask Output.Input for a line;
 // without AllowStdin they fail with a clear error. time.Sleep is replaced
 // by a version Interrupt wakes.
+//
+// # Display, completion
+//
+// Cells import package display (runtime/display), bound to the Output of
+// the displaying goroutine's cell. A trailing expression is rendered with
+// display.Bundle (Data, charts, image.Image as image/png, MimeBundle/HTML/
+// Markdown/SVG methods of compiled types) plus a text/plain part.
+// Complete, Inspect and IsComplete are runtime/complete's over a snapshot
+// of the session (scope.go): cell declarations, imports, symbol tables,
+// globals with their types (so methods of cell types are offered).
 //
 // # The GIL
 //
@@ -85,7 +113,10 @@
 // inside range-over-func is reported, not rewritten. Generic inference gaps
 // of yaegi (two type parameters, variadic) come back as CompileError.
 // A compile error in a later unit of a cell is found after earlier units
-// ran.
+// ran. A var run by value gets its static type written as Go source: a
+// type that cannot be written (an unexported compiled type) needs an
+// explicit type. Range over an integer of unknown type gives an int key,
+// not the operand's type.
 //
 // # Concurrency
 //
