@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -16,8 +17,8 @@ func benchPublisher(b *testing.B, interval time.Duration) (*publisher, *atomic.I
 	s, _ := newSigner("hmac-sha256", []byte(testKey))
 	p := newPublisher(kEnd, s, "bench", nil)
 	p.log = testLogger()
-	p.interval, p.maxInterval = interval, 4*interval
 	p.start()
+	p.interval, p.maxInterval = interval, 4*interval
 	var streams atomic.Int64
 	done := make(chan struct{})
 	go func() {
@@ -138,4 +139,84 @@ func BenchmarkDecode(b *testing.B) {
 	if base > 0 {
 		b.ReportMetric(float64(d)/float64(base), "x-baseline")
 	}
+}
+
+// BenchmarkExecuteRoundTrip: a trivial execute_request through the kernel
+// on in-memory sockets (decode, busy, execute_input, the interpreter call,
+// reply, idle; no interpreter work) until both the reply and idle arrived,
+// against the floor of one request echoed back by a goroutine over the
+// same kind of socket pair. ratio = kernel / echo.
+func BenchmarkExecuteRoundTrip(b *testing.B) {
+	sign, _ := newSigner("hmac-sha256", []byte(testKey))
+	request := func(i int) ([][]byte, string) {
+		h := newHeader("execute_request", "bench", time.Now())
+		frames, err := encode(&outMsg{Identities: [][]byte{[]byte("client")}, Header: h,
+			Content: map[string]any{"code": "x := 1", "silent": false, "store_history": true}}, sign)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return frames, h.MsgID
+	}
+
+	// The floor: echo over a mem pair.
+	a, z := NewMemPair()
+	go func() {
+		for {
+			f, err := z.Recv()
+			if err != nil {
+				return
+			}
+			_ = z.Send(f)
+		}
+	}()
+	frames, _ := request(0)
+	const baseN = 2000
+	t0 := time.Now()
+	for range baseN {
+		_ = a.Send(frames)
+		if _, err := a.Recv(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	echoNs := float64(time.Since(t0).Nanoseconds()) / baseN
+	a.Close()
+
+	ks, cs := memSockets()
+	k, err := NewWithSockets(ConnectionInfo{Key: testKey, SignatureScheme: "hmac-sha256"}, ks, newFake(),
+		Options{HistoryDir: b.TempDir(), Logger: testLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- k.Run(context.Background()) }()
+	verify, _ := newSigner("hmac-sha256", []byte(testKey))
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		frames, id := request(i)
+		if err := cs.Shell.Send(frames); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := cs.Shell.Recv(); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			f, err := cs.IOPub.Recv()
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, err := decode(f, verify)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if m.Header.MsgType == "status" && strings.Contains(string(m.Content), "idle") && strings.Contains(string(m.ParentHeader), id) {
+				break
+			}
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/echoNs, "ratio")
+	k.Interrupt()
+	cs.Shell.Close()
+	k.requestStop(false)
+	<-done
 }

@@ -41,6 +41,9 @@ func ServeProcess(ctx context.Context, interp engine.Interpreter) error {
 	}
 	defer r.Close()
 	defer w.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	HeapProfileOnSignal(ctx, os.Getenv(HeapProfileEnv), "worker", nil)
 	return Serve(ctx, interp, r, w)
 }
 
@@ -66,11 +69,10 @@ func serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Wri
 	if err := s.send(&msg{Kind: kindReady, PID: os.Getpid()}); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	type readResult struct {
-		m   *msg
-		err error
-	}
-	frames := make(chan readResult)
+	// The reader handles each request itself (a cell runs on a goroutine
+	// of its own): a hand-off to another goroutine would cost every request
+	// a wake-up. It reports how reading ended on end.
+	end := make(chan error, 1)
 	go func() {
 		for {
 			m, err := readFrame(r)
@@ -79,36 +81,33 @@ func serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Wri
 				slog.Warn("worker: dropped malformed request", "err", err)
 				continue
 			}
-			select {
-			case frames <- readResult{m, err}:
-			case <-ctx.Done():
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = nil
+				} else {
+					err = fmt.Errorf("serve: %w", err)
+				}
+				end <- err
 				return
 			}
-			if err != nil {
+			if ctx.Err() != nil {
+				return // Serve has returned
+			}
+			if done := s.handle(ctx, m); done {
+				end <- nil
 				return
 			}
 		}
 	}()
 	defer interp.Interrupt()
-	for {
-		var rr readResult
-		select {
-		case rr = <-frames:
-		case <-ctx.Done():
-			if err := s.writeErr(); err != nil {
-				return err
-			}
-			return ctx.Err()
+	select {
+	case err := <-end:
+		return err
+	case <-ctx.Done():
+		if err := s.writeErr(); err != nil {
+			return err
 		}
-		if rr.err != nil {
-			if errors.Is(rr.err, io.EOF) {
-				return nil
-			}
-			return fmt.Errorf("serve: %w", rr.err)
-		}
-		if done := s.handle(ctx, rr.m); done {
-			return nil
-		}
+		return ctx.Err()
 	}
 }
 

@@ -100,6 +100,7 @@ func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *sl
 
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
+	worker.HeapProfileOnSignal(runCtx, os.Getenv(worker.HeapProfileEnv), "kernel", log)
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
