@@ -41,12 +41,10 @@
 //     ipykernel 6. Malformed or wrongly signed messages are logged and
 //     dropped without busy/idle.
 //   - stop_on_error: after a failed (non-silent) cell, the execute requests
-//     queued on shell, and those arriving within Options.StopOnErrorTimeout
-//     (100 ms by default, ipykernel's stop_on_error_timeout), are answered
-//     status "aborted" with busy/idle; other requests are served normally.
-//     The window exists because "Run All" sends every cell at once and a
-//     cell can fail before the rest have crossed the notebook server.
-//     Nothing is remembered past it.
+//     queued on shell (and, with Options.StopOnErrorTimeout, ipykernel's
+//     stop_on_error_timeout, those arriving within that window; none by
+//     default) are answered status "aborted" with busy/idle; other requests
+//     are served normally. Nothing is remembered past it.
 //   - whitespace-only code is run (frontends query user_expressions that
 //     way) but takes no execution count and is not stored.
 //   - silent cells publish nothing but busy/idle (no execute_input, no

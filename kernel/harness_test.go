@@ -103,11 +103,6 @@ func startKernel(t *testing.T, fi *fakeInterp, opts Options) *client {
 	if opts.HistoryDir == "" {
 		opts.HistoryDir = t.TempDir()
 	}
-	if opts.StopOnErrorTimeout == 0 {
-		// Tests send their next request as soon as a reply arrives; only
-		// TestStopOnErrorWindow exercises the window.
-		opts.StopOnErrorTimeout = -1
-	}
 	if opts.Logger == nil && testing.Verbose() {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

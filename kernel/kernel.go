@@ -28,15 +28,12 @@ type Options struct {
 	LanguageVersion string
 	// StopOnErrorTimeout is how long after a failed cell (with
 	// stop_on_error) execute requests that arrive are still aborted, like
-	// ipykernel's stop_on_error_timeout: a frontend's "Run All" sends every
-	// cell at once, and a cell that fails in a millisecond can finish
-	// before the rest have crossed the notebook server. Zero means
-	// DefaultStopOnErrorTimeout; negative aborts only what is queued.
+	// ipykernel's stop_on_error_timeout. Zero or negative (the default, as
+	// in ipykernel) aborts only what is already queued. A window helps when
+	// a frontend's "Run All" races a cell that fails in a millisecond, but
+	// it also aborts a request sent right after the user saw the error.
 	StopOnErrorTimeout time.Duration
 }
-
-// DefaultStopOnErrorTimeout is the abort window after a failed cell.
-const DefaultStopOnErrorTimeout = 100 * time.Millisecond
 
 // Timing knobs of a running kernel (not of its tests).
 const (
@@ -311,11 +308,7 @@ func (k *Kernel) serveShell() {
 // ipykernel does after a failed cell; other requests are served normally.
 // Nothing outlives the window.
 func (k *Kernel) abortQueued() {
-	window := k.opts.StopOnErrorTimeout
-	if window == 0 {
-		window = DefaultStopOnErrorTimeout
-	}
-	deadline := time.Now().Add(window)
+	deadline := time.Now().Add(k.opts.StopOnErrorTimeout)
 	for {
 		var m *message
 		select {
