@@ -344,24 +344,59 @@ def check_random_frames(k):
     check(result_text(outputs) == "42", "after random frames: 6*7 = %r" % result_text(outputs))
 
 
+def check_recursion_limit(k):
+    """Runaway recursion is a catchable RecursionError, long before Go's
+    fatal stack overflow: the session keeps its variables."""
+    k.must_run("kept := 7")
+    k.must_run("func r(n int) int { return r(n+1) + 1 }")
+    reply, outputs = k.execute("r(0)", timeout=CRASH_TIMEOUT)
+    content = reply["content"]
+    check(content["status"] == "error", "recursion cell: status %s, want error" % content["status"])
+    check(content.get("ename") == "RecursionError",
+          "recursion cell: ename %r, want RecursionError (%s)" % (content.get("ename"), content.get("evalue")))
+    check("maximum recursion depth exceeded" in (content.get("evalue") or ""),
+          "recursion cell: evalue %r" % content.get("evalue"))
+    _, outputs = k.must_run("kept")
+    check(result_text(outputs) == "7", "after RecursionError: kept = %r, want 7" % result_text(outputs))
+
+
+# Two goroutines writing one map with the GIL off: Go's runtime dies with
+# "fatal error: concurrent map writes", which nothing in the process can
+# recover. The cell spins until that happens (it always does, quickly).
+CONCURRENT_MAP_WRITES = """import "gil"
+gil.Disable()
+m := map[int]int{}
+go func() {
+	for i := 0; ; i++ {
+		m[i%64] = i
+	}
+}()
+for i := 0; ; i++ {
+	m[i%64] = -i
+}"""
+
+
 def check_crash_recovery(k):
     reply, _ = k.must_run("before := 7")
     count = reply["content"]["execution_count"]
-    k.must_run("func r(n int) int { return r(n+1) + 1 }")
-    reply, outputs = k.execute("r(0)", timeout=CRASH_TIMEOUT)
+    reply, outputs = k.execute(CONCURRENT_MAP_WRITES, timeout=CRASH_TIMEOUT)
     content = reply["content"]
     check(content["status"] == "error", "crash cell: status %s, want error" % content["status"])
     check(content.get("ename") == "InterpreterCrashed",
           "crash cell: ename %r, want InterpreterCrashed (%s)" % (content.get("ename"), content.get("evalue")))
-    check(content["execution_count"] == count + 2,
-          "crash cell: execution_count %s, want %d" % (content["execution_count"], count + 2))
+    check("concurrent map" in (content.get("evalue") or ""),
+          "crash cell: evalue %r, want Go's concurrent map fatal error" % content.get("evalue"))
+    check(content["execution_count"] == count + 1,
+          "crash cell: execution_count %s, want %d" % (content["execution_count"], count + 1))
     check(any(m["msg_type"] == "error" for m in outputs), "crash cell: no error on IOPub")
     reply, outputs = k.must_run("1+1")
     check(result_text(outputs) == "2", "after crash: 1+1 = %r" % result_text(outputs))
-    check(reply["content"]["execution_count"] == count + 3,
-          "after crash: execution_count %s, want %d" % (reply["content"]["execution_count"], count + 3))
+    check(reply["content"]["execution_count"] == count + 2,
+          "after crash: execution_count %s, want %d" % (reply["content"]["execution_count"], count + 2))
     reply, _ = k.execute("before")
     check(reply["content"]["status"] == "error", "after crash: `before` still defined, want a fresh session")
+    _, outputs = k.must_run("import \"gil\"\ngil.Enabled()")
+    check(result_text(outputs) == "true", "after crash: the fresh session's GIL is on: %r" % result_text(outputs))
 
 
 def check_restart_via_manager(k):
@@ -395,6 +430,7 @@ CHECKS = [
     check_stdin,
     check_bad_signature_and_replay,
     check_random_frames,
+    check_recursion_limit,
     check_crash_recovery,
     check_restart_via_manager,
     check_shutdown_request,  # last: it ends the kernel
