@@ -19,12 +19,10 @@ import jupyter_kernel_test
 
 # Optional features of the runtime that the samples below use.
 FEATURES = {
-    # The runtime/display package exists but runtime.Session does not Use it
-    # yet (import "display" fails); switch these on when it does.
     # display.HTML(...) sends display_data with text/html.
-    "display": False,
+    "display": True,
     # display.ClearOutput(false) sends clear_output.
-    "clear_output": False,
+    "clear_output": True,
 }
 # GILGO_TEST_FEATURES=display,-clear_output switches features on (name) or
 # off (-name) without editing this file.
