@@ -45,6 +45,34 @@ var builtinPasses = []Pass{
 	{Name: "rangefunc", Apply: passRangeFunc},
 	{Name: "loopvar", Apply: passLoopVar},
 	{Name: "builtins", Apply: passBuiltins},
+	{Name: "params", Apply: passParams},
+}
+
+// passParams names the unnamed parameters of func literals and
+// declarations `_`: yaegi v0.16.1 assigns the arguments of a call of
+// `func(int) {...}` to the wrong slots ("value of type int is not
+// assignable to type func()").
+func passParams(_ PassEnv, f *ast.File) error {
+	name := func(ft *ast.FuncType) {
+		if ft == nil || ft.Params == nil {
+			return
+		}
+		for _, p := range ft.Params.List {
+			if len(p.Names) == 0 {
+				p.Names = []*ast.Ident{{Name: "_", NamePos: p.Type.Pos()}}
+			}
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			name(x.Type)
+		case *ast.FuncDecl:
+			name(x.Type)
+		}
+		return true
+	})
+	return nil
 }
 
 // goPass runs last.
@@ -160,7 +188,7 @@ func passGo(env PassEnv, f *ast.File) error {
 		call := g.Call
 		var pre []ast.Stmt
 		if lit, ok := call.Fun.(*ast.FuncLit); ok && len(call.Args) == 0 {
-			return spawnStmt(lit)
+			return spawnStmt(env, lit)
 		}
 		var lhs, rhs []ast.Expr
 		fun := call.Fun
@@ -182,15 +210,24 @@ func passGo(env PassEnv, f *ast.File) error {
 		}
 		inner := &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}
 		lit := &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: inner}}}}
-		return &ast.BlockStmt{List: append(pre, spawnStmt(lit))}
+		return &ast.BlockStmt{List: append(pre, spawnStmt(env, lit))}
 	})
 	return nil
 }
 
-func spawnStmt(lit *ast.FuncLit) ast.Stmt {
-	return &ast.ExprStmt{X: &ast.CallExpr{
-		Fun:  &ast.SelectorExpr{X: ast.NewIdent("__rt"), Sel: ast.NewIdent("Go")},
-		Args: []ast.Expr{lit},
+// spawnStmt is `{ __gofnN := lit; __rt.Go(__gofnN) }`. The literal goes
+// through a variable because yaegi v0.16.1 binds a func literal passed
+// straight to a compiled function to the enclosing frame's variables as
+// they are when the goroutine runs, not when the go statement ran: in a
+// loop every goroutine saw the last iteration's values.
+func spawnStmt(env PassEnv, lit *ast.FuncLit) ast.Stmt {
+	name := env.NewName("gofn")
+	return &ast.BlockStmt{List: []ast.Stmt{
+		&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(name)}, Tok: token.DEFINE, Rhs: []ast.Expr{lit}},
+		&ast.ExprStmt{X: &ast.CallExpr{
+			Fun:  &ast.SelectorExpr{X: ast.NewIdent("__rt"), Sel: ast.NewIdent("Go")},
+			Args: []ast.Expr{ast.NewIdent(name)},
+		}},
 	}}
 }
 
