@@ -7,5 +7,11 @@
 //	MEMPROBE=1 go test -run Probe -v ./runtime/memprobe/
 //	MEMPROBE=1 MEMPROBE_PROFILE=/tmp/heap go test -run ProbeSession/same ...
 //
+// release.patch (git apply from the repository root) is the measured fix
+// for package runtime: release.go drops yaegi's debugger-only root and
+// scope-child lists and the generated __cell funcs after every cell, and
+// removes finished cells' FileSet files; redefine.go's stopOld no longer
+// leaves a "for {}" spinning in every replaced interpreter.
+//
 // Nothing here is safe for concurrent use.
 package memprobe

@@ -93,6 +93,9 @@ func measure(t *testing.T, name string, run func(i int)) float64 {
 		}
 		f.Close()
 	}
+	if os.Getenv("MEMPROBE_RSS") != "" {
+		t.Logf("%s: VmRSS at the end %s", name, vmRSS())
+	}
 	per := (float64(after) - float64(before)) / cells
 	t.Logf("%-32s live heap %6.1f MiB -> %6.1f MiB: %8.0f B/cell retained", name,
 		float64(before)/(1<<20), float64(after)/(1<<20), per)
@@ -275,4 +278,18 @@ func TestProbeYaegi(t *testing.T) {
 			})
 		})
 	}
+}
+
+// vmRSS returns the VmRSS line of /proc/self/status.
+func vmRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return err.Error()
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "VmRSS:"))
+		}
+	}
+	return "?"
 }
