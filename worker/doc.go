@@ -88,6 +88,13 @@
 // "panic: ", "runtime: ", "SIGSEGV", ...). If the child is still alive 2 s
 // later, the held bytes were ordinary output and are forwarded late.
 //
+// # Debugging memory
+//
+// With GILGO_HEAP_PROFILE=DIR in the environment (HeapProfileEnv), a worker
+// process (and `gilgo kernel`, whose environment the worker inherits)
+// writes DIR/worker-PID-N.heap after a GC each time it gets SIGUSR1; compare
+// two with `go tool pprof -base`. Unset, no signal handler is installed.
+//
 // # Concurrency
 //
 // Execute, Complete, Inspect and IsComplete may be called from one goroutine

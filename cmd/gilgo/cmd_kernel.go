@@ -7,12 +7,17 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/gilgo/gilgo/kernel"
 	"github.com/gilgo/gilgo/worker"
 )
+
+// kernelGCPercent is the kernel process's GOGC (the worker keeps the
+// default): its heap goal is then about 1 MiB instead of 4 MiB.
+const kernelGCPercent = 25
 
 // workerShutdownTimeout bounds the worker's shutdown when the kernel could
 // not be started.
@@ -98,6 +103,14 @@ func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *sl
 		return err
 	}
 
+	// The kernel process keeps little alive (well under 1 MiB of heap after
+	// start), but every process of this binary runs the package inits of
+	// the interpreter's symbol tables (runtime/stdlib, yaegi), whose garbage
+	// sets the first heap goal. A smaller GC target and returning that
+	// garbage now keep the kernel's resident heap small; collections of a
+	// heap this size cost microseconds.
+	debug.SetGCPercent(kernelGCPercent)
+	debug.FreeOSMemory()
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	worker.HeapProfileOnSignal(runCtx, os.Getenv(worker.HeapProfileEnv), "kernel", log)
