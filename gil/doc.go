@@ -66,7 +66,13 @@
 // Close and nothing leaks.
 //
 // Breaker returns the eval breaker word for check points inlined into
-// rewritten code (zero: fast path).
+// rewritten code (zero: fast path). MirrorBreaker keeps a word of the
+// caller's (an interpreted global, whose plain load is cheaper in yaegi
+// than any compiled call) equal to the breaker, OR'ed with bits the
+// mirror's owner sets (Mirror.SetBits, within MirrorUserBits): every
+// change of the breaker is followed by an atomic store of the new value
+// into each mirror, so a plain load there may be stale by one check point
+// at most (and must not run under the race detector).
 //
 // # Deterministic mode
 //

@@ -113,6 +113,9 @@ type Lock struct {
 	monitorDelay time.Duration
 	busy         func() bool
 
+	mirMu   sync.Mutex                // serialises writes to mirrors
+	mirrors atomic.Pointer[[]*Mirror] // copy on write, under mirMu
+
 	ids     sync.Map               // goroutine id -> *Thread (Bind)
 	holderP atomic.Pointer[Thread] // l.holder, readable without l.mu
 
@@ -530,14 +533,14 @@ func (l *Lock) setDropLocked(by *Thread) {
 	l.dropPending = true
 	l.dropAt = time.Now()
 	l.stats.DropRequests++
-	atomic.OrUint32(&l.breaker, bitDrop)
+	l.setBreaker(bitDrop)
 	l.event(by, EvDropRequest)
 }
 
 func (l *Lock) clearDropLocked() {
 	if l.dropPending {
 		l.dropPending = false
-		atomic.AndUint32(&l.breaker, ^bitDrop)
+		l.clearBreaker(bitDrop)
 	}
 }
 
@@ -572,7 +575,7 @@ func (l *Lock) stealLocked(t *Thread) {
 	l.accountHeld(h)
 	h.state = stDisplaced
 	l.displacedN++
-	atomic.OrUint32(&l.breaker, bitDisplaced)
+	l.setBreaker(bitDisplaced)
 	l.stats.Handoffs++
 	h.st.Handoffs++
 	l.event(h, EvHandoff)
@@ -589,7 +592,7 @@ func (l *Lock) undisplaceLocked(t *Thread) {
 	t.state = stIdle
 	l.displacedN--
 	if l.displacedN == 0 {
-		atomic.AndUint32(&l.breaker, ^bitDisplaced)
+		l.clearBreaker(bitDisplaced)
 	}
 }
 
@@ -855,7 +858,7 @@ func (l *Lock) Disable() {
 		}
 	}
 	l.displacedN = 0
-	atomic.AndUint32(&l.breaker, ^bitDisplaced)
+	l.clearBreaker(bitDisplaced)
 	l.clearDropLocked()
 }
 
@@ -880,7 +883,7 @@ func (l *Lock) Enable() {
 		}
 	}
 	if l.displacedN > 0 {
-		atomic.OrUint32(&l.breaker, bitDisplaced)
+		l.setBreaker(bitDisplaced)
 	}
 	if self != nil && self.state == stDisplaced {
 		l.acquireLocked(self)
@@ -951,7 +954,7 @@ func (l *Lock) SetDeterministic(seed int64, every int) {
 	defer l.mu.Unlock()
 	if every <= 0 {
 		l.det = false
-		atomic.AndUint32(&l.breaker, ^bitCount)
+		l.clearBreaker(bitCount)
 		return
 	}
 	l.det, l.every, l.seed = true, every, seed
@@ -960,7 +963,7 @@ func (l *Lock) SetDeterministic(seed int64, every int) {
 	for _, w := range l.waiters {
 		w.yielding = false
 	}
-	atomic.OrUint32(&l.breaker, bitCount)
+	l.setBreaker(bitCount)
 }
 
 // SetWallClock goes back to switching by the switch interval.
@@ -987,7 +990,7 @@ func (l *Lock) Interrupt() {
 	}
 	l.interrupted = true
 	close(l.intrCh)
-	atomic.OrUint32(&l.breaker, bitInterrupt)
+	l.setBreaker(bitInterrupt)
 }
 
 // ClearInterrupt ends the effect of Interrupt.
@@ -999,7 +1002,7 @@ func (l *Lock) ClearInterrupt() {
 	}
 	l.interrupted = false
 	l.intrCh = make(chan struct{})
-	atomic.AndUint32(&l.breaker, ^bitInterrupt)
+	l.clearBreaker(bitInterrupt)
 }
 
 // Interrupted returns a channel closed while an interrupt is pending.

@@ -10,12 +10,16 @@
 //     statement becomes a gil thread (Lock.Go) that waits for the lock,
 //     runs, and releases it at its end, also on panic (the session reports
 //     the panic to the cell's stderr).
-//   - Rewrite passes: a check point at every function entry (__gil.E(), a
-//     compiled call that also samples the call depth, see recursion.go) and
-//     at the top of every loop body (`if *__gil.F != 0 { __gil.C() }`, one
-//     load of the lock's eval breaker; a compiled call under -race). Channel
-//     sends and receives that are statements, select statements and range
-//     over known channels release the lock while they wait
+//   - Rewrite passes: a check point at every function entry, at the top
+//     of every loop body and after calls through selectors:
+//     `if __gilF != 0 { __gil.C() }`, one plain load of an interpreted
+//     global that the lock keeps equal to its eval breaker
+//     (gil.Lock.MirrorBreaker, see breaker.go; a compiled call under
+//     -race and in top-level var initializers). The call depth is
+//     sampled on the slow path: a ticker sets a sample bit in that word
+//     every millisecond while a cell or its goroutines live (recursion.go).
+//     Channel sends and receives that are statements, select statements
+//     and range over known channels release the lock while they wait
 //     (__gil.B()/__gil.U(t) around them; a select's case bodies start with
 //     U, so they run with the lock held).
 //   - Overridden symbols: sync.Mutex, RWMutex, WaitGroup (also Go), Once,
@@ -45,8 +49,15 @@
 //     gil.ErrInterrupted, goroutines end, the lock is free; the next cell
 //     clears it.
 //   - Recursion: past the lock's RecursionLimit (counted in interpreted
-//     frames, sampled) a call panics with *gil.RecursionError, which cells
-//     can recover; the session reports it as RecursionError.
+//     frames, sampled) a check point panics with *gil.RecursionError,
+//     which cells can recover; the session reports it as RecursionError.
+//     Sampling is time-driven, so a runaway recursion is caught where the
+//     first tick finds it (measured 1,700-5,400 frames with limit 1000:
+//     yaegi recurses ~1 frame/µs and ticks come every 1-10 ms here), then
+//     within 64 calls of the limit once a tick found it deeper than a
+//     quarter of it. A deferred call that handles the error gets 50
+//     frames of headroom (10x the limit while a panic unwinds: yaegi
+//     re-panics in every frame and keeps them all on the stack).
 //
 // # Limits
 //
@@ -57,9 +68,14 @@
 // them without the lock; time.AfterFunc is covered. A monitor hand-off has
 // no happens-before edge the race detector sees from what the parked
 // holder wrote before it parked, so cells that rely on the monitor are
-// kept out of -race runs (testdata/gil/*_monitor.txtar). The function
-// entry check point is a compiled call (__gil.E, ~90 ns in yaegi): fib(27)
-// costs 1.4-1.8x its rewrite without check points (BenchmarkFib27Ratio).
+// kept out of -race runs (testdata/gil/*_monitor.txtar). fib(27) with
+// check points costs about 1.0-1.1x its rewrite without them
+// (BenchmarkFib27Ratio; the compiled-call form, __gil.C at every check
+// point, cost 1.4-1.8x). A stale plain load of __gilF delays a drop
+// request or an interrupt by one check point at most. Function literals
+// in top-level var initializers (`f := func() {...}` in a cell) call
+// __gil.C: yaegi cannot order a var initializer that reads a global of
+// an earlier compile.
 //
 // # Concurrency
 //

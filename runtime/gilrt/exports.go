@@ -59,11 +59,12 @@ func (s *Scheduler) sysExports() interp.Exports {
 }
 
 // setRecursionLimit sets the limit and samples the depth at the next
-// function entry.
+// check point.
 func (s *Scheduler) setRecursionLimit(n int) error {
 	if err := s.lock.SetRecursionLimit(n); err != nil {
 		return err
 	}
 	s.entries.Store(0)
+	s.setSample()
 	return nil
 }

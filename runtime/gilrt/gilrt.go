@@ -29,6 +29,15 @@ type Options struct {
 	// NoCheckpoints leaves out the check point pass (benchmarks only:
 	// goroutines then switch only when they block or the monitor acts).
 	NoCheckpoints bool
+	// SamplePeriod is how often a check point samples the call depth for
+	// the recursion limit (recursion.go); 0 means DefaultSamplePeriod,
+	// negative turns sampling off (benchmarks only: runaway recursion then
+	// ends in Go's fatal stack overflow).
+	SamplePeriod time.Duration
+	// CompiledCheckpoints makes check points call the compiled __gil.C
+	// instead of loading the interpreted mirror (always so under -race;
+	// benchmarks compare the two).
+	CompiledCheckpoints bool
 }
 
 // Scheduler implements runtime.Scheduler on a gil.Lock.
@@ -38,12 +47,33 @@ type Scheduler struct {
 	brk   *uint32 // the lock's eval breaker word (gil.Lock.Breaker)
 	host  runtime.Host
 	noChk bool
+	callC bool // check points call __gil.C (Options.CompiledCheckpoints)
 
 	mu   sync.Mutex
 	cell *gil.Thread // the running cell's thread
 
-	entries atomic.Int64 // function entries until the next depth sample
-	pcs     sync.Map     // pc -> bool: is it yaegi's runCfg
+	// Mirrors of the breaker (breaker.go): [0] is word, then one per
+	// interpreter (__gilF), the oldest dropped past maxMirrors.
+	word    uint32 // the scheduler's own mirror; atomic access only
+	mmu     sync.Mutex
+	mirrors []*gil.Mirror
+	inline  atomic.Bool // an interpreter registered its word
+
+	// The sample ticker runs while live > 0.
+	period   time.Duration
+	tmu      sync.Mutex
+	live     int
+	closed   bool
+	tickStop chan struct{}
+	tickDone chan struct{}
+
+	counting atomic.Bool  // recursion.go: every check point counts
+	entries  atomic.Int64 // check points until the next depth sample
+	samples  atomic.Int64 // depth samples taken
+	headroom atomic.Int64 // depth allowed after a RecursionError, 0 if none
+	errMu    sync.Mutex
+	errs     []int    // depths of the last RecursionErrors
+	pcs      sync.Map // pc -> bool: is it yaegi's runCfg
 }
 
 // DefaultRecursionLimit is the recursion limit of the lock New makes:
@@ -66,9 +96,15 @@ func New(opts Options) *Scheduler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Scheduler{lock: l, log: log, noChk: opts.NoCheckpoints}
+	s := &Scheduler{lock: l, log: log, noChk: opts.NoCheckpoints, callC: opts.CompiledCheckpoints || raceEnabled}
 	s.brk = l.Breaker()
-	s.entries.Store(int64(l.RecursionLimit()))
+	s.mirrors = []*gil.Mirror{l.MirrorBreaker(&s.word)}
+	switch {
+	case opts.SamplePeriod == 0:
+		s.period = DefaultSamplePeriod
+	case opts.SamplePeriod > 0:
+		s.period = opts.SamplePeriod
+	}
 	return s
 }
 
@@ -87,8 +123,10 @@ func (s *Scheduler) Attach(h runtime.Host) (runtime.Attachment, error) {
 	return runtime.Attachment{
 		Exports: []interp.Exports{s.helpers(), s.syncExports(), s.ioExports(), s.timeExports(), s.gilExports(), s.sysExports()},
 		Passes:  passes,
-		Prelude: "import " + helperName + " \"" + helperPath + "\"",
-		Magics:  []string{"gil"},
+		Prelude: "import " + helperName + " \"" + helperPath + "\"\n" +
+			"var " + inlineFlag + " uint32\n" +
+			"var " + inlineFlag + "OK = " + helperName + ".R(&" + inlineFlag + ")\n",
+		Magics: []string{"gil"},
 	}, nil
 }
 
@@ -97,6 +135,9 @@ func (s *Scheduler) Attach(h runtime.Host) (runtime.Attachment, error) {
 const (
 	helperName = "__gil"
 	helperPath = "gilgo/gilrt"
+	// inlineFlag is the interpreted global every interpreter declares
+	// and registers as a mirror of the breaker (breaker.go).
+	inlineFlag = "__gilF"
 )
 
 // helpers is the package the passes call.
@@ -104,7 +145,8 @@ func (s *Scheduler) helpers() interp.Exports {
 	return interp.Exports{helperPath + "/gilrt": {
 		"F": reflect.ValueOf(&s.brk).Elem(),
 		"C": reflect.ValueOf(s.checkpoint),
-		"E": reflect.ValueOf(s.enter),
+		"E": reflect.ValueOf(s.checkpoint), // the entry check point of earlier rewrites
+		"R": reflect.ValueOf(s.register),
 		"B": reflect.ValueOf(s.begin),
 		"U": reflect.ValueOf(s.end),
 	}}
@@ -113,6 +155,7 @@ func (s *Scheduler) helpers() interp.Exports {
 // BeginCell implements runtime.Scheduler.
 func (s *Scheduler) BeginCell(n int) (end func()) {
 	t := s.lock.NewThread(fmt.Sprintf("cell[%d]", n))
+	s.alive()
 	t.Acquire()
 	s.drainInterrupted(t)
 	s.mu.Lock()
@@ -125,6 +168,7 @@ func (s *Scheduler) BeginCell(n int) (end func()) {
 		}
 		s.mu.Unlock()
 		t.Close()
+		s.dead()
 	}
 }
 
@@ -169,7 +213,11 @@ func (s *Scheduler) othersAlive(t *gil.Thread) bool {
 
 // Go implements runtime.Scheduler.
 func (s *Scheduler) Go(n int, f func()) {
-	s.lock.Go(fmt.Sprintf("cell[%d] go", n), f)
+	s.alive()
+	s.lock.Go(fmt.Sprintf("cell[%d] go", n), func() {
+		defer s.dead()
+		f()
+	})
 }
 
 // Blocking implements runtime.Scheduler.
@@ -212,31 +260,6 @@ func (s *Scheduler) retake() {
 	s.mu.Unlock()
 	if t != nil && atomic.LoadUint32(s.brk)&bitDisplaced != 0 {
 		t.Acquire()
-	}
-}
-
-// checkpoint is the eval breaker for rewritten code (loop back-edges).
-func (s *Scheduler) checkpoint() {
-	if atomic.LoadUint32(s.brk) != 0 {
-		s.checkpointSlow()
-	}
-}
-
-func (s *Scheduler) checkpointSlow() {
-	if atomic.LoadUint32(s.brk)&bitDisplaced != 0 && s.lock.Current() == nil {
-		s.thread() // bind the cell's goroutine before the lock looks it up
-	}
-	s.lock.Checkpoint()
-}
-
-// enter is the check point at function entry; it also samples the call
-// depth now and then (see recursion.go).
-func (s *Scheduler) enter() {
-	if atomic.LoadUint32(s.brk) != 0 {
-		s.checkpointSlow()
-	}
-	if s.entries.Add(-1) <= 0 {
-		s.sample()
 	}
 }
 

@@ -16,18 +16,21 @@ func callStmt(name string, args ...ast.Expr) ast.Stmt {
 	return &ast.ExprStmt{X: &ast.CallExpr{Fun: sel(name), Args: args}}
 }
 
-// entryStmt is the check point at function entry: __gil.E().
-func entryStmt() ast.Stmt { return callStmt("E") }
+// checker builds check points for one file.
+type checker struct {
+	inline bool // the interpreted mirror may be read
+}
 
-// loopStmt is the check point at a loop back-edge: one load of the eval
-// breaker, `if *__gil.F != 0 { __gil.C() }` (a compiled call under the
-// race detector, which would report the plain load).
-func loopStmt() ast.Stmt {
-	if raceEnabled {
+// check is the check point, the same at function entry, at loop
+// back-edges and after calls: one plain load of the interpreter's mirror
+// of the eval breaker, `if __gilF != 0 { __gil.C() }` (breaker.go), or,
+// where that is not possible, the compiled call `__gil.C()`.
+func (c checker) check() ast.Stmt {
+	if !c.inline {
 		return callStmt("C")
 	}
 	return &ast.IfStmt{
-		Cond: &ast.BinaryExpr{X: &ast.StarExpr{X: sel("F")}, Op: token.NEQ, Y: &ast.BasicLit{Kind: token.INT, Value: "0"}},
+		Cond: &ast.BinaryExpr{X: ast.NewIdent(inlineFlag), Op: token.NEQ, Y: &ast.BasicLit{Kind: token.INT, Value: "0"}},
 		Body: &ast.BlockStmt{List: []ast.Stmt{callStmt("C")}},
 	}
 }
@@ -37,36 +40,55 @@ func loopStmt() ast.Stmt {
 // every statement that calls through a selector (pkg.F(), x.M(): maybe
 // compiled code that parked, after which the monitor may have handed the
 // lock on) or receives inside an expression.
+//
+// Check points read the interpreted mirror unless the race detector runs
+// (it would report the plain load), Options.CompiledCheckpoints is set or
+// the interpreter did not register its word, and except inside top-level
+// var initializers (`f := func() {...}` in a cell): yaegi cannot order a
+// var initializer that reads a global of an earlier compile ("variable
+// definition loop", which the session then runs by value), so function
+// literals there call __gil.C().
 func (s *Scheduler) passCheckpoints(env runtime.PassEnv, f *ast.File) error {
 	s.retake()
-	ast.Inspect(f, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncDecl:
-			if n.Body != nil {
-				n.Body.List = append([]ast.Stmt{entryStmt()}, afterCalls(n.Body.List)...)
-			}
-		case *ast.FuncLit:
-			n.Body.List = append([]ast.Stmt{entryStmt()}, afterCalls(n.Body.List)...)
-		case *ast.ForStmt:
-			n.Body.List = append([]ast.Stmt{loopStmt()}, afterCalls(n.Body.List)...)
-		case *ast.RangeStmt:
-			n.Body.List = append([]ast.Stmt{loopStmt()}, afterCalls(n.Body.List)...)
-		case *ast.BlockStmt:
-			n.List = afterCalls(n.List)
-		case *ast.CaseClause:
-			n.Body = afterCalls(n.Body)
-		case *ast.CommClause:
-			n.Body = afterCalls(n.Body)
+	inline := !s.callC && s.inline.Load()
+	for _, d := range f.Decls {
+		c := checker{inline: inline}
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
+			c.inline = false
 		}
-		return true
-	})
+		c.rewrite(d)
+	}
 	return nil
 }
 
-// afterCalls adds a loop-style check point after each statement of l that
+func (c checker) rewrite(root ast.Node) {
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Body != nil {
+				n.Body.List = append([]ast.Stmt{c.check()}, c.afterCalls(n.Body.List)...)
+			}
+		case *ast.FuncLit:
+			n.Body.List = append([]ast.Stmt{c.check()}, c.afterCalls(n.Body.List)...)
+		case *ast.ForStmt:
+			n.Body.List = append([]ast.Stmt{c.check()}, c.afterCalls(n.Body.List)...)
+		case *ast.RangeStmt:
+			n.Body.List = append([]ast.Stmt{c.check()}, c.afterCalls(n.Body.List)...)
+		case *ast.BlockStmt:
+			n.List = c.afterCalls(n.List)
+		case *ast.CaseClause:
+			n.Body = c.afterCalls(n.Body)
+		case *ast.CommClause:
+			n.Body = c.afterCalls(n.Body)
+		}
+		return true
+	})
+}
+
+// afterCalls adds a check point after each statement of l that
 // may have parked in compiled code (see mayPark). Statements it added
 // itself are recognised and not doubled.
-func afterCalls(l []ast.Stmt) []ast.Stmt {
+func (c checker) afterCalls(l []ast.Stmt) []ast.Stmt {
 	var out []ast.Stmt
 	for i, st := range l {
 		out = append(out, st)
@@ -76,7 +98,7 @@ func afterCalls(l []ast.Stmt) []ast.Stmt {
 		if i+1 < len(l) && isCheckpoint(l[i+1]) {
 			continue
 		}
-		out = append(out, loopStmt())
+		out = append(out, c.check())
 	}
 	return out
 }
@@ -111,7 +133,7 @@ func mayPark(st ast.Stmt) bool {
 	return found
 }
 
-// isCheckpoint recognises the statements loopStmt and entryStmt build.
+// isCheckpoint recognises the statements check builds.
 func isCheckpoint(st ast.Stmt) bool {
 	if ifs, ok := st.(*ast.IfStmt); ok {
 		if len(ifs.Body.List) != 1 {

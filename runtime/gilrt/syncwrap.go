@@ -28,9 +28,13 @@ func (s *Scheduler) syncExports() interp.Exports {
 	}}
 }
 
-// Close detaches the scheduler from the sync wrappers. Sessions normally
-// live as long as the process; tests call Close.
-func (s *Scheduler) Close() { active.Delete(s) }
+// Close detaches the scheduler from the sync wrappers and stops its
+// sample ticker. Sessions normally live as long as the process; tests
+// call Close.
+func (s *Scheduler) Close() {
+	active.Delete(s)
+	s.stopTicker()
+}
 
 // blockingAny runs f with the calling goroutine's GIL released.
 func blockingAny(f func()) {
