@@ -17,7 +17,7 @@ import "sync/atomic"
 // not at all (the detector reports plain loads of atomically stored words).
 type Mirror struct {
 	l     *Lock
-	p     *uint32
+	store func(uint32)
 	extra atomic.Uint32
 }
 
@@ -26,7 +26,18 @@ type Mirror struct {
 // use. Bits set with Mirror.SetBits are the owner's: the lock neither
 // sets nor interprets them, so use bits the lock does not (MirrorUserBits).
 func (l *Lock) MirrorBreaker(p *uint32) *Mirror {
-	m := &Mirror{l: l, p: p}
+	return l.MirrorBreakerFunc(func(v uint32) { atomic.StoreUint32(p, v) })
+}
+
+// MirrorBreakerFunc is MirrorBreaker for words of other types: store is
+// called with the new value (breaker | owner bits) after every change,
+// serialised, the last call carrying the current value, and once at once.
+// store must be quick and must not call the Lock. Safe for concurrent
+// use. A store that is a plain write (a bool read by interpreted code,
+// say) is a data race by the Go memory model; keep such mirrors out of
+// race-detector runs.
+func (l *Lock) MirrorBreakerFunc(store func(v uint32)) *Mirror {
+	m := &Mirror{l: l, store: store}
 	l.mirMu.Lock()
 	defer l.mirMu.Unlock()
 	var ms []*Mirror
@@ -35,7 +46,7 @@ func (l *Lock) MirrorBreaker(p *uint32) *Mirror {
 	}
 	ms = append(ms, m)
 	l.mirrors.Store(&ms)
-	atomic.StoreUint32(p, atomic.LoadUint32(&l.breaker))
+	store(atomic.LoadUint32(&l.breaker))
 	return m
 }
 
@@ -105,6 +116,6 @@ func (l *Lock) syncMirrors() {
 	defer l.mirMu.Unlock()
 	b := atomic.LoadUint32(&l.breaker)
 	for _, m := range *l.mirrors.Load() {
-		atomic.StoreUint32(m.p, b|m.extra.Load())
+		m.store(b | m.extra.Load())
 	}
 }

@@ -12,7 +12,7 @@
 //     the panic to the cell's stderr).
 //   - Rewrite passes: a check point at every function entry, at the top
 //     of every loop body and after calls through selectors:
-//     `if __gilF != 0 { __gil.C() }`, one plain load of an interpreted
+//     `if __gilF { __gil.C() }`, one plain load of an interpreted bool
 //     global that the lock keeps equal to its eval breaker
 //     (gil.Lock.MirrorBreaker, see breaker.go; a compiled call under
 //     -race and in top-level var initializers). The call depth is
@@ -69,9 +69,9 @@
 // no happens-before edge the race detector sees from what the parked
 // holder wrote before it parked, so cells that rely on the monitor are
 // kept out of -race runs (testdata/gil/*_monitor.txtar). fib(27) with
-// check points costs about 1.0-1.1x its rewrite without them
-// (BenchmarkFib27Ratio; the compiled-call form, __gil.C at every check
-// point, cost 1.4-1.8x). A stale plain load of __gilF delays a drop
+// check points costs 1.03-1.12x its rewrite without them (CPU time
+// 1.02-1.11x; BenchmarkFib27Ratio, 3 runs); the compiled-call form,
+// __gil.C at every check point (used under -race), 1.18-1.38x. A stale plain load of __gilF delays a drop
 // request or an interrupt by one check point at most. Function literals
 // in top-level var initializers (`f := func() {...}` in a cell) call
 // __gil.C: yaegi cannot order a var initializer that reads a global of

@@ -124,7 +124,7 @@ func (s *Scheduler) Attach(h runtime.Host) (runtime.Attachment, error) {
 		Exports: []interp.Exports{s.helpers(), s.syncExports(), s.ioExports(), s.timeExports(), s.gilExports(), s.sysExports()},
 		Passes:  passes,
 		Prelude: "import " + helperName + " \"" + helperPath + "\"\n" +
-			"var " + inlineFlag + " uint32\n" +
+			"var " + inlineFlag + " bool\n" +
 			"var " + inlineFlag + "OK = " + helperName + ".R(&" + inlineFlag + ")\n",
 		Magics: []string{"gil"},
 	}, nil

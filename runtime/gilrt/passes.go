@@ -23,14 +23,14 @@ type checker struct {
 
 // check is the check point, the same at function entry, at loop
 // back-edges and after calls: one plain load of the interpreter's mirror
-// of the eval breaker, `if __gilF != 0 { __gil.C() }` (breaker.go), or,
+// of the eval breaker, `if __gilF { __gil.C() }` (breaker.go), or,
 // where that is not possible, the compiled call `__gil.C()`.
 func (c checker) check() ast.Stmt {
 	if !c.inline {
 		return callStmt("C")
 	}
 	return &ast.IfStmt{
-		Cond: &ast.BinaryExpr{X: ast.NewIdent(inlineFlag), Op: token.NEQ, Y: &ast.BasicLit{Kind: token.INT, Value: "0"}},
+		Cond: ast.NewIdent(inlineFlag),
 		Body: &ast.BlockStmt{List: []ast.Stmt{callStmt("C")}},
 	}
 }
