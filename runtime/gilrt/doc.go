@@ -71,7 +71,8 @@
 // kept out of -race runs (testdata/gil/*_monitor.txtar). fib(27) with
 // check points costs 1.03-1.12x its rewrite without them (CPU time
 // 1.02-1.11x; BenchmarkFib27Ratio, 3 runs); the compiled-call form,
-// __gil.C at every check point (used under -race), 1.18-1.38x. A stale plain load of __gilF delays a drop
+// __gil.C at every check point (used under -race), 1.18-1.38x. A stale
+// plain load of __gilF delays a drop
 // request or an interrupt by one check point at most. Function literals
 // in top-level var initializers (`f := func() {...}` in a cell) call
 // __gil.C: yaegi cannot order a var initializer that reads a global of
