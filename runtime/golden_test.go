@@ -151,10 +151,7 @@ func runCell(s *Session, n int, code string, stdin []string) string {
 // a few seconds), so that what they print is part of their cell's output.
 func waitSpawned(s *Session) {
 	for i := 0; i < 5000; i++ {
-		s.router.mu.RLock()
-		n := len(s.router.byG)
-		s.router.mu.RUnlock()
-		if n == 0 {
+		if s.router.endedCount() >= s.spawned.Load() {
 			return
 		}
 		time.Sleep(time.Millisecond)

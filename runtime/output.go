@@ -39,6 +39,7 @@ type router struct {
 	mu      sync.RWMutex
 	current owner
 	byG     map[uint64]owner
+	ended   int64 // spawned goroutines that have ended
 }
 
 func newRouter() *router { return &router{byG: make(map[uint64]owner)} }
@@ -78,7 +79,15 @@ func (r *router) register(id uint64, o owner) {
 func (r *router) unregister(id uint64) {
 	r.mu.Lock()
 	delete(r.byG, id)
+	r.ended++
 	r.mu.Unlock()
+}
+
+// endedCount returns how many spawned goroutines have ended.
+func (r *router) endedCount() int64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.ended
 }
 
 // streamWriter is an io.Writer that sends what it gets to the stream name of
