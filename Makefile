@@ -23,10 +23,9 @@ BENCH ?= .
 BENCHTIME ?= 1s
 NOTEBOOK_DIR ?= notebooks
 
-SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: build install run test test-go test-race test-python test-e2e bench soak e2e e2e-browser e2e-hub lint clean help
+.PHONY: deps build install run test test-go test-race test-python test-e2e bench soak e2e e2e-browser e2e-hub lint clean help
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -37,18 +36,19 @@ build:
 install: build
 	$(BIN) install --user
 
+# Debian packages the tests need (scripts/debian-packages.sh skips what is
+# installed), so that `make test` works on a fresh machine.
+deps:
+	scripts/debian-packages.sh all
+
 run: install
-	@if ! command -v jupyter-notebook >/dev/null 2>&1; then \
-		echo "Installing Jupyter Notebook from Debian..."; \
-		$(SUDO) apt-get update; \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y jupyter-notebook jupyter-client; \
-	fi
+	scripts/debian-packages.sh run
 	mkdir -p $(NOTEBOOK_DIR)
 	jupyter notebook --notebook-dir=$(NOTEBOOK_DIR) $(ALLOW_ROOT)
 
 # Every step runs even when an earlier one fails, so one run shows all
 # failures; the exit status is non-zero when any failed.
-test:
+test: deps
 	@status=0; \
 	$(MAKE) --no-print-directory lint || status=1; \
 	$(MAKE) --no-print-directory test-go || status=1; \
