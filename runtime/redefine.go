@@ -346,5 +346,5 @@ func anyKept(keys []string, redefined map[string]bool) bool {
 func stopOld(it *interp.Interpreter) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, _ = it.EvalWithContext(ctx, "for {}")
+	_, _ = it.EvalWithContext(ctx, "0")
 }

@@ -64,6 +64,7 @@ type Session struct {
 	kept   keeper   // values of vars declared by value (varvalue.go)
 	st     *state   // declarations of this interpreter, reset by %reset
 	frames frameLog // interpreted frames of the last panic
+	files  cellFiles
 }
 
 // state is what the session knows about the cells run so far.
@@ -208,7 +209,9 @@ func (s *Session) sleep(d time.Duration) {
 func (s *Session) spawn(f func()) {
 	o := s.router.lookup()
 	n := s.spawned.Add(1)
+	s.files.started(o.cell)
 	s.goUnder(o.cell, func() {
+		defer s.files.ended(o.cell)
 		id := goid()
 		s.router.register(id, o)
 		defer s.router.unregister(id)
@@ -271,6 +274,13 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 		s.cellMu.Lock()
 		s.cancel, s.cellCtx = nil, nil
 		s.cellMu.Unlock()
+	}()
+	// Let the node graphs and FileSet files of finished cells be
+	// collected (see release.go).
+	it, base, n := s.it, s.it.FileSet().Base(), req.ExecutionCount
+	defer func() {
+		releaseCompiled(s.it)
+		s.files.release(it, base, n)
 	}()
 	s.stdin.reset()
 	s.router.setCurrent(owner{out: out, cell: req.ExecutionCount})
@@ -595,6 +605,7 @@ func (c *cell) runDecls(f *ast.File, u unit) error {
 	if err := rewriteFile(c, f); err != nil {
 		return err
 	}
+	c.s.files.keep(c.s.it.FileSet().File(f.Pos()))
 	prog, err := c.compile(f)
 	if isDefinitionLoop(err) {
 		return c.runDeclsByValue(f, newEntries, newImports)
