@@ -30,9 +30,15 @@
 // l.Blocking:
 // the same single-atomic-load fast path; on the slow path they act for the
 // holder, or, while a thread is displaced (below), for the thread bound to
-// the calling goroutine (Bind; a few µs to look up). Every goroutine that
-// runs interpreted code must therefore be bound (Go and Run do it) and hold
-// the lock; code on an unbound goroutine would be taken for the holder.
+// the calling goroutine (Bind; 1-90 µs to look up, growing with the
+// stack's depth). Every goroutine that runs interpreted code must therefore
+// be bound (Go and Run do it) and hold the lock; code on an unbound
+// goroutine would be taken for the holder. Current is the same: the holder,
+// with no lookup, while the GIL is on and no thread is displaced; Bound
+// always looks the goroutine up. A thread handed to another goroutine on a
+// hot path (a generator body running in its caller's turn) is Adopted
+// there: no lookup, the binding is resolved by the first lookup that needs
+// it.
 //
 // # The algorithm (wall-clock mode, the default)
 //
@@ -122,6 +128,6 @@
 // goroutine at a time: its methods must not be called concurrently, except
 // ID, Tag, Lock, Done, Holding and Unbind. A Thread may move to another
 // goroutine (a generator body running in its caller's turn) if the hand-off
-// itself synchronises; Bind again after such a move if the identity-free
-// entry points are used. A stopped Trace is immutable.
+// itself synchronises; Bind or Adopt again after such a move if the
+// identity-free entry points are used. A stopped Trace is immutable.
 package gil

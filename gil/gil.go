@@ -116,7 +116,7 @@ type Lock struct {
 	mirMu   sync.Mutex                // serialises writes to mirrors
 	mirrors atomic.Pointer[[]*Mirror] // copy on write, under mirMu
 
-	ids     sync.Map               // goroutine id -> *Thread (Bind)
+	ids     sync.Map               // goroutine id -> *binding (Bind, Adopt)
 	holderP atomic.Pointer[Thread] // l.holder, readable without l.mu
 
 	mu           sync.Mutex
@@ -195,7 +195,9 @@ type Thread struct {
 	count int // check points since the last switch (deterministic mode)
 
 	progress atomic.Uint64 // check points passed, read by the monitor
-	gid      atomic.Uint64 // goroutine bound by Bind, 0 if none
+	gid      atomic.Uint64 // goroutine recorded by the last Bind, 0 if none
+	bindSeq  atomic.Uint64 // bumped by Bind, Adopt, Unbind (see binding)
+	pending  atomic.Bool   // adopted by a goroutine not recorded yet (Adopt)
 
 	// Under l.mu.
 	state     threadState
@@ -1053,12 +1055,17 @@ func (l *Lock) Exit() {
 
 // caller finds the thread of the calling goroutine: the holder when no
 // thread is displaced (nil while the GIL is disabled), else the thread
-// bound to the calling goroutine.
+// bound to the calling goroutine. The holder is loaded before the breaker:
+// a holder displaced between the two loads still gets its own thread (the
+// monitor sets bitDisplaced before it changes the holder), and a displaced
+// thread cannot be taken for the new holder (its bit stays set until it
+// re-acquires).
 func (l *Lock) caller() *Thread {
+	h := l.holderP.Load()
 	if atomic.LoadUint32(&l.breaker)&bitDisplaced == 0 {
-		return l.holderP.Load()
+		return h
 	}
-	return l.Current()
+	return l.Bound()
 }
 
 // Blocking is Thread.Blocking for the calling thread, found like
@@ -1075,30 +1082,116 @@ func (l *Lock) Blocking(f func()) {
 	f()
 }
 
-// Bind associates the calling goroutine with t, for Lock.Current and the
-// identity-free entry points. Go and Run bind for you.
+// binding is a value of Lock.ids: the goroutine was bound to t when t's
+// bind sequence was seq. It is stale once t was bound again (Bind, Adopt,
+// Unbind bump the sequence).
+type binding struct {
+	t   *Thread
+	seq uint64
+}
+
+// Bind associates the calling goroutine with t, for Lock.Current,
+// Lock.Bound and the identity-free entry points, and ends any earlier
+// binding of t. It looks the goroutine id up (runtime.Stack: 1-90 µs,
+// growing with the stack's depth), so hot paths use Adopt. Go and Run bind
+// for you (at the top of a fresh goroutine, where the lookup is cheap).
 func (t *Thread) Bind() {
-	id := goid()
+	seq := t.bindSeq.Add(1)
+	t.pending.Store(false)
+	t.record(goid(), seq)
+}
+
+// record binds goroutine id to t as of bind sequence seq and forgets the
+// goroutine t was bound to before.
+func (t *Thread) record(id, seq uint64) {
+	l := t.l
 	if old := t.gid.Swap(id); old != 0 && old != id {
-		t.l.ids.CompareAndDelete(old, t)
+		l.forget(old, t)
 	}
-	t.l.ids.Store(id, t)
+	l.ids.Store(id, &binding{t: t, seq: seq})
 }
 
-// Unbind removes the association made by the last Bind. It may be called
-// from any goroutine.
+// forget removes goroutine id's binding if it is to t.
+func (l *Lock) forget(id uint64, t *Thread) {
+	if v, ok := l.ids.Load(id); ok && v.(*binding).t == t {
+		l.ids.CompareAndDelete(id, v)
+	}
+}
+
+// Adopt is Bind for a hand-off on a hot path (a generator body taking its
+// caller's thread over, and back): it records that the calling goroutine
+// now runs t without looking the goroutine up. Lock.Current needs no
+// lookup while the GIL is enabled and no thread is displaced (it returns
+// the holder); otherwise the first lookup from a goroutine with no current
+// binding resolves the adoption, if exactly one thread has an unresolved
+// one. While the GIL is disabled or a thread is displaced, Adopt binds at
+// once (as Bind).
+func (t *Thread) Adopt() {
+	l := t.l
+	if l.holderP.Load() == nil || atomic.LoadUint32(&l.breaker)&bitDisplaced != 0 {
+		t.Bind()
+		return
+	}
+	t.pending.Store(true)
+	t.bindSeq.Add(1)
+}
+
+// Unbind removes the association made by the last Bind or Adopt. It may be
+// called from any goroutine.
 func (t *Thread) Unbind() {
+	t.bindSeq.Add(1)
+	t.pending.Store(false)
 	if id := t.gid.Swap(0); id != 0 {
-		t.l.ids.CompareAndDelete(id, t)
+		t.l.forget(id, t)
 	}
 }
 
-// Current returns the thread bound to the calling goroutine, or nil. It
-// parses runtime.Stack: a few microseconds (see BenchmarkGoid).
+// Current returns the calling goroutine's thread, or nil. While the GIL is
+// enabled and no thread is displaced it returns the holder without any
+// lookup: a goroutine that runs interpreted code holds the lock, so the
+// caller is taken to be the holder, as the identity-free entry points do
+// (call it only from such goroutines, or use Bound). Otherwise it is Bound.
 func (l *Lock) Current() *Thread {
-	v, ok := l.ids.Load(goid())
-	if !ok {
+	if h := l.holderP.Load(); h != nil && atomic.LoadUint32(&l.breaker)&bitDisplaced == 0 {
+		return h
+	}
+	return l.Bound()
+}
+
+// Bound returns the thread bound to the calling goroutine (Bind, Adopt),
+// or nil. It parses runtime.Stack: 1-90 µs (see BenchmarkGoid).
+func (l *Lock) Bound() *Thread {
+	id := goid()
+	if v, ok := l.ids.Load(id); ok {
+		b := v.(*binding)
+		if b.t.bindSeq.Load() == b.seq {
+			return b.t
+		}
+	}
+	// No current binding: an adoption not resolved yet may be ours.
+	t := l.adoptedOnly()
+	if t == nil {
 		return nil
 	}
-	return v.(*Thread)
+	t.pending.Store(false)
+	t.record(id, t.bindSeq.Load())
+	return t
+}
+
+// adoptedOnly returns the one live thread with an unresolved adoption, or
+// nil if there is none or more than one (the calling goroutine's thread
+// cannot then be told).
+func (l *Lock) adoptedOnly() *Thread {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var only *Thread
+	for _, t := range l.threads {
+		if t.pending.Load() {
+			if only != nil {
+				return nil
+			}
+			only = t
+		}
+	}
+	return only
 }

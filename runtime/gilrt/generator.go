@@ -11,7 +11,8 @@ import (
 // own (iter.Pull) but inside the caller's turn: the hooks below move the
 // caller's gil.Thread along with control, without releasing the lock, so
 // no other goroutine runs between a Send and the value it returns. The
-// thread is bound to whichever goroutine has control (Thread.Bind), so
+// thread is adopted by whichever goroutine has control (Thread.Adopt: no
+// goroutine-id lookup; Leave finds the thread as the lock's holder), so
 // blocking calls and displaced check points in the body act for the
 // caller's thread. A generator the collector finds abandoned is closed on
 // a new gil thread, under the lock.
@@ -31,7 +32,8 @@ func installHooks() {
 }
 
 // leaveGen runs on the goroutine giving control away: its thread is the
-// token.
+// token. With one scheduler attached and the GIL on, that is the lock's
+// holder, found without a goroutine-id lookup (gil.Lock.Current).
 func leaveGen() any {
 	if t := currentAny(); t != nil {
 		return t
@@ -40,10 +42,10 @@ func leaveGen() any {
 }
 
 // enterGen runs on the goroutine receiving control: it takes the thread
-// over.
+// over (gil.Thread.Adopt: no goroutine-id lookup on this hot path).
 func enterGen(token any) {
 	if t, ok := token.(*gil.Thread); ok {
-		t.Bind()
+		t.Adopt()
 	}
 }
 
@@ -64,17 +66,42 @@ func abandonedGen(closeGen func()) {
 // currentAny is the calling goroutine's thread under any attached
 // scheduler (the running cell's if the goroutine is not bound yet).
 func currentAny() *gil.Thread {
-	var t *gil.Thread
-	n := 0
-	var only *Scheduler
-	active.Range(func(k, _ any) bool {
-		s := k.(*Scheduler)
-		only, n = s, n+1
-		t = s.lock.Current()
-		return t == nil
-	})
-	if t == nil && n == 1 {
-		t = only.thread()
+	s, t := callerAny()
+	if t == nil && s != nil {
+		t = s.thread()
 	}
 	return t
+}
+
+// callerAny finds the calling goroutine's scheduler and thread. With one
+// scheduler attached (a kernel process) it is that one, and the thread is
+// its lock's Current: the holder, without a goroutine-id lookup, unless
+// the GIL is off or a thread is displaced; the thread may be nil (an
+// unbound goroutine). With several (tests), where another session's holder
+// must not be taken for the caller, each lock looks the goroutine up
+// (gil.Lock.Bound) and both are nil if none knows it.
+func callerAny() (*Scheduler, *gil.Thread) {
+	var only *Scheduler
+	n := 0
+	active.Range(func(k, _ any) bool {
+		only, n = k.(*Scheduler), n+1
+		return n < 2
+	})
+	switch n {
+	case 0:
+		return nil, nil
+	case 1:
+		return only, only.lock.Current()
+	}
+	var s *Scheduler
+	var t *gil.Thread
+	active.Range(func(k, _ any) bool {
+		s = k.(*Scheduler)
+		t = s.lock.Bound()
+		return t == nil
+	})
+	if t == nil {
+		return nil, nil
+	}
+	return s, t
 }

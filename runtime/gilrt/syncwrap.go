@@ -38,23 +38,11 @@ func (s *Scheduler) Close() {
 
 // blockingAny runs f with the calling goroutine's GIL released.
 func blockingAny(f func()) {
-	var only *Scheduler
-	n := 0
-	var done bool
-	active.Range(func(k, _ any) bool {
-		s := k.(*Scheduler)
-		only, n = s, n+1
-		if t := s.lock.Current(); t != nil {
-			t.Blocking(f)
-			done = true
-			return false
-		}
-		return true
-	})
-	switch {
-	case done:
-	case n == 1:
-		only.Blocking(f) // an unbound cell goroutine
+	switch s, t := callerAny(); {
+	case t != nil:
+		t.Blocking(f)
+	case s != nil:
+		s.Blocking(f) // an unbound cell goroutine
 	default:
 		f()
 	}
@@ -62,19 +50,11 @@ func blockingAny(f func()) {
 
 // spawnAny starts f like a go statement of the calling goroutine's cell.
 func spawnAny(f func()) {
-	var host func(func())
-	active.Range(func(k, _ any) bool {
-		s := k.(*Scheduler)
-		if s.host != nil {
-			host = s.host.Spawn
-		}
-		return s.lock.Current() == nil
-	})
-	if host == nil {
-		go f()
+	if s, _ := callerAny(); s != nil && s.host != nil {
+		s.host.Spawn(f)
 		return
 	}
-	host(f)
+	go f()
 }
 
 // Mutex is sync.Mutex for cells.
