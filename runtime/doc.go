@@ -99,7 +99,15 @@
 //
 // # Magics
 //
-// %time, %%time, %timeit, %%timeit, %env, %reset, %lsmagic, %help.
+// %time, %%time, %timeit, %%timeit, %env, %reset, %lsmagic, %help, the
+// scheduler's (%%gil) and Options.CellMagics (cellmagic.go), the extension
+// point for cell magics such as the compiled tier's %%compile: a
+// CellMagic gets a MagicCell (body padded to the cell's line numbers,
+// cell number, Output, Context, Run for Go source as part of the cell, Use
+// for packages, Blocking to release the lock around slow work,
+// CompileError for cell[N]:L:C error lines). A //gilgo:NAME comment line
+// directly before a top-level func declaration runs the whole cell through
+// magic NAME. %reset prints each magic's ResetNote.
 //
 // # Known gaps
 //

@@ -271,6 +271,10 @@ func (c *cell) describeError(err error) *engine.Error {
 		}
 		return &engine.Error{Name: name, Value: ce.err.Error(), Traceback: c.errorLines(ce.err.Error())}
 	}
+	var mce *magicCompileError
+	if errors.As(err, &mce) {
+		return mce.describe(c)
+	}
 	var re *rewriteError
 	if errors.As(err, &re) {
 		msg := re.msg

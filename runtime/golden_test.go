@@ -162,9 +162,18 @@ func waitSpawned(s *Session) {
 // "cell stdin=a,b" gives it input lines), the "want" file after it what the
 // cell shows. go test -update rewrites the want files.
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txtar")
+	runGoldenFiles(t, "testdata/*.txtar", newTestSession)
+}
+
+// runGoldenFiles runs the golden files matching pattern, each in a fresh
+// session made by newSession.
+func runGoldenFiles(t *testing.T, pattern string, newSession func(testing.TB) *Session) {
+	files, err := filepath.Glob(pattern)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no golden files match %s", pattern)
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
@@ -172,7 +181,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := newTestSession(t)
+			s := newSession(t)
 			n := 0
 			changed := false
 			var out []txtar.File

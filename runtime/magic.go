@@ -84,8 +84,23 @@ func (c *cell) runMagic(m magic) error {
 		stopOld(s.it)
 		s.it, s.st = it, newState()
 		c.out.Stream("stdout", "all names were removed: a fresh interpreter\n")
+		for _, name := range s.cellMagicNames() {
+			if f := s.opts.CellMagics[name].ResetNote; f != nil {
+				if note := f(); note != "" {
+					c.out.Stream("stdout", strings.TrimSuffix(note, "\n")+"\n")
+				}
+			}
+		}
 	case "lsmagic":
-		c.out.Stream("stdout", "Available line magics:\n%env  %help  %lsmagic  %reset  %time  %timeit\n\nAvailable cell magics:\n%%time  %%timeit\n")
+		cells := []string{"%%time", "%%timeit"}
+		for _, name := range c.s.sched.Magics {
+			cells = append(cells, "%%"+name)
+		}
+		for _, name := range c.s.cellMagicNames() {
+			cells = append(cells, "%%"+name)
+		}
+		sort.Strings(cells)
+		c.out.Stream("stdout", "Available line magics:\n%env  %help  %lsmagic  %reset  %time  %timeit\n\nAvailable cell magics:\n"+strings.Join(cells, "  ")+"\n")
 	case "help", "?":
 		keys := make([]string, 0, len(magicHelp))
 		for k := range magicHelp {
@@ -96,6 +111,11 @@ func (c *cell) runMagic(m magic) error {
 		b.WriteString("gilgo: Go cells on yaegi. Cells mix imports, declarations, statements and a trailing expression.\nMagics:\n")
 		for _, k := range keys {
 			b.WriteString("  " + magicHelp[k] + "\n")
+		}
+		for _, name := range c.s.cellMagicNames() {
+			if h := c.s.opts.CellMagics[name].Help; h != "" {
+				b.WriteString("  " + h + "\n")
+			}
 		}
 		c.out.Stream("stdout", b.String())
 	default:

@@ -35,6 +35,16 @@ type Options struct {
 	// Scheduler, if set, puts the goroutines cells start under a lock
 	// (see Scheduler and runtime/gilrt).
 	Scheduler Scheduler
+	// CellMagics are extra %%name cell magics by name without %% (see
+	// CellMagic), e.g. "compile". A //gilgo:NAME comment line before a
+	// func declaration runs its cell through magic NAME too.
+	CellMagics map[string]CellMagic
+	// Docs, if set, documents the symbols of cell packages for
+	// inspect_request: the declaration and doc text of name in the
+	// package with import path path (name is "Sym" or "Type.Method").
+	// It is consulted before the Go installation's sources and must be
+	// safe for concurrent use.
+	Docs func(path, name string) (decl, doc string, ok bool)
 }
 
 // Session is a Go session on yaegi. It implements engine.Interpreter.
@@ -178,6 +188,11 @@ func (s *Session) overrides() interp.Exports {
 func (s *Session) Use(exports interp.Exports) error {
 	s.execMu.Lock()
 	defer s.execMu.Unlock()
+	return s.useLocked(exports)
+}
+
+// useLocked is Use for a caller that holds execMu (a running cell).
+func (s *Session) useLocked(exports interp.Exports) error {
 	if err := s.it.Use(exports); err != nil {
 		return fmt.Errorf("use: %w", err)
 	}
@@ -367,7 +382,15 @@ func (c *cell) directive(line, col int) string {
 // run executes the cell's code: magics first, then Go.
 func (c *cell) run() error {
 	if m, ok := parseMagic(c.src); ok {
+		if handled, err := c.runCellMagic(m, false); handled {
+			return err
+		}
 		return c.runMagic(m)
+	}
+	if m, ok := c.directiveMagic(); ok {
+		if handled, err := c.runCellMagic(m, true); handled {
+			return err
+		}
 	}
 	return c.runGo(c.src)
 }

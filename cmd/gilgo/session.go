@@ -1,12 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"log/slog"
+	"strings"
+	"sync"
 
 	"github.com/gilgo/gilgo/engine"
 	gort "github.com/gilgo/gilgo/runtime"
+	"github.com/gilgo/gilgo/runtime/compiled"
+	"github.com/gilgo/gilgo/runtime/compiled/rt"
 	"github.com/gilgo/gilgo/runtime/gilrt"
 	"github.com/gilgo/gilgo/runtime/procpool"
 	"github.com/gilgo/gilgo/runtime/pylib"
@@ -14,12 +19,19 @@ import (
 
 // newSession assembles the session a worker serves: the Go session on
 // yaegi, its goroutines under the GIL (gilrt), the cell packages for
-// coroutines, reference counts and sys.GetRefCount (pylib), and
-// multiprocessing (procpool: child workers, each with its own GIL). The
-// runtime cannot import gilrt or procpool (they import it or need its
-// declarations), so the pieces meet here.
+// coroutines, reference counts and sys.GetRefCount (pylib, with their docs
+// for inspect_request), multiprocessing (procpool: child workers, each
+// with its own GIL) and the compiled tier (%%compile, runtime/compiled:
+// plugins that obey the same GIL). The runtime cannot import gilrt,
+// procpool or compiled (they import it or need its declarations), so the
+// pieces meet here.
 func newSession(log *slog.Logger) (*gort.Session, error) {
 	sched := gilrt.New(gilrt.Options{Logger: log})
+	rt.SetLock(sched.Lock()) // compiled cells check and release this lock
+	tier, err := newCompileMagic(log)
+	if err != nil {
+		return nil, err
+	}
 	var sess *gort.Session
 	procs := procpool.New(procpool.Options{Logger: log, Env: procpool.EnvFuncs{
 		DeclarationsFunc: func() string { return sess.Declarations() },
@@ -27,13 +39,15 @@ func newSession(log *slog.Logger) (*gort.Session, error) {
 		InterruptedFunc:  func() <-chan struct{} { return sess.Interrupted() },
 		BlockingFunc:     sched.Blocking,
 	}})
-	sess, err := gort.New(gort.Options{
+	sess, err = gort.New(gort.Options{
 		Logger:    log,
 		Scheduler: sched,
 		Passes: []gort.Pass{
 			{Name: "emptyslices", Apply: func(_ gort.PassEnv, f *ast.File) error { return pylib.RewriteEmptySlices(f) }},
 			procs.Pass(),
 		},
+		CellMagics: map[string]gort.CellMagic{"compile": tier.magic()},
+		Docs:       pylibDocs,
 	})
 	if err != nil {
 		return nil, err
@@ -45,4 +59,99 @@ func newSession(log *slog.Logger) (*gort.Session, error) {
 		return nil, fmt.Errorf("multiprocessing: %w", err)
 	}
 	return sess, nil
+}
+
+// pylibDocs documents the cell packages of pylib for inspect_request.
+func pylibDocs(path, name string) (decl, doc string, ok bool) {
+	d, ok := pylib.Docs(path)[name]
+	return d.Decl, d.Text, ok
+}
+
+// compileMagic is %%compile: the cell's declarations built into a Go
+// plugin (runtime/compiled) and bound into the session. Its work dir is
+// a temporary directory that lives as long as the worker process (the
+// plugins stay mapped; the kernel's restart starts a fresh worker).
+type compileMagic struct {
+	c *compiled.Compiler
+
+	mu       sync.Mutex
+	progress engine.Output // the Output of the cell being compiled
+	loaded   int           // plugins loaded into this process
+	size     int64         // their total .so size
+}
+
+func newCompileMagic(log *slog.Logger) (*compileMagic, error) {
+	m := &compileMagic{}
+	c, err := compiled.New(compiled.Options{Logger: log, Progress: m.showProgress})
+	if err != nil {
+		return nil, fmt.Errorf("compiled tier: %w", err)
+	}
+	m.c = c
+	return m, nil
+}
+
+// showProgress writes a progress line of a slow build to the cell's stderr.
+func (m *compileMagic) showProgress(line string) {
+	m.mu.Lock()
+	out := m.progress
+	m.mu.Unlock()
+	if out != nil {
+		out.Stream("stderr", line+"\n")
+	}
+}
+
+func (m *compileMagic) magic() gort.CellMagic {
+	return gort.CellMagic{
+		Help: "%%compile: build the cell's declarations (funcs, types, vars) with go build into a plugin that runs natively under the GIL; also //gilgo:compile before a func",
+		Run:  m.run,
+		ResetNote: func() string {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			if m.loaded == 0 {
+				return ""
+			}
+			return fmt.Sprintf("%d compiled cell(s) stay loaded (%.1f MB of plugins): Go cannot unload them; restart the kernel for a fresh worker to free their memory",
+				m.loaded, float64(m.size)/(1<<20))
+		},
+	}
+}
+
+// run compiles a %%compile cell, or runs it interpreted when the compiled
+// tier is unavailable.
+func (m *compileMagic) run(mc *gort.MagicCell) error {
+	out := mc.Output()
+	if err := m.c.Available(); err != nil {
+		out.Stream("stderr", fmt.Sprintf("compiled tier unavailable: %v; running interpreted\n", err))
+		return mc.Run(mc.Body)
+	}
+	m.mu.Lock()
+	m.progress = out
+	m.mu.Unlock()
+	var res compiled.Result
+	var err error
+	mc.Blocking(func() { res, err = m.c.Compile(mc.Context(), mc.Body, mc.Cell) })
+	m.mu.Lock()
+	m.progress = nil
+	m.mu.Unlock()
+	var be *compiled.BuildError
+	switch {
+	case errors.As(err, &be):
+		return mc.CompileError(be.Lines)
+	case err != nil && mc.Context().Err() != nil:
+		return mc.Context().Err()
+	case err != nil:
+		out.Stream("stderr", fmt.Sprintf("compiled tier failed: %v; running interpreted\n", err))
+		return mc.Run(mc.Body)
+	}
+	m.mu.Lock()
+	m.loaded++
+	m.size += res.PluginSize
+	m.mu.Unlock()
+	if len(res.Skipped) > 0 {
+		out.Stream("stderr", "compiled but not callable from other cells: "+strings.Join(res.Skipped, ", ")+"\n")
+	}
+	if err := mc.Use(res.Exports); err != nil {
+		return fmt.Errorf("compiled cell: %w", err)
+	}
+	return mc.Run(res.Bindings)
 }
