@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/gilgo/gilgo/runtime/compiled"
 )
 
 // TestMain lets the test binary act as the gilgo command inside scripts:
@@ -21,7 +23,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs testdata/*.txtar. Conditions: [jupyter] holds when
-// /usr/bin/python3 can import jupyter_client.
+// /usr/bin/python3 can import jupyter_client; [compiled] when the compiled
+// tier can build plugins for this binary (a go toolchain of the same
+// version, cgo, the checkout it was built from).
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
@@ -43,10 +47,21 @@ func TestScripts(t *testing.T) {
 			switch cond {
 			case "jupyter":
 				return hasJupyterClient(), nil
+			case "compiled":
+				return compiledAvailable(), nil
 			}
 			return false, nil
 		},
 	})
+}
+
+func compiledAvailable() bool {
+	c, err := compiled.New(compiled.Options{})
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	return c.Available() == nil
 }
 
 func hasJupyterClient() bool {
