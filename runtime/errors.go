@@ -20,8 +20,10 @@ import (
 )
 
 // panicFrameRE matches the line yaegi writes to stderr for every
-// interpreted frame a panic crosses: "cell[3]:2:5: panic: main.f(...)".
-var panicFrameRE = regexp.MustCompile(`^(?:(\S+?):)?(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
+// interpreted frame a panic crosses: "cell[3]:2:5: panic: main.f(...)",
+// or "-: panic: main.f(...)" when the frame's file is gone from the
+// FileSet (a finished cell's, see release.go).
+var panicFrameRE = regexp.MustCompile(`^(?:(?:(\S+?):)?(\d+):(\d+)|-): panic: (.*)\(\.\.\.\)\n?$`)
 
 // panicFilter drops yaegi's panic frame lines from stderr and keeps them
 // as the traceback of the panic.
