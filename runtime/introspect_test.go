@@ -3,8 +3,13 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/traefik/yaegi/interp"
 )
 
 func TestIntrospection(t *testing.T) {
@@ -84,6 +89,56 @@ var sb strings.Builder`
 		c, err := s.IsComplete(ctx, code)
 		if err != nil || c.Status != want {
 			t.Errorf("is_complete %q: got %v %v, want %s", code, c, err, want)
+		}
+	}
+}
+
+// docPkg is a type of the fake cell package of TestInspectCellPackageDocs.
+type docPkg struct{}
+
+// Send is a method documented by the fake Docs.
+func (*docPkg) Send(v any) any { return v }
+
+// TestInspectCellPackageDocs: Options.Docs documents a cell package's
+// members (and methods of its types on values) before GOROOT.
+func TestInspectCellPackageDocs(t *testing.T) {
+	docs := map[string][2]string{
+		"New":       {"func New(n int) *Gen", "New makes a generator."},
+		"Gen":       {"type Gen struct{}", "Gen is a generator."},
+		"Gen.Send":  {"func (g *Gen) Send(v any) any", "Send resumes the generator."},
+		"Undefined": {"func Undefined()", "not in the symbol table"},
+	}
+	s, err := New(Options{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Docs: func(path, name string) (string, string, bool) {
+			d, ok := docs[name]
+			return d[0], d[1], ok && path == "docpkg"
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Shutdown(context.Background(), false) })
+	if err := s.Use(interp.Exports{"docpkg/docpkg": {
+		"New": reflect.ValueOf(func(n int) *docPkg { return &docPkg{} }),
+		"Gen": reflect.ValueOf((*docPkg)(nil)),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if out := runCell(s, 1, "import \"docpkg\"\ng := docpkg.New(1)", nil); out != "" {
+		t.Fatalf("setup: %s", out)
+	}
+	for _, tc := range []struct{ code, want string }{
+		{"docpkg.New", "func docpkg.New(n int) *Gen\n\nNew makes a generator."},
+		{"docpkg.Gen", "type Gen struct{}\n\nfunc (g *Gen) Send(v any) any\n\nGen is a generator."},
+		{"g.Send", "func (g *Gen) Send(v any) any\n\nSend resumes the generator."},
+	} {
+		in, err := s.Inspect(context.Background(), tc.code, len(tc.code), 0)
+		if err != nil {
+			t.Fatalf("inspect %q: %v", tc.code, err)
+		}
+		if got := fmt.Sprint(in.Data["text/plain"]); !in.Found || got != tc.want {
+			t.Errorf("inspect %q: found %v\n got %q\nwant %q", tc.code, in.Found, got, tc.want)
 		}
 	}
 }

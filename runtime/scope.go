@@ -19,12 +19,22 @@ type scope struct {
 	packages map[string]string // import path → package name
 	members  map[string]map[string]reflect.Value
 	globals  map[string]reflect.Value
+	docs     func(path, name string) (decl, doc string, ok bool) // Options.Docs
 }
 
 var (
 	_ complete.Scope      = (*scope)(nil)
 	_ complete.ValueScope = (*scope)(nil)
+	_ complete.DocScope   = (*scope)(nil)
 )
+
+// PackageDoc implements complete.DocScope from Options.Docs.
+func (s *scope) PackageDoc(path, name string) (decl, doc string, ok bool) {
+	if s.docs == nil {
+		return "", "", false
+	}
+	return s.docs(path, name)
+}
 
 func (s *scope) Decls() []complete.Decl                       { return s.decls }
 func (s *scope) Imports() map[string]string                   { return s.imports }
@@ -50,6 +60,7 @@ func (s *Session) scopeLocked() *scope {
 		packages: map[string]string{},
 		members:  map[string]map[string]reflect.Value{},
 		globals:  map[string]reflect.Value{},
+		docs:     s.opts.Docs,
 	}
 	all := append([]interp.Exports{stdlib.Symbols}, s.opts.Symbols...)
 	all = append(all, s.used...)

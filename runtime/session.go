@@ -45,6 +45,9 @@ type Options struct {
 	// It is consulted before the Go installation's sources and must be
 	// safe for concurrent use.
 	Docs func(path, name string) (decl, doc string, ok bool)
+	// OnShutdown, if set, is called once by the first Shutdown, after the
+	// running cell was stopped (e.g. to remove a work directory).
+	OnShutdown func()
 }
 
 // Session is a Go session on yaegi. It implements engine.Interpreter.
@@ -267,8 +270,12 @@ func (s *Session) Interrupt() {
 func (s *Session) Shutdown(ctx context.Context, restart bool) error {
 	s.Interrupt()
 	s.cellMu.Lock()
+	first := !s.closed
 	s.closed = true
 	s.cellMu.Unlock()
+	if first && s.opts.OnShutdown != nil {
+		s.opts.OnShutdown()
+	}
 	return nil
 }
 

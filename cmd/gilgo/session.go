@@ -28,10 +28,7 @@ import (
 func newSession(log *slog.Logger) (*gort.Session, error) {
 	sched := gilrt.New(gilrt.Options{Logger: log})
 	rt.SetLock(sched.Lock()) // compiled cells check and release this lock
-	tier, err := newCompileMagic(log)
-	if err != nil {
-		return nil, err
-	}
+	tier := &compileMagic{log: log}
 	var sess *gort.Session
 	procs := procpool.New(procpool.Options{Logger: log, Env: procpool.EnvFuncs{
 		DeclarationsFunc: func() string { return sess.Declarations() },
@@ -39,7 +36,7 @@ func newSession(log *slog.Logger) (*gort.Session, error) {
 		InterruptedFunc:  func() <-chan struct{} { return sess.Interrupted() },
 		BlockingFunc:     sched.Blocking,
 	}})
-	sess, err = gort.New(gort.Options{
+	sess, err := gort.New(gort.Options{
 		Logger:    log,
 		Scheduler: sched,
 		Passes: []gort.Pass{
@@ -48,6 +45,7 @@ func newSession(log *slog.Logger) (*gort.Session, error) {
 		},
 		CellMagics: map[string]gort.CellMagic{"compile": tier.magic()},
 		Docs:       pylibDocs,
+		OnShutdown: tier.close,
 	})
 	if err != nil {
 		return nil, err
@@ -68,11 +66,15 @@ func pylibDocs(path, name string) (decl, doc string, ok bool) {
 }
 
 // compileMagic is %%compile: the cell's declarations built into a Go
-// plugin (runtime/compiled) and bound into the session. Its work dir is
-// a temporary directory that lives as long as the worker process (the
-// plugins stay mapped; the kernel's restart starts a fresh worker).
+// plugin (runtime/compiled) and bound into the session. The compiler and
+// its temporary work dir are made on first use and removed at Shutdown
+// (the plugins stay mapped until the worker exits).
 type compileMagic struct {
-	c *compiled.Compiler
+	log *slog.Logger
+
+	once sync.Once
+	c    *compiled.Compiler
+	cErr error
 
 	mu       sync.Mutex
 	progress engine.Output // the Output of the cell being compiled
@@ -80,14 +82,25 @@ type compileMagic struct {
 	size     int64         // their total .so size
 }
 
-func newCompileMagic(log *slog.Logger) (*compileMagic, error) {
-	m := &compileMagic{}
-	c, err := compiled.New(compiled.Options{Logger: log, Progress: m.showProgress})
-	if err != nil {
-		return nil, fmt.Errorf("compiled tier: %w", err)
+// compiler returns the session's compiler, made once.
+func (m *compileMagic) compiler() (*compiled.Compiler, error) {
+	m.once.Do(func() {
+		m.c, m.cErr = compiled.New(compiled.Options{Logger: m.log, Progress: m.showProgress})
+		if m.cErr == nil {
+			m.cErr = m.c.Available()
+		}
+	})
+	return m.c, m.cErr
+}
+
+// close removes the work dir, if the compiler was made.
+func (m *compileMagic) close() {
+	m.once.Do(func() {}) // no compiler after this
+	if m.c != nil {
+		if err := m.c.Close(); err != nil {
+			m.log.Warn("compiled tier: remove work dir", "err", err)
+		}
 	}
-	m.c = c
-	return m, nil
 }
 
 // showProgress writes a progress line of a slow build to the cell's stderr.
@@ -120,7 +133,8 @@ func (m *compileMagic) magic() gort.CellMagic {
 // tier is unavailable.
 func (m *compileMagic) run(mc *gort.MagicCell) error {
 	out := mc.Output()
-	if err := m.c.Available(); err != nil {
+	c, err := m.compiler()
+	if err != nil {
 		out.Stream("stderr", fmt.Sprintf("compiled tier unavailable: %v; running interpreted\n", err))
 		return mc.Run(mc.Body)
 	}
@@ -128,8 +142,7 @@ func (m *compileMagic) run(mc *gort.MagicCell) error {
 	m.progress = out
 	m.mu.Unlock()
 	var res compiled.Result
-	var err error
-	mc.Blocking(func() { res, err = m.c.Compile(mc.Context(), mc.Body, mc.Cell) })
+	mc.Blocking(func() { res, err = c.Compile(mc.Context(), mc.Body, mc.Cell) })
 	m.mu.Lock()
 	m.progress = nil
 	m.mu.Unlock()

@@ -289,3 +289,49 @@ func TestConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+// Gen stands for a cell package's type documented only through DocScope.
+type Gen struct{}
+
+// Send is documented by the scope, not by GOROOT.
+func (*Gen) Send(v any) any { return v }
+
+func TestInspectDocScope(t *testing.T) {
+	sc := &StaticScope{
+		Imported: map[string]string{"coroutine": "coroutine", "fmt": "fmt"},
+		Symbols: map[string]map[string]reflect.Value{
+			"coroutine/coroutine": {
+				"New":       reflect.ValueOf(func(int) *Gen { return nil }),
+				"Generator": reflect.ValueOf((*Gen)(nil)),
+			},
+			"fmt/fmt": stdlib.Symbols["fmt/fmt"],
+		},
+		Globals: map[string]reflect.Value{"g": reflect.ValueOf(&Gen{})},
+		Docs: map[string]map[string][2]string{
+			"coroutine": {
+				"New":            {"func New(body func(co *Co) any) *Generator", "New returns a generator."},
+				"Generator":      {"type Generator struct{}", "Generator is a generator."},
+				"Generator.Send": {"func (g *Generator) Send(v any) (any, error)", "Send resumes it."},
+			},
+			"fmt": {"Println": {"func Println()", "shadowed"}},
+		},
+	}
+	for _, tc := range []struct{ code, want string }{
+		{"coroutine.New", "func coroutine.New(body func(co *Co) any) *Generator\n\nNew returns a generator."},
+		{"coroutine.New(", "func coroutine.New(body func(co *Co) any) *Generator\n\nNew returns a generator."},
+		{"coroutine.Generator", "type Generator struct{}\n\nfunc (g *Generator) Send(v any) (any, error)\n\nGenerator is a generator."},
+		{"g.Send", "func (g *Generator) Send(v any) (any, error)\n\nSend resumes it."},
+		{"fmt.Println", "func fmt.Println()\n\nshadowed"}, // the scope comes first
+	} {
+		in := Inspect(tc.code, len(tc.code), 0, sc)
+		if got, _ := in.Data["text/plain"].(string); !in.Found || got != tc.want {
+			t.Errorf("Inspect(%q): found %v\n got %q\nwant %q", tc.code, in.Found, got, tc.want)
+		}
+	}
+	// Without Docs the signature comes from reflection.
+	sc.Docs = nil
+	in := Inspect("coroutine.New", len("coroutine.New"), 0, sc)
+	if got, _ := in.Data["text/plain"].(string); got != "func coroutine.New(int) *complete.Gen" {
+		t.Errorf("Inspect without docs: got %q", got)
+	}
+}

@@ -46,7 +46,10 @@
 // (or the function whose call parentheses were just opened): its signature
 // and, for the standard library, the doc comment read with go/doc from the Go
 // installation's source (GOROOT). Without the source it shows the signature
-// from reflection only.
+// from reflection only. A Scope that also implements DocScope documents
+// packages GOROOT does not have (the session's cell packages): it is asked
+// first, for pkg.Member, for the methods listed under a type, and for
+// v.Method when v's type is exported by an imported package.
 //
 // ParseDecls turns the source of a cell into the Decl values a Scope
 // returns, so the session only has to add reflect types and values.

@@ -136,6 +136,11 @@ func describe(chain []string, detail int, sc Scope) (sig, docText string) {
 		if m.kind == "field" {
 			return fmt.Sprintf("field %s %s", name, m.sig), ""
 		}
+		if p, typ, ok := cellPackageOf(sc, named); ok {
+			if decl, text, ok := scopeDoc(sc, p, typ+"."+name); ok {
+				return strings.TrimSpace(decl), strings.TrimSpace(text)
+			}
+		}
 		pd := stdPackage(named.PkgPath())
 		if e, ok := pd.entry(named.Name() + "." + name); ok {
 			return strings.TrimSpace(e.decl), pd.text(e.doc)
@@ -188,6 +193,16 @@ func describeDecl(d Decl, detail int, sc Scope) (sig, docText string) {
 
 func describeMember(p, pkgName, name string, sc Scope) (sig, docText string) {
 	v, inTable := sc.Members(p)[name]
+	if decl, text, ok := scopeDoc(sc, p, name); ok {
+		sig = strings.TrimSpace(decl)
+		if strings.HasPrefix(sig, "func "+name) {
+			sig = strings.Replace(sig, "func "+name, "func "+pkgName+"."+name, 1)
+		}
+		if inTable && memberKind(v) == "type" {
+			sig += scopeMethods(sc, p, name)
+		}
+		return sig, strings.TrimSpace(text)
+	}
 	pd := stdPackage(p)
 	e, inDoc := pd.entry(name)
 	if !inTable && !inDoc {
@@ -286,4 +301,61 @@ func formatValue(v reflect.Value) (s string) {
 func synopsis(text string) string {
 	var p doc.Package
 	return p.Synopsis(text)
+}
+
+// scopeDoc asks the scope's DocScope, if any, about path.name.
+func scopeDoc(sc Scope, path, name string) (decl, doc string, ok bool) {
+	ds, isDoc := sc.(DocScope)
+	if !isDoc {
+		return "", "", false
+	}
+	return ds.PackageDoc(path, name)
+}
+
+// scopeMethods lists the documented methods of type typ of package path:
+// "\n\nfunc (g *T) M()..." or "".
+func scopeMethods(sc Scope, path, typ string) string {
+	t := sc.Members(path)[typ]
+	if !t.IsValid() || t.Kind() != reflect.Pointer {
+		return ""
+	}
+	var methods []string
+	for _, m := range membersOf(t.Type()) {
+		if m.kind != "method" {
+			continue
+		}
+		if decl, _, ok := scopeDoc(sc, path, typ+"."+m.name); ok {
+			methods = append(methods, strings.TrimSpace(decl))
+		}
+	}
+	if len(methods) == 0 {
+		return ""
+	}
+	return "\n\n" + strings.Join(methods, "\n")
+}
+
+// cellPackageOf finds the imported package whose symbol table exports
+// type t, and the name it has there: its import path in cells is not
+// t.PkgPath() for the session's cell packages.
+func cellPackageOf(sc Scope, t reflect.Type) (path, name string, ok bool) {
+	if _, isDoc := sc.(DocScope); !isDoc || t.Name() == "" {
+		return "", "", false
+	}
+	for _, p := range sortedValues(sc.Imports()) {
+		mem := sc.Members(p)
+		for _, n := range sortedKeys(mem) {
+			if v := mem[n]; memberKind(v) == "type" && v.Type().Elem() == t {
+				return p, n, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+func sortedValues(m map[string]string) []string {
+	vs := make([]string, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		vs = append(vs, m[k])
+	}
+	return vs
 }

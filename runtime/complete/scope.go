@@ -61,6 +61,16 @@ type ValueScope interface {
 	VarValue(name string) (reflect.Value, bool)
 }
 
+// DocScope is optionally implemented by a Scope that documents packages
+// the Go installation has no source for, e.g. the session's cell packages
+// (coroutine, refcount). Inspect consults it before GOROOT. name is an
+// exported symbol ("New") or a method ("Generator.Send"); decl is its
+// declaration ("func New(body func(co *Co) any) *Generator"), doc its doc
+// comment as plain text.
+type DocScope interface {
+	PackageDoc(path, name string) (decl, doc string, ok bool)
+}
+
 // StaticScope is an in-memory Scope for tests and tools. Its fields must not
 // change while it is in use.
 type StaticScope struct {
@@ -68,6 +78,14 @@ type StaticScope struct {
 	Imported map[string]string                   // package name → import path
 	Symbols  map[string]map[string]reflect.Value // yaegi Exports: "path/name" → members
 	Globals  map[string]reflect.Value            // variable name → value
+	// Docs documents symbols by import path and name (see DocScope).
+	Docs map[string]map[string][2]string // path → name → {decl, doc}
+}
+
+// PackageDoc implements DocScope.
+func (s *StaticScope) PackageDoc(path, name string) (decl, doc string, ok bool) {
+	d, ok := s.Docs[path][name]
+	return d[0], d[1], ok
 }
 
 // Decls implements Scope.

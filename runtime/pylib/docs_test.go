@@ -97,10 +97,21 @@ func lookup(p *doc.Package, fset *token.FileSet, name string) (Doc, bool) {
 		if ty.Name == name {
 			spec := *ty.Decl.Specs[0].(*ast.TypeSpec)
 			spec.Doc, spec.Comment = nil, nil
-			return Doc{"type " + declString(fset, &spec), ty.Doc}, true
+			filtered := exportedFields(&spec)
+			decl := "type " + declString(fset, &spec)
+			if filtered {
+				decl = strings.TrimSuffix(decl, "}") + "\t// contains filtered or unexported fields\n}"
+				decl = strings.Replace(decl, "struct {}", "struct {\n}", 1)
+			}
+			return Doc{decl, ty.Doc}, true
 		}
-		for _, f := range append(ty.Funcs, ty.Methods...) {
-			if f.Name == name || ty.Name+"."+f.Name == name {
+		for _, f := range ty.Funcs { // constructors are package funcs
+			if f.Name == name {
+				return Doc{declString(fset, f.Decl), f.Doc}, true
+			}
+		}
+		for _, f := range ty.Methods { // methods only as T.M (Co.Generator is not type Generator)
+			if ty.Name+"."+f.Name == name {
 				return Doc{declString(fset, f.Decl), f.Doc}, true
 			}
 		}
@@ -116,6 +127,40 @@ func lookup(p *doc.Package, fset *token.FileSet, name string) (Doc, bool) {
 		}
 	}
 	return Doc{}, false
+}
+
+// exportedFields drops the unexported fields of a struct type spec (on a
+// copy of its field list) and reports whether it dropped any.
+func exportedFields(spec *ast.TypeSpec) bool {
+	st, ok := spec.Type.(*ast.StructType)
+	if !ok || st.Fields == nil {
+		return false
+	}
+	var keep []*ast.Field
+	dropped := false
+	for _, f := range st.Fields.List {
+		var names []*ast.Ident
+		for _, n := range f.Names {
+			if n.IsExported() {
+				names = append(names, n)
+			}
+		}
+		switch {
+		case len(f.Names) == 0 || len(names) == len(f.Names):
+			keep = append(keep, f)
+		case len(names) > 0:
+			c := *f
+			c.Names = names
+			keep = append(keep, &c)
+			dropped = true
+		default:
+			dropped = true
+		}
+	}
+	c := *st
+	c.Fields = &ast.FieldList{Opening: st.Fields.Opening, List: keep, Closing: st.Fields.Closing}
+	spec.Type = &c
+	return dropped
 }
 
 func valueDoc(fset *token.FileSet, v *doc.Value, name string) (Doc, bool) {
