@@ -119,6 +119,8 @@ type Lock struct {
 	ids     sync.Map               // goroutine id -> *binding (Bind, Adopt)
 	holderP atomic.Pointer[Thread] // l.holder, readable without l.mu
 
+	off atomic.Bool // !enabled, readable without l.mu (Enabled)
+
 	mu           sync.Mutex
 	enabled      bool
 	interval     time.Duration
@@ -826,12 +828,9 @@ func (l *Lock) Run(tag string, f func()) {
 // ----------------------------------------------------------------------
 // Configuration.
 
-// Enabled reports whether the GIL is on.
-func (l *Lock) Enabled() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.enabled
-}
+// Enabled reports whether the GIL is on: one atomic load, so hot paths
+// may ask.
+func (l *Lock) Enabled() bool { return !l.off.Load() }
 
 // Disable switches to free-threaded mode: the holder and every waiter go on
 // at once, in parallel; Acquire returns at once and check points stay on
@@ -843,6 +842,7 @@ func (l *Lock) Disable() {
 		return
 	}
 	l.enabled = false
+	l.off.Store(true)
 	if h := l.holder; h != nil {
 		l.accountHeld(h)
 		l.event(h, EvRelease)
@@ -878,6 +878,7 @@ func (l *Lock) Enable() {
 		return
 	}
 	l.enabled = true
+	l.off.Store(false)
 	for _, t := range l.threads {
 		if t.state == stFree {
 			t.state = stDisplaced

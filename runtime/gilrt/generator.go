@@ -67,7 +67,7 @@ func abandonedGen(closeGen func()) {
 // scheduler (the running cell's if the goroutine is not bound yet).
 func currentAny() *gil.Thread {
 	s, t := callerAny()
-	if t == nil && s != nil {
+	if t == nil && s != nil && s.lock.Enabled() {
 		t = s.thread()
 	}
 	return t
@@ -77,7 +77,8 @@ func currentAny() *gil.Thread {
 // scheduler attached (a kernel process) it is that one, and the thread is
 // its lock's Current: the holder, without a goroutine-id lookup, unless
 // the GIL is off or a thread is displaced; the thread may be nil (an
-// unbound goroutine). With several (tests), where another session's holder
+// unbound goroutine, or the GIL is off: see Scheduler.free). With several
+// (tests), where another session's holder
 // must not be taken for the caller, each lock looks the goroutine up
 // (gil.Lock.Bound) and both are nil if none knows it.
 func callerAny() (*Scheduler, *gil.Thread) {
@@ -91,6 +92,9 @@ func callerAny() (*Scheduler, *gil.Thread) {
 	case 0:
 		return nil, nil
 	case 1:
+		if only.free() {
+			return only, nil
+		}
 		return only, only.lock.Current()
 	}
 	var s *Scheduler

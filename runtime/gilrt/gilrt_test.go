@@ -182,3 +182,54 @@ fmt.Println(changed, ran, count > 0, g.Close(), gil.Enabled())`)
 		t.Fatalf("got %q", out)
 	}
 }
+
+// TestGeneratorDisabled: with the GIL off, generator hops and channel
+// operations go by without the lock's bookkeeping (Scheduler.free); a
+// gil.Enable in the middle of a ping-pong between the cell and a go'd
+// goroutine that drives a generator (sleeping now and then in its body)
+// leaves nothing stuck, and the lock works afterwards.
+func TestGeneratorDisabled(t *testing.T) {
+	f := newFixture(t, Options{})
+	// One function, so that no later unit of the cell compiles while the
+	// go'd goroutine runs free (yaegi resizes the frame it reads: a real
+	// race while the GIL is off).
+	out := f.run(`import ("fmt"; "time"; "coroutine"; "gil")
+func pingPong() {
+	gil.Disable()
+	g := coroutine.New(func(co *coroutine.Co) any {
+		for i := 0; ; i++ {
+			if i%10 == 9 { time.Sleep(time.Microsecond) }
+			co.Yield(i)
+		}
+	})
+	req, resp := make(chan int), make(chan int)
+	go func() {
+		for v := range req {
+			w, _ := g.Send(nil)
+			resp <- v + w.(int)
+		}
+		close(resp)
+	}()
+	sum := 0
+	for i := 0; i < 100; i++ {
+		if i == 50 { gil.Enable() }
+		req <- i
+		sum += <-resp
+	}
+	close(req)
+	for range resp {}
+	fmt.Println(sum, gil.Enabled(), g.Close())
+}
+pingPong()`)
+	if out != "9900 true <nil>\n" {
+		t.Fatalf("got %q", out)
+	}
+	if out := f.run(`import "fmt"
+n := 0
+done := make(chan bool)
+go func() { for i := 0; i < 1000; i++ { n++ }; done <- true }()
+<-done
+fmt.Println(n)`); out != "1000\n" {
+		t.Fatalf("after Enable: got %q", out)
+	}
+}

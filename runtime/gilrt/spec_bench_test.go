@@ -196,8 +196,21 @@ func cpythonTable(b *testing.B) map[string]string {
 // two goroutines of the same cell (each hop releases and re-takes the
 // lock), both driven by interpreted code. Reports ns/send, ns/roundtrip
 // and their ratio.
-func BenchmarkGeneratorSend(b *testing.B) {
+func BenchmarkGeneratorSend(b *testing.B) { benchGeneratorSend(b, false) }
+
+// BenchmarkGeneratorSendFree is BenchmarkGeneratorSend with the GIL
+// disabled (gil.Disable): the free-threaded comparison, where the hooks
+// and the channel operations' wrappers have no holder to go by and look
+// the goroutine up.
+func BenchmarkGeneratorSendFree(b *testing.B) { benchGeneratorSend(b, true) }
+
+func benchGeneratorSend(b *testing.B, free bool) {
 	f := newFixture(b, Options{})
+	if free {
+		if out := f.run(`import "gil"; gil.Disable()`); out != "" {
+			b.Fatal(out)
+		}
+	}
 	if out := f.run(`import ("coroutine"; "time")
 func sends(n int) time.Duration {
 	g := coroutine.New(func(co *coroutine.Co) any { for { co.Yield(1) } })
