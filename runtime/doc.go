@@ -4,7 +4,8 @@
 // # Cells
 //
 // A cell may mix imports, type/func/method/var/const declarations,
-// statements and a trailing expression in any order. It is cut into
+// statements and a trailing expression in any order; imports are hoisted
+// to the front (keeping their positions). It is cut into
 // top-level items with go/scanner, grouped into units and each unit is
 // parsed with a /*line cell[N]/_.go:L:C*/ directive, so every error reads
 // cell[N]:LINE:COL and the traceback shows the line with a caret. (The file

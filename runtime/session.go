@@ -411,7 +411,7 @@ type unit struct {
 
 // runGo splits, rewrites, compiles and runs Go source.
 func (c *cell) runGo(src string) error {
-	items := splitCell(src)
+	items := hoistImports(splitCell(src))
 	var units []unit
 	program := false
 	for i, it := range items {

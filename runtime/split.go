@@ -158,3 +158,33 @@ func isFuncLitStmt(text string) bool {
 		}
 	}
 }
+
+// hoistImports moves the import declarations of a cell to its front, in
+// their order, so that a cell whose imports come after statements or
+// declarations (code moved around in a notebook) runs instead of failing
+// with "imports must appear before other declarations". Each item keeps
+// its position, so errors still name the line it is on.
+func hoistImports(items []item) []item {
+	var imports, rest []item
+	for _, it := range items {
+		if it.kind == itemDecl && isImport(it.text) {
+			imports = append(imports, it)
+		} else {
+			rest = append(rest, it)
+		}
+	}
+	if len(imports) == 0 || len(rest) == 0 {
+		return items
+	}
+	return append(imports, rest...)
+}
+
+// isImport reports whether a declaration item is an import.
+func isImport(text string) bool {
+	var sc scanner.Scanner
+	fset := token.NewFileSet()
+	f := fset.AddFile("", -1, len(text))
+	sc.Init(f, []byte(text), nil, 0)
+	_, tok, _ := sc.Scan()
+	return tok == token.IMPORT
+}

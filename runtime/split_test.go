@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -60,4 +61,26 @@ func FuzzSplit(f *testing.F) {
 		_, _ = parseMagic(src)
 		_ = isExprList(src)
 	})
+}
+
+func TestHoistImports(t *testing.T) {
+	cases := []struct {
+		src  string
+		want []string // text@line
+	}{
+		{"x := 1\nimport \"fmt\"\nfmt.Println(x)", []string{`import "fmt"@2`, "x := 1@1", "fmt.Println(x)@3"}},
+		{"import \"a\"\nimport \"b\"\nf()", []string{`import "a"@1`, `import "b"@2`, "f()@3"}},
+		{"func f() {}\nimport (\n\"os\"\n)\nvar imported = 1", []string{"import (\n\"os\"\n)@2", "func f() {}@1", "var imported = 1@5"}},
+		{"importer := 2\nimporter", []string{"importer := 2@1", "importer@2"}},
+		{"import \"fmt\"", []string{`import "fmt"@1`}},
+	}
+	for _, tc := range cases {
+		var got []string
+		for _, it := range hoistImports(splitCell(tc.src)) {
+			got = append(got, fmt.Sprintf("%s@%d", it.text, it.line))
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("hoistImports(%q):\ngot  %q\nwant %q", tc.src, got, tc.want)
+		}
+	}
 }
