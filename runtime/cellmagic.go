@@ -4,7 +4,9 @@ import (
 	"context"
 	"go/scanner"
 	"go/token"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
@@ -23,7 +25,41 @@ type CellMagic struct {
 	// ResetNote, if set, is called by %reset; a non-empty result is
 	// printed after the reset line (e.g. memory a reset cannot free).
 	ResetNote func() string
+	// Frames, if set, finds the positions of code this magic made in the
+	// stack of a panic (e.g. compiled.Frames): "cell[N]:LINE[:COL]",
+	// innermost first. The traceback lists them after the interpreted
+	// frames.
+	Frames func(stack []byte) []string
 }
+
+// magicFrames lists the frames the cell magics find in a panic's stack.
+func (c *cell) magicFrames(stack []byte) []string {
+	if len(stack) == 0 {
+		return nil
+	}
+	var tb []string
+	for _, name := range c.s.cellMagicNames() {
+		f := c.s.opts.CellMagics[name].Frames
+		if f == nil {
+			continue
+		}
+		for _, pos := range f(stack) {
+			tb = append(tb, "  "+pos+" (%%"+name+")")
+			if m := framePosRE.FindStringSubmatch(pos); m != nil {
+				line, _ := strconv.Atoi(m[2])
+				col := 1
+				if m[3] != "" {
+					col, _ = strconv.Atoi(m[3])
+				}
+				tb = append(tb, c.sourceLines("cell["+m[1]+"]", line, col)...)
+			}
+		}
+	}
+	return tb
+}
+
+// framePosRE splits "cell[N]:LINE[:COL]".
+var framePosRE = regexp.MustCompile(`^cell\[(\d+)\]:(\d+)(?::(\d+))?$`)
 
 // MagicCell is the cell a CellMagic runs. Its methods must be called on
 // the goroutine that called CellMagic.Run, before Run returns, except
@@ -53,6 +89,15 @@ func (m *MagicCell) Output() engine.Output { return m.c.out }
 // Run runs Go source as part of this cell, like the body of a plain
 // cell; its positions read cell[Cell]:L:C counted from src's first line.
 func (m *MagicCell) Run(src string) error { return m.c.runGo(src) }
+
+// RunGenerated runs generated Go source (e.g. bindings to compiled code)
+// as part of this cell. Its positions name no cell, and panic tracebacks
+// leave its frames out, so that they show the user's lines only.
+func (m *MagicCell) RunGenerated(src string) error {
+	m.c.generated = true
+	defer func() { m.c.generated = false }()
+	return m.c.runGo(src)
+}
 
 // Use registers a package for cells (see Session.Use); it survives
 // %reset.

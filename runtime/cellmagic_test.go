@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -17,8 +18,9 @@ import (
 // "!fail" on a line of the body is a build error at that line; "!unavailable"
 // in the magic's arguments runs the body interpreted with a note; otherwise
 // every "func NAME(n int) int" of the body becomes a package fakecN whose
-// X__NAME is a compiled func (n*10, so the tests see which one ran), bound
-// by an interpreted wrapper run with Run.
+// X__NAME is a compiled func (n*10, so the tests see which one ran; it
+// panics for n < 0, and Frames then names cell[2]), bound by an
+// interpreted wrapper run with RunGenerated.
 func fakeCompile(loaded *int) CellMagic {
 	funcRE := regexp.MustCompile(`(?m)^func (\w+)\(n int\) int`)
 	return CellMagic{
@@ -47,14 +49,25 @@ func fakeCompile(loaded *int) CellMagic {
 			var b strings.Builder
 			fmt.Fprintf(&b, "import %q\n", pkg)
 			for _, m := range funcRE.FindAllStringSubmatch(mc.Body, -1) {
-				syms["X__"+m[1]] = reflect.ValueOf(func(n int) int { return n * 10 })
+				syms["X__"+m[1]] = reflect.ValueOf(func(n int) int {
+					if n < 0 {
+						panic(fmt.Errorf("negative: %d", n))
+					}
+					return n * 10
+				})
 				fmt.Fprintf(&b, "func %s(p0 int) int { return %s.X__%s(p0) }\n", m[1], pkg, m[1])
 			}
 			if err := mc.Use(interp.Exports{pkg + "/" + pkg: syms}); err != nil {
 				return err
 			}
 			mc.Output().Stream("stdout", fmt.Sprintf("compiled %s (directive %v)\n", pkg, mc.Directive))
-			return mc.Run(b.String())
+			return mc.RunGenerated(b.String())
+		},
+		Frames: func(stack []byte) []string {
+			if !bytes.Contains(stack, []byte("runtime.fakeCompile")) {
+				return nil
+			}
+			return []string{"cell[2]:3:2", "cell[2]:1"}
 		},
 		ResetNote: func() string {
 			if *loaded == 0 {

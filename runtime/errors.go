@@ -308,6 +308,7 @@ func (c *cell) describeError(err error) *engine.Error {
 			tb = append(tb, fmt.Sprintf("  %s:%d:%d in %s", f.file, f.line, f.col, frameFunc(f.fn)))
 			tb = append(tb, c.sourceLines(f.file, f.line, f.col)...)
 		}
+		tb = append(tb, c.magicFrames(p.Stack)...)
 		return &engine.Error{Name: name, Value: value, Traceback: tb}
 	}
 	name, value := "error", err.Error()

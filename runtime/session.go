@@ -9,7 +9,9 @@ import (
 	"go/token"
 	"io"
 	"log/slog"
+	"path"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -376,6 +378,7 @@ type cell struct {
 	ctx context.Context
 
 	unknownRanges []*ast.RangeStmt // range statements of unknown operand type (rangeprobe.go)
+	generated     bool             // running generated source (MagicCell.RunGenerated)
 }
 
 // directive is the line comment that makes positions read cell[N]:L:C.
@@ -383,6 +386,11 @@ type cell struct {
 // base name of an identifier's position, which must stay _.go (the name of
 // the file the imports were compiled in); cellPos shortens it for users.
 func (c *cell) directive(line, col int) string {
+	if c.generated {
+		// Generated source (MagicCell.RunGenerated): its positions name
+		// no cell, and tracebacks leave its frames out.
+		return fmt.Sprintf("/*line _.go:%d:%d*/", line, col)
+	}
 	return fmt.Sprintf("/*line cell[%d]/_.go:%d:%d*/", c.n, line, col)
 }
 
@@ -685,11 +693,30 @@ func importKey(is *ast.ImportSpec) string {
 	return importSource(is)
 }
 
+// importSource is an import spec as source, without a name that is the
+// package's own (fmt "fmt" is "fmt"): yaegi refuses a second import of a
+// package under the same name ("fmt/_.go redeclared"), so the two forms
+// must count as one import (the compiled tier's bindings name theirs).
 func importSource(is *ast.ImportSpec) string {
-	if is.Name != nil {
+	if is.Name != nil && !isDefaultName(is.Name.Name, is.Path.Value) {
 		return is.Name.Name + " " + is.Path.Value
 	}
 	return is.Path.Value
+}
+
+// isDefaultName reports whether name is the package name of the quoted
+// import path quoted: its last element, or the standard library's name
+// for it (rand for math/rand/v2).
+func isDefaultName(name, quoted string) bool {
+	p, err := strconv.Unquote(quoted)
+	if err != nil || name == "_" || name == "." {
+		return false
+	}
+	if name == path.Base(p) {
+		return true
+	}
+	_, ok := stdlib.Symbols[p+"/"+name]
+	return ok
 }
 
 // discard is an io.Writer for output nobody must see.

@@ -115,8 +115,9 @@ func (m *compileMagic) showProgress(line string) {
 
 func (m *compileMagic) magic() gort.CellMagic {
 	return gort.CellMagic{
-		Help: "%%compile: build the cell's declarations (funcs, types, vars) with go build into a plugin that runs natively under the GIL; also //gilgo:compile before a func",
-		Run:  m.run,
+		Help:   "%%compile: build the cell's declarations (funcs, types, vars) with go build into a plugin that runs natively under the GIL; also //gilgo:compile before a func",
+		Run:    m.run,
+		Frames: compiled.Frames,
 		ResetNote: func() string {
 			m.mu.Lock()
 			defer m.mu.Unlock()
@@ -166,5 +167,5 @@ func (m *compileMagic) run(mc *gort.MagicCell) error {
 	if err := mc.Use(res.Exports); err != nil {
 		return fmt.Errorf("compiled cell: %w", err)
 	}
-	return mc.Run(res.Bindings)
+	return mc.RunGenerated(res.Bindings)
 }
