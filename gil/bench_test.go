@@ -169,3 +169,33 @@ func BenchmarkGoid(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/call, "x-emptycall")
 }
+
+// BenchmarkCurrentHop is a generator hop's share of the lock's work: the
+// giving side finds its thread (Current: the holder, no lookup), the
+// receiving side adopts it (Adopt: no lookup). The baseline in the same
+// run is the same hop with the exact lookup and an eager Bind (what a hop
+// cost before Adopt); the stack here is shallow, so the lookups are at
+// their cheapest (yaegi's stacks make them up to ~30x dearer).
+func BenchmarkCurrentHop(b *testing.B) {
+	l := New(Options{})
+	th := l.NewThread("bench")
+	th.Bind()
+	th.Acquire()
+	defer th.Close()
+	n := b.N/100 + 1
+	lookup := loopNs(n, func() {
+		if t := l.Bound(); t != nil {
+			t.Bind()
+		}
+	})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if t := l.Current(); t != nil {
+			t.Adopt()
+		}
+	}
+	b.StopTimer()
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(lookup, "lookup-bind-ns/op")
+	b.ReportMetric(lookup/ns, "speedup")
+}

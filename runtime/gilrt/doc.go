@@ -39,6 +39,12 @@
 //   - Generators (package coroutine): hooks move the caller's gil.Thread
 //     to the body's goroutine and back, so a body runs in its caller's
 //     turn without a release; abandoned generators close under the lock.
+//     Neither a hop nor a blocking wrapper looks the goroutine up (1-90 µs
+//     on yaegi's stacks): the thread is the lock's holder (gil.Lock.Current)
+//     and is adopted lazily (gil.Thread.Adopt); while the GIL is off they
+//     skip the thread bookkeeping (Scheduler.free). Measured with
+//     BenchmarkGeneratorSend: 1.1-2.1 µs per Send (was 73 µs), a channel
+//     round trip between two goroutines 4-6 µs (was 88 µs).
 //   - Cell packages "gil" (Enabled, Enable, Disable, SetSwitchInterval,
 //     SwitchInterval, Stats, ResetStats, Trace, Record, SetDeterministic,
 //     SetWallClock, Deterministic, SetRecursionLimit, RecursionLimit) and
