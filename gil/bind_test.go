@@ -133,27 +133,49 @@ func TestAdoptResolvedWhenDisplaced(t *testing.T) {
 	th.Close()
 }
 
-// TestAdoptAmbiguous: with two unresolved adoptions a goroutine that has
-// no binding of its own cannot be told apart, so Bound reports none
-// rather than guess.
+// TestAdoptAmbiguous: a goroutine with no binding is given an adopted
+// thread only when no other thread that may be running has an unknown
+// goroutine: here the monitor hands the lock from the adopted thread a to
+// w, whose goroutine is not bound, so a lookup could be either's and
+// fails; once w is bound, it is a's.
 func TestAdoptAmbiguous(t *testing.T) {
-	l := New(Options{MonitorDelay: -1})
-	a, b := l.NewThread("a"), l.NewThread("b")
+	l := New(Options{SwitchInterval: 100 * time.Microsecond, MonitorDelay: time.Millisecond})
+	a, idle := l.NewThread("a"), l.NewThread("idle")
 	a.Acquire()
-	on(func() { a.Adopt() })
-	on(func() { b.Adopt() })
+	on(func() { a.Adopt() })    // lazy: a holds
+	on(func() { idle.Adopt() }) // lazy too, but idle cannot be running
 	var got *Thread
 	on(func() { got = l.Bound() })
-	if got != nil {
-		t.Errorf("Bound with two unresolved adoptions: got %v, want nil", got)
+	if got != a {
+		t.Fatalf("Bound with one running adopted thread: got %v, want a", got)
 	}
-	b.Unbind()
+	on(func() { a.Adopt() }) // unresolved again
+	w := l.NewThread("w")
+	holding, bind, bound, end := make(chan struct{}), make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		w.Acquire() // a never passes a check point: the monitor hands over
+		close(holding)
+		<-bind
+		w.Bind()
+		close(bound)
+		<-end
+		w.Close()
+	}()
+	<-holding
+	on(func() { got = l.Bound() })
+	if got != nil {
+		t.Errorf("Bound with a displaced adopted thread and an unbound holder: got %v, want nil", got)
+	}
+	close(bind)
+	<-bound
 	on(func() { got = l.Bound() })
 	if got != a {
-		t.Errorf("Bound with one unresolved adoption: got %v, want a", got)
+		t.Errorf("Bound once the holder is bound: got %v, want a", got)
 	}
+	close(end)
+	waitDone(t, w)
 	a.Close()
-	b.Close()
+	idle.Close()
 	if n := bindings(l); n != 0 {
 		t.Errorf("bindings after Close: got %d, want 0", n)
 	}

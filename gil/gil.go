@@ -1179,20 +1179,35 @@ func (l *Lock) Bound() *Thread {
 	return t
 }
 
-// adoptedOnly returns the one live thread with an unresolved adoption, or
-// nil if there is none or more than one (the calling goroutine's thread
-// cannot then be told).
+// adoptedOnly returns the thread with an unresolved adoption that the
+// calling goroutine, which has no binding, must be running, or nil when it
+// cannot be told: the candidates are the threads that may be running
+// (holding, displaced or free) and whose goroutine is not known (adopted
+// and not resolved, or never bound); exactly one of them must be adopted.
+// An unbound goroutine of a holder that was never bound (a cell's, in
+// gilrt) thus makes the lookup fail instead of taking an adopted thread's
+// identity; the caller binds it, and the next lookup from the adopting
+// goroutine succeeds.
 func (l *Lock) adoptedOnly() *Thread {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var only *Thread
 	for _, t := range l.threads {
-		if t.pending.Load() {
-			if only != nil {
-				return nil
-			}
-			only = t
+		switch t.state {
+		case stHolding, stDisplaced, stFree:
+		default:
+			continue
 		}
+		if !t.pending.Load() && t.gid.Load() != 0 {
+			continue // its goroutine is known
+		}
+		if only != nil {
+			return nil
+		}
+		only = t
+	}
+	if only == nil || !only.pending.Load() {
+		return nil
 	}
 	return only
 }
