@@ -97,8 +97,13 @@ func (s *Scheduler) checkpoint() {
 }
 
 func (s *Scheduler) checkpointSlow() {
-	if atomic.LoadUint32(s.brk)&bitDisplaced != 0 && s.lock.Current() == nil {
-		s.thread() // bind the cell's goroutine before the lock looks it up
+	if atomic.LoadUint32(s.brk)&bitDisplaced != 0 {
+		// One goroutine lookup (binding the cell's goroutine if it has
+		// none), not a second one inside the lock's identity-free entry.
+		if t := s.thread(); t != nil {
+			t.Checkpoint()
+			return
+		}
 	}
 	s.lock.Checkpoint()
 }
