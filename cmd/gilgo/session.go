@@ -150,7 +150,14 @@ func (m *compileMagic) run(mc *gort.MagicCell) error {
 	var be *compiled.BuildError
 	switch {
 	case errors.As(err, &be):
-		return mc.CompileError(be.Lines)
+		lines := be.Lines
+		for _, l := range lines {
+			if strings.Contains(l, "expected declaration") {
+				lines = append(lines[:len(lines):len(lines)], "a %%compile cell holds declarations only (imports, funcs, types, vars, consts): run statements in another cell")
+				break
+			}
+		}
+		return mc.CompileError(lines)
 	case err != nil && mc.Context().Err() != nil:
 		return mc.Context().Err()
 	case err != nil:
