@@ -35,7 +35,7 @@ type panicFilter struct {
 func (p *panicFilter) Write(b []byte) (int, error) {
 	if m := panicFrameRE.FindSubmatch(b); m != nil {
 		f := frame{file: cellPos(string(m[1])), line: atoi(m[2]), col: atoi(m[3]), fn: string(m[4])}
-		if id := goid(); p.s.router.spawned(id) {
+		if id, ok := p.s.router.spawnedCaller(); ok {
 			p.s.frames.addG(id, f)
 		} else {
 			p.s.frames.add(f)

@@ -62,12 +62,18 @@ func (r *router) lookup() owner {
 	return r.current
 }
 
-// spawned reports whether goroutine id was started by a cell.
-func (r *router) spawned(id uint64) bool {
+// spawnedCaller returns the calling goroutine's id if a cell started it.
+// The id is looked up (runtime.Stack, costly on deep stacks) only while
+// some spawned goroutine is alive.
+func (r *router) spawnedCaller() (uint64, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
+	if len(r.byG) == 0 {
+		return 0, false
+	}
+	id := goid()
 	_, ok := r.byG[id]
-	return ok
+	return id, ok
 }
 
 func (r *router) register(id uint64, o owner) {
