@@ -204,6 +204,10 @@ func translate(msg string) string {
 // resolve: "...: CFG post-order panic: cell[3]/_.go:1:1: incomplete type x".
 var incompleteRE = regexp.MustCompile(`CFG post-order panic: (\S+): incomplete type (\S+)$`)
 
+// incompleteRunRE matches the run-time panic of a statement that reads a
+// name yaegi could not resolve: "cell[1]:1:6: incomplete type nosuch".
+var incompleteRunRE = regexp.MustCompile(`^\S*: incomplete type (\w+)$`)
+
 // yaegiPanicError turns a panic of yaegi's compiler into an error: an
 // unresolved name is Go's "undefined: x" compile error, anything else an
 // interpreterError.
@@ -296,6 +300,12 @@ func (c *cell) describeError(err error) *engine.Error {
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
+		if m := incompleteRunRE.FindStringSubmatch(fmt.Sprint(p.Value)); m != nil {
+			// yaegi kept an undefined name of a failed cell as an
+			// incomplete symbol (its position is that cell's): Go's words.
+			msg := "undefined: " + m[1]
+			return &engine.Error{Name: "CompileError", Value: msg, Traceback: []string{"CompileError: " + msg}}
+		}
 		name, value := describePanic(p.Value)
 		if name == "runtime.Error" {
 			value = c.boundsDetail(value, frames)

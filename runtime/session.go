@@ -648,6 +648,11 @@ func (c *cell) runDecls(f *ast.File, u unit) error {
 	if isDefinitionLoop(err) {
 		return c.runDeclsByValue(f, newEntries, newImports)
 	}
+	if isConstLoop(err) {
+		if u := c.undefinedIn(f); u != nil {
+			return u
+		}
+	}
 	if err != nil {
 		return err
 	}
