@@ -42,6 +42,7 @@ func FuzzSplit(f *testing.F) {
 		"a, b := f(); a", "package main\nfunc main() { for {} }", "x := `raw", "}}}{{{",
 		"type T struct{ A int }; var t T; t.A", "/* comment", "x := 'a", "\xff\xfe",
 		"%timeit x", "go func() {}()", "for i := range 3 { defer func() {}() }",
+		"x := 1\nimport \"fmt\"", "//gilgo:compile\nfunc f() {}", "//gilgo:compile",
 	} {
 		f.Add(seed)
 	}
@@ -60,6 +61,15 @@ func FuzzSplit(f *testing.F) {
 		}
 		_, _ = parseMagic(src)
 		_ = isExprList(src)
+		items := splitCell(src)
+		hoisted := hoistImports(items)
+		if len(hoisted) != len(items) {
+			t.Fatalf("hoistImports: %d items, want %d", len(hoisted), len(items))
+		}
+		c := &cell{s: &Session{opts: Options{CellMagics: map[string]CellMagic{"compile": {}}}}, src: src}
+		if m, ok := c.directiveMagic(); ok && (m.name != "compile" || m.body != src) {
+			t.Fatalf("directiveMagic: %+v", m)
+		}
 	})
 }
 
