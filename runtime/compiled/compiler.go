@@ -254,9 +254,11 @@ func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	c.log.Debug("go build", "dir", dir, "args", args)
 	if c.opts.Progress != nil {
-		t := time.AfterFunc(time.Second, func() {
-			c.opts.Progress(fmt.Sprintf("compiling cell[%d] with go build (the first build warms the Go cache and can take 30 s)", cell))
-		})
+		msg := fmt.Sprintf("compiling cell[%d] with go build", cell)
+		if c.seq == 1 {
+			msg += " (the first build warms the Go cache and can take 30 s)"
+		}
+		t := time.AfterFunc(time.Second, func() { c.opts.Progress(msg) })
 		defer t.Stop()
 	}
 	if err := cmd.Run(); err != nil {
