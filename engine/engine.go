@@ -57,6 +57,12 @@ type ExecuteResult struct {
 	// Payload is the execute_reply payload list (deprecated by Jupyter but
 	// still honoured by clients, e.g. "set_next_input"); usually empty.
 	Payload []map[string]any
+	// Restart asks that the interpreter be replaced by a fresh one once
+	// this reply is sent: the cell freed what it could in the process, but
+	// something only a new process frees remains (e.g. %reset with compiled
+	// plugins loaded, which Go cannot unload). worker.Client does it before
+	// Execute returns; callers without a process to replace ignore it.
+	Restart bool
 }
 
 // Error is a failed cell as Jupyter shows it.

@@ -22,8 +22,11 @@ type CellMagic struct {
 	// Run runs the cell. Its error is the cell's error: an error made by
 	// MagicCell.CompileError, or any error a Go cell can fail with.
 	Run func(mc *MagicCell) error
-	// ResetNote, if set, is called by %reset; a non-empty result is
-	// printed after the reset line (e.g. memory a reset cannot free).
+	// ResetNote, if set, is called by %reset. A non-empty result names
+	// memory that only a fresh process frees (e.g. loaded plugins): it is
+	// printed after the reset line and the cell's ExecuteResult.Restart
+	// is set, so that a worker process is replaced after the reply (code
+	// after such a %reset is refused, as it would be lost).
 	ResetNote func() string
 	// Frames, if set, finds the positions of code this magic made in the
 	// stack of a panic (e.g. compiled.Frames): "cell[N]:LINE[:COL]",

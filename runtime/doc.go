@@ -108,7 +108,9 @@
 // for packages, Blocking to release the lock around slow work,
 // CompileError for cell[N]:L:C error lines). A //gilgo:NAME comment line
 // directly before a top-level func declaration runs the whole cell through
-// magic NAME. %reset prints each magic's ResetNote.
+// magic NAME. %reset prints each magic's non-empty ResetNote and then sets
+// ExecuteResult.Restart: the worker replaces its process, the only way to
+// free what the note names (Go cannot unload plugins).
 //
 // # Known gaps
 //

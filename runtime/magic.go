@@ -76,21 +76,7 @@ func (c *cell) runMagic(m magic) error {
 	case "env":
 		err = c.env(m.args)
 	case "reset":
-		s := c.s
-		it, err2 := s.newInterp()
-		if err2 != nil {
-			return err2
-		}
-		stopOld(s.it)
-		s.it, s.st = it, newState()
-		c.out.Stream("stdout", "all names were removed: a fresh interpreter\n")
-		for _, name := range s.cellMagicNames() {
-			if f := s.opts.CellMagics[name].ResetNote; f != nil {
-				if note := f(); note != "" {
-					c.out.Stream("stdout", strings.TrimSuffix(note, "\n")+"\n")
-				}
-			}
-		}
+		err = c.reset(strings.TrimSpace(body) != "")
 	case "lsmagic":
 		cells := []string{"%%time", "%%timeit"}
 		for _, name := range c.s.sched.Magics {
@@ -125,6 +111,41 @@ func (c *cell) runMagic(m magic) error {
 		err = c.runGo(pad + body)
 	}
 	return err
+}
+
+// reset implements %reset: a fresh interpreter in this process. When a cell
+// magic's ResetNote is non-empty (memory only a new process frees, such as
+// compiled plugins), the notes are printed and the cell asks to be replaced
+// by a fresh process (ExecuteResult.Restart). Code after %reset would be
+// lost with this process, so such a cell (hasBody) is refused before
+// anything is reset.
+func (c *cell) reset(hasBody bool) error {
+	s := c.s
+	var notes, askers []string
+	for _, name := range s.cellMagicNames() {
+		if f := s.opts.CellMagics[name].ResetNote; f != nil {
+			if note := strings.TrimSpace(f()); note != "" {
+				notes = append(notes, note)
+				askers = append(askers, "%%"+name)
+			}
+		}
+	}
+	if len(notes) > 0 && hasBody {
+		return &magicError{msg: "code after %reset would be lost: this reset starts a fresh process (for " +
+			strings.Join(askers, ", ") + "); run that code in the next cell"}
+	}
+	it, err := s.newInterp()
+	if err != nil {
+		return err
+	}
+	stopOld(s.it)
+	s.it, s.st = it, newState()
+	c.out.Stream("stdout", "all names were removed: a fresh interpreter\n")
+	for _, note := range notes {
+		c.out.Stream("stdout", note+"\n")
+	}
+	c.restart = len(notes) > 0
+	return nil
 }
 
 // timed runs src and prints its wall time.

@@ -322,7 +322,9 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 		}
 		return res
 	}
-	if err := c.run(); err != nil {
+	err := c.run()
+	res.Restart = c.restart
+	if err != nil {
 		if res.Error = schedError(err); res.Error == nil {
 			res.Error = c.toError(err)
 		}
@@ -379,6 +381,7 @@ type cell struct {
 
 	unknownRanges []*ast.RangeStmt // range statements of unknown operand type (rangeprobe.go)
 	generated     bool             // running generated source (MagicCell.RunGenerated)
+	restart       bool             // %reset asks for a fresh process (ExecuteResult.Restart)
 }
 
 // directive is the line comment that makes positions read cell[N]:L:C.
