@@ -265,6 +265,9 @@ func (c *Client) acquire(ctx context.Context, wait bool) (*child, error) {
 
 // Execute runs req in the worker. If the worker dies meanwhile, the result
 // is an InterpreterCrashed error and a fresh worker is already starting.
+// If the result has Restart set (%reset with compiled plugins loaded), the
+// worker is replaced by a fresh one, as Restart does, before Execute
+// returns; that is a restart in Stats, not a crash.
 func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
 	var (
 		ch    *child
@@ -312,7 +315,11 @@ func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out eng
 				took := time.Duration(m.Took)
 				c.log.Debug("worker: cell done", "cell", cell, "total", time.Since(began), "interpreter", took, "pipes", time.Since(began)-took)
 			}
-			return doneResult(m)
+			res := doneResult(m)
+			if res.Restart {
+				c.replace(ctx, ch, out)
+			}
+			return res
 		case <-ch.done:
 			if m := tryRecv(reply); m != nil {
 				return doneResult(m)
@@ -322,6 +329,25 @@ func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out eng
 			interrupt = nil
 			_ = ch.send(&msg{Kind: kindInterrupt})
 		}
+	}
+}
+
+// replace restarts the worker after a cell that asked for a fresh process
+// (engine.ExecuteResult.Restart), unless ch is no longer the current child
+// (it died, and a fresh one is starting or running already). An interrupt
+// of the cell (ctx) does not stop the restart; Shutdown does. A failure is
+// written to the cell's stderr: the next Execute tries again.
+func (c *Client) replace(ctx context.Context, ch *child, out engine.Output) {
+	c.mu.Lock()
+	current := c.cur == ch
+	c.mu.Unlock()
+	if !current {
+		return
+	}
+	c.log.Info("worker: replacing the worker process, as the cell asked", "pid", ch.pid)
+	if err := c.Restart(context.WithoutCancel(ctx)); err != nil {
+		// Restart has logged the failure.
+		out.Stream("stderr", fmt.Sprintf("%v; the next cell tries again\n", err))
 	}
 }
 
@@ -430,7 +456,8 @@ func (c *Client) Interrupt() {
 	}
 }
 
-// Restart replaces the worker with a fresh one on purpose (%reset): the
+// Restart replaces the worker with a fresh one on purpose (%reset, see
+// Execute): the
 // old one is asked to shut down, killed if it does not, and a new one is
 // started and waited for. A cell still running in the old worker ends with
 // an Interrupted error.

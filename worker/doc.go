@@ -83,6 +83,13 @@
 // ("unknown" for IsComplete) until it is ready. A restart tries at most 3
 // times and then fails with an error; the next Execute tries again.
 //
+// A cell whose result has Restart set (engine.ExecuteResult.Restart:
+// %reset while compiled plugins are loaded, which only a new process
+// frees) is not a crash: once its done event arrives, Execute replaces the
+// child as Restart does and returns the result after the fresh child is
+// ready (Stats: a restart, no crash). If no fresh child can be started,
+// the cell's stderr says so and the next Execute tries again.
+//
 // To keep the fatal dump out of the cell's stderr, the Client holds back
 // stderr from the first line that starts like one ("fatal error: ",
 // "panic: ", "runtime: ", "SIGSEGV", ...). If the child is still alive 2 s

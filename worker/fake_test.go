@@ -30,6 +30,7 @@ import (
 //	rawstdout   write to fd 1 and fd 2 directly, bypassing Output
 //	nop         nothing
 //	pid         print the process id
+//	freshworker print "reset\n" and ask for a fresh process (Restart)
 type fakeInterp struct {
 	mu        sync.Mutex
 	interrupt chan struct{} // closed by Interrupt, replaced per cell
@@ -58,6 +59,9 @@ func (f *fakeInterp) Execute(ctx context.Context, req engine.ExecuteRequest, out
 		out.Stream("stdout", arg+"\n")
 	case "pid":
 		out.Stream("stdout", fmt.Sprint(os.Getpid()))
+	case "freshworker":
+		out.Stream("stdout", "reset\n")
+		return engine.ExecuteResult{Restart: true}
 	case "display":
 		out.Display(engine.MIMEBundle{"text/plain": "first"}, nil, "d1", false)
 		out.Display(engine.MIMEBundle{"text/plain": "second"}, nil, "d1", true)
