@@ -68,7 +68,8 @@ func pylibDocs(path, name string) (decl, doc string, ok bool) {
 // compileMagic is %%compile: the cell's declarations built into a Go
 // plugin (runtime/compiled) and bound into the session. The compiler and
 // its temporary work dir are made on first use and removed at Shutdown
-// (the plugins stay mapped until the worker exits).
+// (the plugins stay mapped until the worker exits, which %reset asks
+// for when any are loaded).
 type compileMagic struct {
 	log *slog.Logger
 
@@ -118,13 +119,16 @@ func (m *compileMagic) magic() gort.CellMagic {
 		Help:   "%%compile: build the cell's declarations (funcs, types, vars) with go build into a plugin that runs natively under the GIL; also //gilgo:compile before a func",
 		Run:    m.run,
 		Frames: compiled.Frames,
+		// Go cannot unload a plugin: a non-empty note makes %reset ask
+		// for a fresh worker process (engine.ExecuteResult.Restart),
+		// which worker.Client starts before the reply, freeing them.
 		ResetNote: func() string {
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			if m.loaded == 0 {
 				return ""
 			}
-			return fmt.Sprintf("%d compiled cell(s) stay loaded (%.1f MB of plugins): Go cannot unload them; restart the kernel for a fresh worker to free their memory",
+			return fmt.Sprintf("%%reset: %d compiled cell(s) (%.1f MB of plugins) freed by starting a fresh worker process",
 				m.loaded, float64(m.size)/(1<<20))
 		},
 	}
