@@ -44,6 +44,19 @@ func cpuWork(cp func(), n int) {
 	spinSink.Add(x)
 }
 
+// spinUntil returns a CPU-bound thread body with a check point per step
+// that runs until stop is set.
+func spinUntil(stop *atomic.Bool) func(th *Thread) {
+	return func(th *Thread) {
+		x := uint64(1)
+		for !stop.Load() {
+			x = step(x)
+			th.Checkpoint()
+		}
+		spinSink.Add(x)
+	}
+}
+
 // calibrate returns how many steps take d on one uncontended thread.
 func calibrate(d time.Duration) int {
 	l := New(Options{})
@@ -137,14 +150,7 @@ func experiments() []row {
 	{
 		l := New(Options{})
 		var stop atomic.Bool
-		spin := func(th *Thread) {
-			x := uint64(1)
-			for !stop.Load() {
-				x = step(x)
-				th.Checkpoint()
-			}
-			spinSink.Add(x)
-		}
+		spin := spinUntil(&stop)
 		go func() { time.Sleep(300 * time.Millisecond); stop.Store(true) }()
 		var tr *Trace
 		tr = l.Trace(func() { runThreads(l, spin, spin) })
@@ -180,14 +186,7 @@ func experiments() []row {
 		l := New(Options{SwitchInterval: iv})
 		var stop atomic.Bool
 		var over []time.Duration
-		spin := func(th *Thread) {
-			x := uint64(1)
-			for !stop.Load() {
-				x = step(x)
-				th.Checkpoint()
-			}
-			spinSink.Add(x)
-		}
+		spin := spinUntil(&stop)
 		probe := func(th *Thread) {
 			for range 15 {
 				t0 := time.Now()
@@ -276,14 +275,7 @@ func experiments() []row {
 		l := New(Options{})
 		var stop atomic.Bool
 		var lat []time.Duration
-		spin := func(th *Thread) {
-			x := uint64(1)
-			for !stop.Load() {
-				x = step(x)
-				th.Checkpoint()
-			}
-			spinSink.Add(x)
-		}
+		spin := spinUntil(&stop)
 		io := func(th *Thread) {
 			for range 30 {
 				t0 := time.Now()
