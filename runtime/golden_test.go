@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/gilgo/gilgo/internal/goldencells"
 
 	"github.com/gilgo/gilgo/engine"
 )
@@ -177,44 +176,16 @@ func runGoldenFiles(t *testing.T, pattern string, newSession func(testing.TB) *S
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
 			s := newSession(t)
 			n := 0
-			changed := false
-			var out []txtar.File
-			for i := 0; i < len(ar.Files); i++ {
-				f := ar.Files[i]
-				if !strings.HasPrefix(f.Name, "cell") {
-					continue
-				}
+			goldencells.Check(t, file, *update, func(name, src string) string {
 				n++
 				var stdin []string
-				if _, v, ok := strings.Cut(f.Name, "stdin="); ok {
+				if _, v, ok := strings.Cut(name, "stdin="); ok {
 					stdin = strings.Split(v, ",")
 				}
-				got := runCell(s, n, strings.TrimSuffix(string(f.Data), "\n"), stdin)
-				want := ""
-				if i+1 < len(ar.Files) && ar.Files[i+1].Name == "want" {
-					want = string(ar.Files[i+1].Data)
-					i++
-				}
-				if got != want {
-					changed = true
-					if !*update {
-						t.Errorf("cell %d:\n%s\ngot:\n%s\nwant:\n%s", n, f.Data, got, want)
-					}
-				}
-				out = append(out, f, txtar.File{Name: "want", Data: []byte(got)})
-			}
-			if *update && changed {
-				ar.Files = out
-				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+				return runCell(s, n, src, stdin)
+			})
 		})
 	}
 }

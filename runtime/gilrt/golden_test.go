@@ -2,12 +2,11 @@ package gilrt
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/gilgo/gilgo/internal/goldencells"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in ../testdata/gil")
@@ -30,38 +29,8 @@ func TestGolden(t *testing.T) {
 			if raceEnabled && strings.HasSuffix(name, "_monitor") && !*update {
 				t.Skip("monitor hand-offs have no happens-before edge the race detector sees (see the file's comment)")
 			}
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
 			f := newFixture(t, Options{})
-			changed := false
-			var out []txtar.File
-			for i := 0; i < len(ar.Files); i++ {
-				cf := ar.Files[i]
-				if !strings.HasPrefix(cf.Name, "cell") {
-					continue
-				}
-				got := f.run(strings.TrimSuffix(string(cf.Data), "\n"))
-				want := ""
-				if i+1 < len(ar.Files) && ar.Files[i+1].Name == "want" {
-					want = string(ar.Files[i+1].Data)
-					i++
-				}
-				if got != want {
-					changed = true
-					if !*update {
-						t.Errorf("cell %d:\n%s\ngot:\n%s\nwant:\n%s", f.n, cf.Data, got, want)
-					}
-				}
-				out = append(out, cf, txtar.File{Name: "want", Data: []byte(got)})
-			}
-			if *update && changed {
-				ar.Files = out
-				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			goldencells.Check(t, file, *update, func(_, src string) string { return f.run(src) })
 		})
 	}
 }
