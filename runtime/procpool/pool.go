@@ -91,6 +91,7 @@ type poolState struct {
 	mu     sync.Mutex
 	closed bool
 	dir    string // replies of the children
+	calls  uint64 // calls made, which name their reply files
 }
 
 // run makes the calls and returns their results in order.
@@ -116,7 +117,7 @@ func (s *poolState) run(f any, calls [][]any) ([]any, error) {
 		}
 		enc[i] = string(b)
 	}
-	dir, err := s.replyDir()
+	dir, first, err := s.replyDir(len(calls))
 	if err != nil {
 		return res, err
 	}
@@ -141,7 +142,7 @@ func (s *poolState) run(f any, calls [][]any) ([]any, error) {
 						errs[i] = err
 						continue
 					}
-					res[i], errs[i] = pr.call(name, decls, enc[i], filepath.Join(dir, strconv.Itoa(i)+".json"), out, intr)
+					res[i], errs[i] = pr.call(name, decls, enc[i], replyPath(dir, first+uint64(i)), out, intr)
 					s.idle <- pr
 				}
 			}()
@@ -177,21 +178,33 @@ func (s *poolState) take(intr <-chan struct{}) (*proc, error) {
 	}
 }
 
-// replyDir makes the directory the children write their replies to.
-func (s *poolState) replyDir() (string, error) {
+// replyDir makes the directory the children write their replies to and
+// reserves the numbers of n calls, which name their reply files.
+func (s *poolState) replyDir(n int) (dir string, first uint64, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return "", errors.New("multiprocessing: the pool is closed")
+		return "", 0, errors.New("multiprocessing: the pool is closed")
 	}
 	if s.dir == "" {
 		d, err := os.MkdirTemp("", "gilgo-procpool-")
 		if err != nil {
-			return "", fmt.Errorf("multiprocessing: reply directory: %w", err)
+			return "", 0, fmt.Errorf("multiprocessing: reply directory: %w", err)
 		}
 		s.dir = d
 	}
-	return s.dir, nil
+	first = s.calls
+	s.calls += uint64(n)
+	return s.dir, first, nil
+}
+
+// replyPath is the reply file of call number n. Every call of a pool has
+// its own: yaegi ends an interrupted cell before the interpreted code has
+// stopped, so an interrupted call can still write its reply (the zero
+// values of its results) while the next call runs; a shared name made
+// that late write the next call's result.
+func replyPath(dir string, n uint64) string {
+	return filepath.Join(dir, strconv.FormatUint(n, 10)+".json")
 }
 
 // close ends the processes and removes the reply directory.
