@@ -4,6 +4,7 @@ import (
 	"context"
 	"go/scanner"
 	"go/token"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -105,6 +106,32 @@ func (m *MagicCell) RunGenerated(src string) error {
 // Use registers a package for cells (see Session.Use); it survives
 // %reset.
 func (m *MagicCell) Use(exports interp.Exports) error { return m.c.s.useLocked(exports) }
+
+// Packages returns the packages cells import besides the standard
+// library, as the session gave them to yaegi: display, the scheduler's
+// packages (gil, sys), Options.Symbols and every Use, merged symbol by
+// symbol in that order (a later registration of a name wins, as in
+// yaegi). The map is the caller's.
+func (m *MagicCell) Packages() interp.Exports {
+	s := m.c.s
+	all := append([]interp.Exports{s.displayExports()}, s.opts.Symbols...)
+	all = append(all, s.sched.Exports...)
+	all = append(all, s.used...)
+	merged := interp.Exports{}
+	for _, ex := range all {
+		for key, syms := range ex {
+			m := merged[key]
+			if m == nil {
+				m = map[string]reflect.Value{}
+				merged[key] = m
+			}
+			for name, v := range syms {
+				m[name] = v
+			}
+		}
+	}
+	return merged
+}
 
 // Blocking runs f with the cell's hold on the scheduler's lock released,
 // for slow work that runs no interpreted code (a go build).

@@ -107,6 +107,20 @@ func (r *cellRunner) run(code string) string {
 	return out.text("stdout")
 }
 
+// display runs code and returns the text/html of what it displayed.
+func (r *cellRunner) display(code string) string {
+	r.tb.Helper()
+	r.n++
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out captureOutput
+	res := r.sess.Execute(ctx, engine.ExecuteRequest{Code: code, ExecutionCount: r.n}, &out)
+	if res.Error != nil {
+		r.tb.Fatalf("cell %q: %s: %s\nstderr: %s", code, res.Error.Name, res.Error.Value, out.text("stderr"))
+	}
+	return out.text("display text/html")
+}
+
 // runInt runs code that prints one integer.
 func (r *cellRunner) runInt(code string) int {
 	r.tb.Helper()
@@ -145,9 +159,15 @@ func (o *captureOutput) text(name string) string {
 	return ""
 }
 
-func (*captureOutput) Result(engine.MIMEBundle, map[string]any)                {}
-func (*captureOutput) Display(engine.MIMEBundle, map[string]any, string, bool) {}
-func (*captureOutput) ClearOutput(bool)                                        {}
+func (*captureOutput) Result(engine.MIMEBundle, map[string]any) {}
+
+// Display keeps the text/html of displays as the stream "display text/html".
+func (o *captureOutput) Display(data engine.MIMEBundle, _ map[string]any, _ string, _ bool) {
+	if h, ok := data["text/html"].(string); ok {
+		o.Stream("display text/html", h)
+	}
+}
+func (*captureOutput) ClearOutput(bool) {}
 func (*captureOutput) Input(context.Context, string, bool) (string, error) {
 	return "", notebook.ErrNoStdin
 }

@@ -147,7 +147,8 @@ func (m *compileMagic) run(mc *gort.MagicCell) error {
 	m.progress = out
 	m.mu.Unlock()
 	var res compiled.Result
-	mc.Blocking(func() { res, err = c.Compile(mc.Context(), mc.Body, mc.Cell) })
+	pkgs := mc.Packages()
+	mc.Blocking(func() { res, err = c.Compile(mc.Context(), mc.Body, mc.Cell, pkgs) })
 	m.mu.Lock()
 	m.progress = nil
 	m.mu.Unlock()

@@ -122,7 +122,7 @@ func BenchmarkBuild(b *testing.B) {
 	for b.Loop() {
 		n++
 		src := fmt.Sprintf("import \"strings\"\n\nfunc up%d(s string) string { return strings.ToUpper(s) }\n", n)
-		r, err := c.Compile(context.Background(), src, n)
+		r, err := c.Compile(context.Background(), src, n, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -40,7 +40,7 @@ func newCompiler(t testing.TB) *Compiler {
 
 func compile(t testing.TB, c *Compiler, src string, cell int) Result {
 	t.Helper()
-	r, err := c.Compile(context.Background(), src, cell)
+	r, err := c.Compile(context.Background(), src, cell, nil)
 	if err != nil {
 		t.Fatalf("compile cell[%d]: %v", cell, err)
 	}
@@ -271,7 +271,7 @@ func nap() { time.Sleep(time.Hour) }
 // TestBuildErrorPosition: errors of go build name the cell's own lines.
 func TestBuildErrorPosition(t *testing.T) {
 	c := newCompiler(t)
-	_, err := c.Compile(context.Background(), "func f() int {\n\tx := 1\n\treturn \"x\"\n}\n", 9)
+	_, err := c.Compile(context.Background(), "func f() int {\n\tx := 1\n\treturn \"x\"\n}\n", 9, nil)
 	var be *BuildError
 	if !errors.As(err, &be) {
 		t.Fatalf("compile = %v, want a *BuildError", err)
@@ -315,7 +315,7 @@ func TestMissingToolchain(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "no Go toolchain found") {
 		t.Fatalf("Available() = %v, want no Go toolchain found", err)
 	}
-	if _, err2 := c.Compile(context.Background(), fibSrc, 1); err2 == nil || err2.Error() != err.Error() {
+	if _, err2 := c.Compile(context.Background(), fibSrc, 1, nil); err2 == nil || err2.Error() != err.Error() {
 		t.Errorf("Compile = %v, want %v", err2, err)
 	}
 }

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/gilgo/gilgo/runtime/compiled/rt"
 )
 
 // Options configure a Compiler. The zero value is usable.
@@ -157,18 +159,32 @@ func (c *Compiler) available() error {
 // Compile builds the declarations of cell src (funcs, types, vars, consts,
 // imports; no statements) into a plugin, opens it and returns its
 // symbols. A build error is a *BuildError with cell[N]:LINE:COL lines.
-// Compile calls are serialised.
-func (c *Compiler) Compile(ctx context.Context, src string, cell int) (Result, error) {
+//
+// pkgs are the session's packages as given to yaegi (nil: none): a cell
+// package among them ("gil", "sys", "display", ...) that the cell imports
+// is bound to the same values in the plugin (see cellpkg.go), so that
+// compiled code reaches the worker's own instances. Compile calls are
+// serialised.
+func (c *Compiler) Compile(ctx context.Context, src string, cell int, pkgs interp.Exports) (Result, error) {
 	if err := c.Available(); err != nil {
-		return Result{}, err
-	}
-	g, err := generate(src, cell, c.noCheckpoints)
-	if err != nil {
 		return Result{}, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.ensureModule(); err != nil {
+		return Result{}, err
+	}
+	cellPkgs := cellPackages(pkgs)
+	shim := func(path string) (string, bool, error) {
+		syms, ok := cellPkgs[path]
+		if !ok {
+			return "", false, nil
+		}
+		to, err := c.shim(path, syms)
+		return to, err == nil, err
+	}
+	g, err := generate(src, cell, c.noCheckpoints, shim)
+	if err != nil {
 		return Result{}, err
 	}
 	c.seq++
@@ -190,6 +206,7 @@ func (c *Compiler) Compile(ctx context.Context, src string, cell int) (Result, e
 		res.PluginSize = st.Size()
 	}
 	c.log.Info("compiled cell", "cell", cell, "package", pkg, "build", res.BuildTime, "size", res.PluginSize)
+	defer rt.SetPackages(cellPkgs)() // the shims bind their symbols when the plugin opens
 	if err := c.load(g, &res); err != nil {
 		return Result{}, err
 	}
@@ -209,7 +226,7 @@ func (c *Compiler) ensureModule() error {
 	if i := strings.IndexFunc(v, func(r rune) bool { return r != '.' && (r < '0' || r > '9') }); i >= 0 {
 		v = v[:i]
 	}
-	gomod := fmt.Sprintf("module gilgo_g%s\n\ngo %s\n", c.token, v)
+	gomod := fmt.Sprintf("module %s\n\ngo %s\n", c.modPath(), v)
 	gowork := fmt.Sprintf("go %s\n\nuse (\n\t.\n\t%s\n)\n", v, c.root)
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
 		return fmt.Errorf("compiled: %w", err)
@@ -220,6 +237,9 @@ func (c *Compiler) ensureModule() error {
 	c.mod = mod
 	return nil
 }
+
+// modPath is the module path of the cell module.
+func (c *Compiler) modPath() string { return "gilgo_g" + c.token }
 
 // buildEnv is the environment of go build: the host's target settings,
 // cgo on, this module's go.work, no GOFLAGS from the user (-mod=mod is
@@ -272,7 +292,7 @@ func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 
 // load opens the plugin and collects its symbols and the bindings.
 func (c *Compiler) load(g *generated, res *Result) error {
-	p, err := plugin.Open(res.Plugin)
+	p, err := openPlugin(res.Plugin)
 	if err != nil {
 		return openError(err, c.root)
 	}
@@ -335,6 +355,17 @@ func (c *Compiler) load(g *generated, res *Result) error {
 	res.Bindings = b.String()
 	res.Exports = interp.Exports{res.Package + "/" + res.Package: syms}
 	return nil
+}
+
+// openPlugin is plugin.Open with a panic of the plugin's initialisation
+// (a shim whose symbol is missing) as an error.
+func openPlugin(path string) (p *plugin.Plugin, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plugin.Open(%q): initialisation panicked: %v", path, r)
+		}
+	}()
+	return plugin.Open(path)
 }
 
 // wrapper prints `func name(p0 T0, p1 ...T1) R { return pkg.X__name(p0, p1...) }`

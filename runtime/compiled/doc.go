@@ -9,7 +9,7 @@
 //	c, _ := compiled.New(compiled.Options{Progress: showLine})
 //	rt.SetLock(scheduler.Lock())           // once: the lock compiled code obeys
 //	if err := c.Available(); err != nil { /* say it in one line, run interpreted */ }
-//	res, err := c.Compile(ctx, cellSource, n) // *BuildError: cell[N]:LINE:COL lines
+//	res, err := c.Compile(ctx, cellSource, n, sessionPackages) // *BuildError: cell[N]:LINE:COL lines
 //	session.Use(res.Exports)                  // package "gilgo_cNNNN"
 //	// then run res.Bindings as a cell: imports + one wrapper per func,
 //	//   func fib(p0 int) int { return gilgo_c0001.X__fib(p0) }
@@ -30,11 +30,23 @@
 // loader looks up, since plugins export only exported names:
 // var X__f = f (funcs), var V__v = &v (vars), var T__T *T (types).
 //
+// # Cell packages
+//
+// A compiled cell may import the session's cell packages ("gil", "sys",
+// "display", "coroutine", ...: the packages Compile is given whose import
+// path is not one go build resolves). Each becomes a shim package in the
+// cell module (cellpkg.go) whose funcs and types are the worker's own,
+// bound through rt.Sym when the plugin opens: gil.Disable() in compiled
+// code disables the session's lock, display.HTML shows in the calling
+// cell. A package variable is a copy taken at that moment; a symbol whose
+// type cannot be named outside its package is left out, with the reason
+// in the shim.
+//
 // # Limits
 //
 //   - A compiled cell is self-contained: it sees its own declarations and
-//     its imports (std and this module), not other cells' names, compiled
-//     or interpreted.
+//     its imports (std, this module and the cell packages), not other
+//     cells' names, compiled or interpreted.
 //   - Bound to interpreted code: funcs whose signatures use basic types,
 //     slices, maps, chans, funcs, pointers, structs and named types of the
 //     same cell (the bindings alias them: type T = gilgo_cNNNN.T; yaegi

@@ -53,7 +53,10 @@ type edit struct {
 // time.Sleep → rt.Sleep, go statements → rt.Go, and the exported aliases
 // the loader looks up. Line directives keep every position of the user's
 // code at cell[N]:LINE:COL.
-func generate(src string, cell int, noCheckpoints bool) (*generated, error) {
+//
+// shim, if not nil, maps the import path of a cell package ("gil") to the
+// import path of its shim (see cellpkg.go); other imports stay as written.
+func generate(src string, cell int, noCheckpoints bool, shim func(path string) (string, bool, error)) (*generated, error) {
 	name := fmt.Sprintf("cell[%d]", cell)
 	src, err := dropPackageClause(src)
 	if err != nil {
@@ -79,6 +82,7 @@ func generate(src string, cell int, noCheckpoints bool) (*generated, error) {
 	g := &generated{file: f, fset: fset}
 	d := &g.decls
 	d.imports = map[string]string{}
+	var edits []edit
 	timeName := ""
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
@@ -86,7 +90,21 @@ func generate(src string, cell int, noCheckpoints bool) (*generated, error) {
 		if im.Name != nil {
 			local = im.Name.Name
 		}
-		d.imports[local] = p
+		d.imports[local] = p // the bindings import the cell's own path
+		if shim != nil {
+			to, ok, err := shim(p)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				text := strconv.Quote(to)
+				if im.Name == nil {
+					text = local + " " + text
+				}
+				s, e := pos(im.Path.Pos()), pos(im.Path.End())
+				edits = append(edits, edit{s, e, text + at(e)})
+			}
+		}
 		if p == "time" && local != "_" && local != "." {
 			timeName = local
 		}
@@ -134,7 +152,6 @@ func generate(src string, cell int, noCheckpoints bool) (*generated, error) {
 		timeName = ""
 	}
 
-	var edits []edit
 	body := func(b *ast.BlockStmt) {
 		if b == nil || noCheckpoints {
 			return

@@ -14,13 +14,18 @@
 //     an interrupt wakes it.
 //   - Go instead of a go statement: the goroutine becomes a gil thread.
 //
+// The shims of cell packages (package compiled, cellpkg.go) call Sym when
+// their plugin opens: it returns the worker's own symbol, which the
+// compiler registers with SetPackages before opening the plugin.
+//
 // Without a lock (SetLock(nil), the default) C does nothing, Sleep is
 // time.Sleep and Go is a go statement.
 //
 // # Concurrency
 //
 // Every function is safe for concurrent use. SetLock is meant to be called
-// once by the session that owns the lock (tests call it and restore).
+// once by the session that owns the lock (tests call it and restore);
+// SetPackages by the compiler around plugin.Open.
 // This package must stay small and stable: every edit to it (or to gil)
 // invalidates plugins built before it.
 package rt

@@ -23,7 +23,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "unavailable:", err)
 		os.Exit(1)
 	}
-	r, err := c.Compile(context.Background(), "func fib(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n\treturn fib(n-1) + fib(n-2)\n}\n", 1)
+	r, err := c.Compile(context.Background(), "func fib(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n\treturn fib(n-1) + fib(n-2)\n}\n", 1, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

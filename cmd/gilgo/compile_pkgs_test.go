@@ -1,0 +1,68 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCompiledCellPackages: a compiled cell that imports gilgo's cell
+// packages reaches the worker's own instances (issue 9): what compiled
+// code sets through gil and sys, interpreted cells read back, and the
+// reverse; display from compiled code shows in the calling cell.
+func TestCompiledCellPackages(t *testing.T) {
+	r := newCellRunner(t)
+	r.run(`%%compile
+import (
+	"coroutine"
+	"display"
+	"gil"
+	"sys"
+)
+
+func setInterval(s float64) error { return sys.SetSwitchInterval(s) }
+
+func interval() float64 { return sys.GetSwitchInterval() }
+
+func enabled() bool { return gil.Enabled() }
+
+func disable() { gil.Disable() }
+
+func enable() { gil.Enable() }
+
+func forced() uint64 { return gil.Stats().ForcedSwitches }
+
+func show(s string) { display.HTML("<b>" + s + "</b>") }
+
+func count(n int) []int {
+	g := coroutine.New(func(co *coroutine.Co) any {
+		for i := 0; i < n; i++ {
+			co.Yield(i)
+		}
+		return nil
+	})
+	var out []int
+	for v := range g.All() {
+		out = append(out, v.(int))
+	}
+	return out
+}
+`)
+	tests := []struct {
+		name, code, want string
+	}{
+		{"compiled sets, interpreted reads", "import (\n\t\"fmt\"\n\t\"sys\"\n)\nsetInterval(0.002)\nfmt.Println(sys.GetSwitchInterval())", "0.002\n"},
+		{"interpreted sets, compiled reads", "sys.SetSwitchInterval(0.005)\nfmt.Println(interval())", "0.005\n"},
+		{"disable from compiled code", "import \"gil\"\ndisable()\nfmt.Println(gil.Enabled(), enabled())", "false false\n"},
+		{"enable from compiled code", "enable()\nfmt.Println(gil.Enabled(), enabled())", "true true\n"},
+		{"stats are the session's", "gil.ResetStats()\nfmt.Println(forced())", "0\n"},
+		{"coroutine", "fmt.Println(count(3))", "[0 1 2]\n"},
+	}
+	for _, tt := range tests {
+		if got := r.run(tt.code); got != tt.want {
+			t.Errorf("%s: %q printed %q, want %q", tt.name, tt.code, got, tt.want)
+		}
+	}
+	if html := r.display("show(\"hi\")"); !strings.Contains(html, "<b>hi</b>") {
+		t.Errorf("display.HTML from compiled code showed %q, want <b>hi</b>", html)
+	}
+}
