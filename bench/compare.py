@@ -77,6 +77,7 @@ CPYTHON_FIB = (
 )
 
 TRIVIAL_N = 50
+TRIVIAL_MINIMAL_N = 100
 COMPLETE_N = 20
 CELLS_BEFORE_RSS = 200
 PRINT_LINES = 100000
@@ -132,6 +133,7 @@ def one_round(name, samples, errors, rnd):
         time.sleep(0.2)  # let a lazily started worker show up in the tree
         rss, nproc = k.rss()
         samples["rss_start"].append(rss)
+        samples["pss_start"].append(k.pss())
         samples["nproc"].append(nproc)
 
     def first():
@@ -142,6 +144,16 @@ def one_round(name, samples, errors, rnd):
     def trivial():
         for _ in range(TRIVIAL_N):
             samples["trivial"].append(cell_ok(c["trivial"])[1])
+
+    def trivial_minimal():
+        mc = k.minimal_client()
+        try:
+            mc.ready(c["trivial"])
+            for _ in range(TRIVIAL_MINIMAL_N):
+                samples["trivial_min"].append(mc.execute(c["trivial"]))
+                st["cells"] += 1
+        finally:
+            mc.close()
 
     def complete():
         k.complete(c["complete"])  # the warm-up; the next ones are warm
@@ -156,6 +168,7 @@ def one_round(name, samples, errors, rnd):
             cell_ok(c["filler"])
         k.drain(0.05)
         samples["rss_200"].append(k.rss()[0])
+        samples["pss_200"].append(k.pss())
 
     def fib():
         cell_ok(c["fib_def"])
@@ -200,7 +213,8 @@ def one_round(name, samples, errors, rnd):
     try:
         if not step("start", start):
             return
-        for label, fn in (("first cell", first), ("trivial cells", trivial), ("completion", complete),
+        for label, fn in (("first cell", first), ("trivial cells", trivial),
+                          ("trivial cells, minimal client", trivial_minimal), ("completion", complete),
                           ("200 cells", to_200), ("fib(27)", fib), ("print", printing),
                           ("interrupt", interrupt)):
             step(label, fn)
@@ -306,6 +320,8 @@ def build_rows(s, cpy):
     add("cold start → first idle on IOPub", "start_idle", fmt_s, False)
     add("first cell round trip", "first_cell", fmt_s, False)
     add(f"trivial cell round trip (×{TRIVIAL_N}/round)", "trivial", fmt_s, True, "≤ 0.2", lambda r: r <= 0.2)
+    add(f"… with a minimal client (×{TRIVIAL_MINIMAL_N}/round)", "trivial_min", fmt_s, True, "≤ 0.2",
+        lambda r: r <= 0.2)
     add(f"warm completion (×{COMPLETE_N}/round)", "complete", fmt_s, True, "≤ 0.2", lambda r: r <= 0.2)
     cpy_cell = cell(cpy, fmt_s, False)
     r_in = jkit.median(g["fib_inside"]) / jkit.median(cpy) if cpy and g["fib_inside"] else float("nan")
@@ -320,6 +336,8 @@ def build_rows(s, cpy):
     add("RSS of the process tree after start", "rss_start", fmt_kib, False, "≤ 0.5", lambda r: r <= 0.5)
     add(f"RSS of the process tree after {CELLS_BEFORE_RSS} cells", "rss_200", fmt_kib, False, "≤ 0.5",
         lambda r: r <= 0.5)
+    add("PSS of the process tree after start", "pss_start", fmt_kib, False)
+    add(f"PSS of the process tree after {CELLS_BEFORE_RSS} cells", "pss_200", fmt_kib, False)
     add("processes in the kernel tree", "nproc", lambda x: f"{x:.0f}", False)
     add("interrupt → error reply", "interrupt", fmt_s, False)
     return rows
@@ -414,9 +432,16 @@ def report(args, s, cpy, go_lines, errors, wall):
         "the kernel_info_reply, and to the first `status: idle` on IOPub (kernel_info is re-sent, "
         "as `wait_for_ready` does, when IOPub's subscription missed the first one). A *round trip* "
         "runs from sending execute_request to having both the execute_reply and this request's "
-        "`idle`. RSS is the sum of VmRSS (/proc/PID/status) over the kernel process and its "
+        "`idle`. The *minimal client* sends the same execute_request over raw ZeroMQ sockets "
+        "(pyzmq, signed with the connection's key) and decodes nothing but the parent's msg_id "
+        "and the idle status: jupyter_client's BlockingKernelClient parses every message, which "
+        "adds the same fixed cost to both kernels' round trips. "
+        "RSS is the sum of VmRSS (/proc/PID/status) over the kernel process and its "
         "descendants (found through the ppid in /proc/*/stat), read after start and after "
-        f"{CELLS_BEFORE_RSS} cells (trivial assignments and small prints). fib(27) is the naive "
+        f"{CELLS_BEFORE_RSS} cells (trivial assignments and small prints); it counts a page "
+        "mapped by two processes twice (gilgo's kernel and worker run one binary). PSS "
+        "(/proc/PID/smaps_rollup) shares such pages between the processes mapping them, so the "
+        "tree's sum counts them once. fib(27) is the naive "
         "recursive function, defined in one cell and called in the next; the time inside the cell "
         "comes from the cell's own clock. The print cell must deliver all "
         f"{PRINT_LINES:,} lines; the stream messages counted are those with that request as parent. "
@@ -459,8 +484,8 @@ def main():
         with open(args.go_bench) as f:
             go_lines = parse_go_bench(f.read())
 
-    metrics = ("start_info", "start_idle", "rss_start", "nproc", "first_cell", "trivial", "complete",
-               "rss_200", "fib_inside", "fib_rt", "print", "print_msgs", "interrupt",
+    metrics = ("start_info", "start_idle", "rss_start", "pss_start", "nproc", "first_cell", "trivial",
+               "trivial_min", "complete", "rss_200", "pss_200", "fib_inside", "fib_rt", "print", "print_msgs", "interrupt",
                "interrupt_ename", "usable_after", "complete_found")
     s = {n: {m: [] for m in metrics} for n in CELLS}
     cpy, errors = [], []
