@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -64,5 +65,50 @@ func count(n int) []int {
 	}
 	if html := r.display("show(\"hi\")"); !strings.Contains(html, "<b>hi</b>") {
 		t.Errorf("display.HTML from compiled code showed %q, want <b>hi</b>", html)
+	}
+}
+
+// TestCompiledChannelsReleaseTheLock: two compiled goroutines playing
+// ping-pong over unbuffered channels hand the lock on at every wait (the
+// generated code calls rt.Recv and rt.Send), as interpreted goroutines do;
+// without that, every exchange would wait for the monitor to take the lock
+// from a parked holder (Handoffs).
+func TestCompiledChannelsReleaseTheLock(t *testing.T) {
+	r := newCellRunner(t)
+	r.run(`%%compile
+func pingPong(n int) int {
+	ping, pong := make(chan int), make(chan int)
+	go func() {
+		for {
+			v, ok := <-ping
+			if !ok {
+				close(pong)
+				return
+			}
+			pong <- v + 1
+		}
+	}()
+	sum := 0
+	for i := 0; i < n; i++ {
+		ping <- i
+		sum += <-pong
+	}
+	close(ping)
+	<-pong
+	return sum
+}
+`)
+	r.run("import (\n\t\"fmt\"\n\t\"gil\"\n)\ngil.ResetStats()")
+	if got := r.run("fmt.Println(pingPong(200))"); got != "20100\n" {
+		t.Fatalf("pingPong(200) printed %q, want 20100", got)
+	}
+	stats := r.run("st := gil.Stats()\nfmt.Println(st.Handoffs, st.VoluntaryReleases)")
+	var handoffs, releases int
+	if _, err := fmt.Sscan(stats, &handoffs, &releases); err != nil {
+		t.Fatalf("stats %q: %v", stats, err)
+	}
+	t.Logf("handoffs %d, voluntary releases %d", handoffs, releases)
+	if handoffs > 10 || releases < 200 {
+		t.Errorf("200 exchanges: %d monitor handoffs, %d voluntary releases; want the waits to release the lock (few handoffs, >= 200 releases)", handoffs, releases)
 	}
 }

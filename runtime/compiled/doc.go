@@ -24,7 +24,8 @@
 // process). Edits are textual and followed by /*line cell[N]:L:C*/
 // directives, so compiler errors and panic stacks name the cell's own
 // lines: rt.C() after the opening brace of every function and loop body;
-// time.Sleep → rt.Sleep (releases the lock, an interrupt wakes it); go f(x)
+// time.Sleep → rt.Sleep (releases the lock, an interrupt wakes it); <-ch,
+// v, ok := <-ch and ch <- v → rt.Recv, rt.RecvOK, rt.Send (the same); go f(x)
 // → rt.Go (f and x evaluated first; the goroutine is a gil thread). After a
 // //line gilgo_generated.go:1 directive come the exported aliases the
 // loader looks up, since plugins export only exported names:
@@ -55,8 +56,11 @@
 //     funcs, methods and funcs with interfaces with methods in their
 //     signatures are compiled but not bound (Result.Skipped). Vars are
 //     reached as pointers: *gilgo_cNNNN.V__total. Consts are not exported.
-//   - Channel operations, select and sync waits in compiled code are not
-//     wrapped: the lock's monitor hands the lock on after its delay.
+//   - Channel sends and receives outside select statements release the
+//     lock while they wait (rt.Send, rt.Recv, rt.RecvOK); select, for
+//     range over a channel and sync waits are not wrapped (telling a
+//     channel from a slice needs types the generator does not compute):
+//     the lock's monitor hands the lock on after its delay.
 //     Compiled recursion is not counted against the recursion limit; a
 //     runaway recursion overflows the stack and the worker restarts.
 //   - Plugins are never unloaded: each costs about 2.8 MB RSS and a 6 MB

@@ -159,6 +159,33 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 		o := pos(b.Lbrace) + 1
 		edits = append(edits, edit{o, o, rtName + ".C();" + at(o)})
 	}
+	// Channel operations outside select statements wait with the lock
+	// released: <-ch → rt.Recv(ch), v, ok := <-ch → rt.RecvOK(ch),
+	// ch <- v → rt.Send(ch, v).
+	inSelect := map[ast.Node]bool{} // the operations of select cases stay
+	okRecv := map[ast.Node]bool{}   // receives with a second (ok) result
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CommClause:
+			switch c := n.Comm.(type) {
+			case *ast.SendStmt:
+				inSelect[c] = true
+			case *ast.ExprStmt:
+				inSelect[ast.Unparen(c.X)] = true
+			case *ast.AssignStmt:
+				inSelect[ast.Unparen(c.Rhs[0])] = true
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) == 2 && len(n.Rhs) == 1 {
+				okRecv[ast.Unparen(n.Rhs[0])] = true
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) == 2 && len(n.Values) == 1 {
+				okRecv[ast.Unparen(n.Values[0])] = true
+			}
+		}
+		return true
+	})
 	goCount := 0
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -177,6 +204,25 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 			}
 		case *ast.GoStmt:
 			edits = append(edits, goEdits(n, pos, at, name, &goCount)...)
+		case *ast.UnaryExpr:
+			if n.Op != token.ARROW || inSelect[n] || noCheckpoints {
+				break
+			}
+			fn := ".Recv("
+			if okRecv[n] {
+				fn = ".RecvOK("
+			}
+			x, e := pos(n.X.Pos()), pos(n.End())
+			edits = append(edits, edit{pos(n.OpPos), x, rtName + fn + at(x)}, edit{e, e, ")" + at(e)})
+		case *ast.SendStmt:
+			if inSelect[n] || noCheckpoints {
+				break
+			}
+			c, v, e := pos(n.Chan.Pos()), pos(n.Value.Pos()), pos(n.End())
+			edits = append(edits,
+				edit{c, c, rtName + ".Send(" + at(c)},
+				edit{pos(n.Chan.End()), v, ", " + at(v)},
+				edit{e, e, ")" + at(e)})
 		}
 		return true
 	})

@@ -13,6 +13,8 @@
 //   - Sleep instead of time.Sleep: the lock is released while sleeping and
 //     an interrupt wakes it.
 //   - Go instead of a go statement: the goroutine becomes a gil thread.
+//   - Recv, RecvOK and Send instead of channel operations outside select:
+//     the lock is released while they wait.
 //
 // The shims of cell packages (package compiled, cellpkg.go) call Sym when
 // their plugin opens: it returns the worker's own symbol, which the
