@@ -44,6 +44,9 @@ var compiledDiffers = map[string]string{
 		"compiled.cellPackages takes the session's override of time.Sleep (key time/time) for a cell package and shims std time",
 	"syncmap.txtar": "a compiled cell importing sync gets a shim with only gilrt's overrides (Mutex, RWMutex, WaitGroup, Once, Cond, NewCond): " +
 		"sync.Map is undefined; compiled.cellPackages shims std packages the session overrides",
+	"consts.txtar": "consts of a compiled cell are not exported: a later cell gets undefined: Limit",
+	"stringer.txtar": "the interpreted tier ignores the String method of a value an interpreted func returns " +
+		"(fmt.Println(unit()) prints {1 1}, v.Add(v) with %v {12 16}); the compiled tier prints (1, 1) and (12, 16)",
 	"panic_detail.txtar": "the interpreted tier says less: index out of range without [5] with length 3 " +
 		"for an index inside a func, and &struct { N int }{N:-7} (ename panic) for a custom error type, whose methods yaegi drops",
 	"panic_lines.txtar": "the interpreted tier names the line of an earlier node of the func " +
