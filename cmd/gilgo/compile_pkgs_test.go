@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/gilgo/gilgo/engine"
 )
 
 // TestCompiledCellPackages: a compiled cell that imports gilgo's cell
@@ -110,5 +113,24 @@ func pingPong(n int) int {
 	t.Logf("handoffs %d, voluntary releases %d", handoffs, releases)
 	if handoffs > 10 || releases < 200 {
 		t.Errorf("200 exchanges: %d monitor handoffs, %d voluntary releases; want the waits to release the lock (few handoffs, >= 200 releases)", handoffs, releases)
+	}
+}
+
+// TestCompiledRunawayRecursion: runaway recursion in a compiled func is a
+// RecursionError in the cell (rt.MaxDepth, sampled), not a stack overflow
+// that restarts the worker: the session keeps its variables.
+func TestCompiledRunawayRecursion(t *testing.T) {
+	r := newCellRunner(t)
+	r.run("kept := 42")
+	r.run("%%compile\nfunc down(n int) int {\n\treturn down(n+1) + 1\n}\n")
+	r.n++
+	var out captureOutput
+	res := r.sess.Execute(context.Background(), engine.ExecuteRequest{Code: "down(0)", ExecutionCount: r.n}, &out)
+	t.Logf("down(0): %+v", res.Error)
+	if res.Error == nil || res.Error.Name != "RecursionError" {
+		t.Fatalf("down(0): error %+v, want RecursionError", res.Error)
+	}
+	if got := r.run("import \"fmt\"\nfmt.Println(kept)"); got != "42\n" {
+		t.Errorf("after the RecursionError kept printed %q, want 42", got)
 	}
 }

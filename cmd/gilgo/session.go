@@ -26,7 +26,9 @@ import (
 // procpool or compiled (they import it or need its declarations), so the
 // pieces meet here.
 func newSession(log *slog.Logger) (*gort.Session, error) {
-	sched := gilrt.New(gilrt.Options{Logger: log})
+	// The scheduler's recursion sampler also asks compiled check points to
+	// sample their depth (compiled/rt.MaxDepth).
+	sched := gilrt.New(gilrt.Options{Logger: log, OnSample: rt.RequestSample})
 	rt.SetLock(sched.Lock()) // compiled cells check and release this lock
 	tier := &compileMagic{log: log}
 	var sess *gort.Session

@@ -142,6 +142,9 @@ func (s *Scheduler) tick(stop <-chan struct{}, done chan<- struct{}) {
 			return
 		case <-t.C:
 			s.setSample()
+			if s.onSample != nil {
+				s.onSample()
+			}
 		}
 	}
 }

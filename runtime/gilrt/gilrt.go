@@ -38,6 +38,11 @@ type Options struct {
 	// instead of loading the interpreted mirror (always so under -race;
 	// benchmarks compare the two).
 	CompiledCheckpoints bool
+	// OnSample, if set, is called every SamplePeriod while the recursion
+	// sampler runs (a thread of the scheduler is alive), for check points
+	// that are not the scheduler's: compiled cells (compiled/rt) sample
+	// their own depth. It must be quick and must not block.
+	OnSample func()
 }
 
 // Scheduler implements runtime.Scheduler on a gil.Lock.
@@ -61,6 +66,7 @@ type Scheduler struct {
 
 	// The sample ticker runs while live > 0.
 	period   time.Duration
+	onSample func() // Options.OnSample
 	tmu      sync.Mutex
 	live     int
 	closed   bool
@@ -96,7 +102,8 @@ func New(opts Options) *Scheduler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Scheduler{lock: l, log: log, noChk: opts.NoCheckpoints, callC: opts.CompiledCheckpoints || raceEnabled}
+	s := &Scheduler{lock: l, log: log, noChk: opts.NoCheckpoints, callC: opts.CompiledCheckpoints || raceEnabled,
+		onSample: opts.OnSample}
 	s.brk = l.Breaker()
 	s.mirrors = []*gil.Mirror{l.MirrorBreaker(&s.word)}
 	switch {

@@ -7,9 +7,11 @@
 // Generated cell code calls:
 //
 //   - C at function entry and at the top of every loop body: one atomic
-//     pointer load and, when a lock is set, the lock's check point (one
-//     atomic load on the fast path). It panics with gil.ErrInterrupted
-//     after gil.Lock.Interrupt.
+//     pointer load and one atomic load of this package's mirror of the
+//     lock's eval breaker on the fast path. It panics with
+//     gil.ErrInterrupted after gil.Lock.Interrupt, and with a
+//     *gil.RecursionError when a sample (RequestSample) finds a runaway
+//     recursion (MaxDepth, StackBudget).
 //   - Sleep instead of time.Sleep: the lock is released while sleeping and
 //     an interrupt wakes it.
 //   - Go instead of a go statement: the goroutine becomes a gil thread.

@@ -1,6 +1,7 @@
 package rt
 
 import (
+	"sync/atomic"
 	"testing"
 
 	"github.com/gilgo/gilgo/gil"
@@ -104,5 +105,55 @@ func TestChannelWaitInterrupted(t *testing.T) {
 			op()
 		}()
 		l.ClearInterrupt()
+	}
+}
+
+// TestRecursionSampled: a sampled check point deeper than MaxDepth frames
+// with the stacks over StackBudget panics with a *gil.RecursionError; a
+// shallow one, or one not sampled, does not.
+func TestRecursionSampled(t *testing.T) {
+	l := gil.New(gil.Options{})
+	defer SetLock(l)()
+	var down func(n int, sample bool) int
+	down = func(n int, sample bool) int {
+		var frame [4096]byte // MaxDepth frames of 4 KiB pass the budget
+		frame[n%len(frame)] = byte(n)
+		C()
+		if n == 0 {
+			if sample {
+				RequestSample()
+			}
+			C()
+			return int(frame[0])
+		}
+		return down(n-1, sample) + int(frame[n%len(frame)]&0)
+	}
+	cases := []struct {
+		depth     int
+		sample    bool
+		wantPanic bool
+	}{
+		{100, true, false},
+		{MaxDepth + 100, false, false},
+		{MaxDepth + 100, true, true},
+	}
+	for _, tc := range cases {
+		func() {
+			defer func() {
+				r := recover()
+				re, ok := r.(*gil.RecursionError)
+				if ok != tc.wantPanic || (r != nil && !ok) {
+					t.Errorf("depth %d, sampled %v: recovered %v, want a RecursionError: %v", tc.depth, tc.sample, r, tc.wantPanic)
+				}
+				if ok && re.Limit != MaxDepth {
+					t.Errorf("RecursionError.Limit = %d, want %d", re.Limit, MaxDepth)
+				}
+			}()
+			down(tc.depth, tc.sample)
+		}()
+	}
+	C() // the sample request was consumed
+	if w := atomic.LoadUint32(&cur.Load().word); w != 0 {
+		t.Errorf("breaker word %#x after the sample, want 0", w)
 	}
 }
