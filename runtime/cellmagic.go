@@ -13,6 +13,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/runtime/stdlib"
 )
 
 // CellMagic is a %%name cell magic registered in Options.CellMagics under
@@ -111,7 +112,9 @@ func (m *MagicCell) Use(exports interp.Exports) error { return m.c.s.useLocked(e
 // library, as the session gave them to yaegi: display, the scheduler's
 // packages (gil, sys), Options.Symbols and every Use, merged symbol by
 // symbol in that order (a later registration of a name wins, as in
-// yaegi). The map is the caller's.
+// yaegi). The session's replacements of standard symbols (time.Sleep,
+// sync.Mutex under the scheduler, ...) are left out: they are not
+// packages of their own. The map is the caller's.
 func (m *MagicCell) Packages() interp.Exports {
 	s := m.c.s
 	all := append([]interp.Exports{s.displayExports()}, s.opts.Symbols...)
@@ -120,6 +123,9 @@ func (m *MagicCell) Packages() interp.Exports {
 	merged := interp.Exports{}
 	for _, ex := range all {
 		for key, syms := range ex {
+			if _, std := stdlib.Symbols[key]; std {
+				continue
+			}
 			m := merged[key]
 			if m == nil {
 				m = map[string]reflect.Value{}

@@ -27,9 +27,7 @@ var update = flag.Bool("update", false, "rewrite the want files of the golden te
 // pendingCompiled lists the archives of testdata/tiers whose compiled run
 // waits for a feature in progress, with the reason: it is skipped, the
 // interpreted run is always on. Delete an entry when its feature lands.
-var pendingCompiled = map[string]string{
-	"cellpkgs.txtar": "cell packages (gil, sys, display) in compiled cells: in progress",
-}
+var pendingCompiled = map[string]string{}
 
 // compiledDiffers lists the archives whose compiled run is known to show
 // something else than the interpreted one: bugs to fix, not a second
@@ -41,10 +39,6 @@ var compiledDiffers = map[string]string{
 		"not to the cell's output (interpreted prints are routed by yaegi's fmt symbols)",
 	"vars.txtar": "package-level vars of a compiled cell are not bound by name " +
 		"(later cells get undefined: total; the plugin exports them only as *gilgo_cNNNN.V__total)",
-	"sleep.txtar": "a compiled cell importing time fails to build (gilgo_generated.go:2: undefined: time.Sleep): " +
-		"compiled.cellPackages takes the session's override of time.Sleep (key time/time) for a cell package and shims std time",
-	"syncmap.txtar": "a compiled cell importing sync gets a shim with only gilrt's overrides (Mutex, RWMutex, WaitGroup, Once, Cond, NewCond): " +
-		"sync.Map is undefined; compiled.cellPackages shims std packages the session overrides",
 	"consts.txtar": "consts of a compiled cell are not exported: a later cell gets undefined: Limit",
 	"stringer.txtar": "the interpreted tier ignores the String method of a value returned by a call and passed straight to fmt " +
 		"(fmt.Println(unit()) prints {1 1}, Printf %v of v.Add(v) {6 8}); the compiled tier prints (1, 1) and (6, 8)",
