@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 )
@@ -39,3 +40,13 @@ func (s *Session) Declarations() string {
 	}
 	return b.String()
 }
+
+// Stdout and Stderr are the streams interpreted cells see as os.Stdout and
+// os.Stderr: what is written goes to the running cell's output (or the
+// cell that started the writing goroutine), in order with the cell's
+// other output. Compiled code is given them (compiled/rt.SetOutput).
+// Safe for concurrent use.
+func (s *Session) Stdout() io.Writer { return s.osStdout }
+
+// Stderr: see Stdout.
+func (s *Session) Stderr() io.Writer { return s.osStderr }

@@ -52,6 +52,8 @@ func newSession(log *slog.Logger) (*gort.Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What compiled code prints goes to the cell like interpreted output.
+	rt.SetOutput(sess.Stdout(), sess.Stderr())
 	if err := sess.Use(pylib.Exports(sess)); err != nil {
 		return nil, fmt.Errorf("cell packages: %w", err)
 	}

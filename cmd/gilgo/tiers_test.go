@@ -35,8 +35,6 @@ var pendingCompiled = map[string]string{}
 // test -v), then is skipped with the reason; once it matches, the test
 // fails, asking for the entry to be deleted.
 var compiledDiffers = map[string]string{
-	"output.txtar": "stdout of fmt.Print* in compiled funcs goes to the worker process's fd 1, " +
-		"not to the cell's output (interpreted prints are routed by yaegi's fmt symbols)",
 	"vars.txtar": "package-level vars of a compiled cell are not bound by name " +
 		"(later cells get undefined: total; the plugin exports them only as *gilgo_cNNNN.V__total)",
 	"consts.txtar": "consts of a compiled cell are not exported: a later cell gets undefined: Limit",

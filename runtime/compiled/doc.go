@@ -25,7 +25,9 @@
 // directives, so compiler errors and panic stacks name the cell's own
 // lines: rt.C() after the opening brace of every function and loop body;
 // time.Sleep → rt.Sleep (releases the lock, an interrupt wakes it); <-ch,
-// v, ok := <-ch and ch <- v → rt.Recv, rt.RecvOK, rt.Send (the same); go f(x)
+// v, ok := <-ch and ch <- v → rt.Recv, rt.RecvOK, rt.Send (the same);
+// fmt.Print, Println, Printf → rt's, and os.Stdout or os.Stderr as a call's
+// argument → rt.Stdout(), rt.Stderr() (the cell's streams); go f(x)
 // → rt.Go (f and x evaluated first; the goroutine is a gil thread). After a
 // //line gilgo_generated.go:1 directive come the exported aliases the
 // loader looks up, since plugins export only exported names:

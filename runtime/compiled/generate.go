@@ -83,7 +83,7 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 	d := &g.decls
 	d.imports = map[string]string{}
 	var edits []edit
-	timeName := ""
+	timeName, fmtName, osName := "", "", ""
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
 		local := p[strings.LastIndex(p, "/")+1:]
@@ -105,8 +105,15 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 				edits = append(edits, edit{s, e, text + at(e)})
 			}
 		}
-		if p == "time" && local != "_" && local != "." {
-			timeName = local
+		if local != "_" && local != "." {
+			switch p {
+			case "time":
+				timeName = local
+			case "fmt":
+				fmtName = local
+			case "os":
+				osName = local
+			}
 		}
 	}
 	locals := map[string]bool{} // top-level names (they shadow imports)
@@ -148,8 +155,28 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 			return nil, fmt.Errorf("%s: unexpected declaration %T", name, decl)
 		}
 	}
-	if locals[timeName] {
-		timeName = ""
+	for _, n := range []*string{&timeName, &fmtName, &osName} {
+		if locals[*n] {
+			*n = ""
+		}
+	}
+	// pkgSel reports whether x is pkg.name for the import named pkg (not
+	// shadowed by a local: Obj is set for idents the file declares).
+	pkgSel := func(x ast.Expr, pkg string, names ...string) (*ast.SelectorExpr, bool) {
+		sel, ok := x.(*ast.SelectorExpr)
+		if !ok || pkg == "" {
+			return nil, false
+		}
+		id, ok := sel.X.(*ast.Ident)
+		if !ok || id.Name != pkg || id.Obj != nil {
+			return nil, false
+		}
+		for _, n := range names {
+			if sel.Sel.Name == n {
+				return sel, true
+			}
+		}
+		return nil, false
 	}
 
 	body := func(b *ast.BlockStmt) {
@@ -198,9 +225,22 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 		case *ast.RangeStmt:
 			body(n.Body)
 		case *ast.SelectorExpr:
-			if x, ok := n.X.(*ast.Ident); ok && timeName != "" && x.Name == timeName && x.Obj == nil && n.Sel.Name == "Sleep" {
+			if _, ok := pkgSel(n, timeName, "Sleep"); ok {
 				s, e := pos(n.Pos()), pos(n.End())
 				edits = append(edits, edit{s, e, rtName + ".Sleep" + at(e)})
+			}
+		case *ast.CallExpr:
+			// Output goes to the cell: fmt.Print* → rt.Print*, and
+			// os.Stdout or os.Stderr as an argument → rt.Stdout().
+			if sel, ok := pkgSel(n.Fun, fmtName, "Print", "Println", "Printf"); ok {
+				s, e := pos(sel.Pos()), pos(sel.End())
+				edits = append(edits, edit{s, e, rtName + "." + sel.Sel.Name + at(e)})
+			}
+			for _, a := range n.Args {
+				if sel, ok := pkgSel(a, osName, "Stdout", "Stderr"); ok {
+					s, e := pos(sel.Pos()), pos(sel.End())
+					edits = append(edits, edit{s, e, rtName + "." + sel.Sel.Name + "()" + at(e)})
+				}
 			}
 		case *ast.GoStmt:
 			edits = append(edits, goEdits(n, pos, at, name, &goCount)...)
@@ -245,6 +285,12 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 	b.WriteString("var _ = " + rtName + ".C\n")
 	if timeName != "" {
 		b.WriteString("var _ = " + timeName + ".Sleep\n")
+	}
+	if fmtName != "" {
+		b.WriteString("var _ = " + fmtName + ".Sprint\n")
+	}
+	if osName != "" {
+		b.WriteString("var _ = " + osName + ".Stdout\n")
 	}
 	for _, fd := range d.funcs {
 		fmt.Fprintf(&b, "var %s%s = %s\n", funcPfx, fd.Name.Name, fd.Name.Name)

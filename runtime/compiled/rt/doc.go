@@ -17,6 +17,9 @@
 //   - Go instead of a go statement: the goroutine becomes a gil thread.
 //   - Recv, RecvOK and Send instead of channel operations outside select:
 //     the lock is released while they wait.
+//   - Print, Println, Printf, Stdout and Stderr instead of fmt's prints and
+//     os.Stdout/os.Stderr passed to a call: the session's streams
+//     (SetOutput), so compiled output reaches the cell in order.
 //
 // The shims of cell packages (package compiled, cellpkg.go) call Sym when
 // their plugin opens: it returns the worker's own symbol, which the
