@@ -17,6 +17,7 @@ import (
 	"plugin"
 	"reflect"
 	goruntime "runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -339,7 +340,15 @@ func (c *Compiler) load(g *generated, res *Result) error {
 		wrappers = append(wrappers, w)
 		res.Names = append(res.Names, fd.Name.Name)
 	}
+	for _, name := range g.decls.constUses {
+		used[name] = true
+	}
+	names := make([]string, 0, len(used))
 	for name := range used {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
 		if p, ok := g.decls.imports[name]; ok {
 			fmt.Fprintf(&b, "import %s %q\n", name, p)
 		}
@@ -347,6 +356,11 @@ func (c *Compiler) load(g *generated, res *Result) error {
 	fmt.Fprintf(&b, "import %s %q\n", res.Package, res.Package)
 	for _, t := range res.Types {
 		fmt.Fprintf(&b, "type %s = %s.%s\n", t, res.Package, t)
+	}
+	// Consts are values, not storage: the bindings repeat them as written.
+	for _, c := range g.decls.consts {
+		b.WriteString(c)
+		b.WriteByte('\n')
 	}
 	for _, w := range wrappers {
 		b.WriteString(w)

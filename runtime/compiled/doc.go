@@ -57,7 +57,10 @@
 //     session's type-redefinition replay) and types of imported packages. Generic
 //     funcs, methods and funcs with interfaces with methods in their
 //     signatures are compiled but not bound (Result.Skipped). Vars are
-//     reached as pointers: *gilgo_cNNNN.V__total. Consts are not exported.
+//     reached as pointers: *gilgo_cNNNN.V__total (yaegi cannot alias an
+//     interpreted name to storage outside it: its dot import of a binary
+//     var reads and increments it but refuses an assignment). Consts are
+//     repeated in the bindings as written.
 //   - Channel sends and receives outside select statements release the
 //     lock while they wait (rt.Send, rt.Recv, rt.RecvOK); select, for
 //     range over a channel and sync waits are not wrapped (telling a

@@ -32,6 +32,10 @@ type decls struct {
 	types   []string
 	imports map[string]string // local name -> import path, for signatures
 	skipped []string          // names not bound, with the reason
+	// consts are the cell's const declarations as written, for the
+	// bindings; constUses the import names they use.
+	consts    []string
+	constUses []string
 }
 
 // generated is the plugin source of one cell and what it binds.
@@ -133,6 +137,17 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 			}
 			locals[n] = true
 		case *ast.GenDecl:
+			if decl.Tok == token.CONST {
+				d.consts = append(d.consts, src[pos(decl.Pos()):pos(decl.End())])
+				ast.Inspect(decl, func(n ast.Node) bool {
+					if sel, ok := n.(*ast.SelectorExpr); ok {
+						if x, ok := sel.X.(*ast.Ident); ok && d.imports[x.Name] != "" {
+							d.constUses = append(d.constUses, x.Name)
+						}
+					}
+					return true
+				})
+			}
 			for _, s := range decl.Specs {
 				switch s := s.(type) {
 				case *ast.ValueSpec:
