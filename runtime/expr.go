@@ -7,6 +7,9 @@ import (
 	"go/token"
 	"reflect"
 	"strings"
+	"unsafe"
+
+	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/runtime/stdlib"
 )
@@ -23,42 +26,38 @@ var builtinArity = map[string]int{
 // they are to be shown. The display decision comes from the AST and the
 // callee's type, never from yaegi's result of a statement.
 func (c *cell) evalExpr(it item) ([]reflect.Value, bool, error) {
-	n, printLike := 1, false
+	n, printLike, single := 1, false, false
 	if e, err := parser.ParseExpr(it.text); err == nil {
 		n, printLike = c.arity(e)
+		id, isIdent := e.(*ast.Ident)
+		single = n == 1 && !(isIdent && id.Name == "nil")
 	} // else a list "a, b": shown as a tuple
-	st := c.s.st
-	st.unit++
-	name := fmt.Sprintf("__cell%d_%d", c.n, st.unit)
-	var b strings.Builder
-	b.WriteString("package main\n")
-	dir := c.directive(it.line, it.col)
-	switch n {
-	case 0:
-		fmt.Fprintf(&b, "func %s() []any {\n%s%s\nreturn nil\n}\n", name, dir, it.text)
-	case 1:
-		fmt.Fprintf(&b, "func %s() []any {\nreturn []any{%s%s,\n}\n}\n", name, dir, it.text)
-	default:
-		vs := make([]string, n)
-		for i := range vs {
-			vs[i] = fmt.Sprintf("__v%d", i)
+	// One value: with the text of its Error or String method when its
+	// static type has one that Go cannot see (an interpreted type's).
+	// yaegi's type switches confuse interpreted types with the same
+	// underlying type, so the call is tried by compiling it, in fmt's
+	// order, and dropped when it does not compile.
+	texts := []string{"nil"}
+	if single {
+		texts = append(c.textCalls(), texts...)
+	}
+	var prog *interp.Program
+	for i, text := range texts {
+		c.s.st.unit++
+		name := fmt.Sprintf("__cell%d_%d", c.n, c.s.st.unit)
+		src := exprSource(name, c.directive(it.line, it.col), it.text, n, single, text)
+		f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, false, &compileError{err: err, syntax: true}
 		}
-		l := strings.Join(vs, ", ")
-		fmt.Fprintf(&b, "func %s() []any {\n%s := %s%s\nreturn []any{%s}\n}\n", name, l, dir, it.text, l)
-	}
-	// The generated func runs from a var initializer of the same file, so
-	// one compile and one execute run the cell (no Eval of a call).
-	fmt.Fprintf(&b, "/*line _.go:1:1*/var _ = __rt.Ret(%s())\n", name)
-	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", b.String(), parser.SkipObjectResolution)
-	if err != nil {
-		return nil, false, &compileError{err: err, syntax: true}
-	}
-	if err := rewriteFile(c, f); err != nil {
-		return nil, false, err
-	}
-	prog, err := c.compile(f)
-	if err != nil {
-		return nil, false, err
+		if err := rewriteFile(c, f); err != nil {
+			return nil, false, err
+		}
+		if prog, err = c.compile(f); err == nil {
+			break
+		} else if i == len(texts)-1 {
+			return nil, false, err
+		}
 	}
 	c.s.kept.take()
 	if _, err := c.execute(prog); err != nil {
@@ -74,15 +73,121 @@ func (c *cell) evalExpr(it item) ([]reflect.Value, bool, error) {
 	}
 	vals := make([]reflect.Value, res.Len())
 	for i := range vals {
-		vals[i] = res.Index(i)
-		if vals[i].Kind() == reflect.Interface && !vals[i].IsNil() {
-			vals[i] = vals[i].Elem()
-		}
+		vals[i] = unwrapYaegi(res.Index(i))
+	}
+	if single && len(vals) == 2 {
+		vals = []reflect.Value{shownValue(vals[0], vals[1])}
 	}
 	if len(vals) == 1 && vals[0].Kind() == reflect.Interface && vals[0].IsNil() {
 		return nil, false, nil // nil error, untyped nil: nothing to show
 	}
 	return vals, true, nil
+}
+
+// exprSource is the file that runs a trailing expression: func name
+// returns its values as []any (for one value, also text: an expression
+// of __v, see textCalls), and a var initializer of the same file calls
+// it, so one compile and one execute run the cell (no Eval of a call).
+func exprSource(name, dir, expr string, n int, single bool, text string) string {
+	var b strings.Builder
+	b.WriteString("package main\n")
+	switch {
+	case n == 0:
+		fmt.Fprintf(&b, "func %s() []any {\n%s%s\nreturn nil\n}\n", name, dir, expr)
+	case n == 1 && single:
+		fmt.Fprintf(&b, "func %s() []any {\n__v := %s%s\nreturn []any{__v, %s}\n}\n", name, dir, expr, text)
+	case n == 1: // a list "a, b", or untyped nil
+		fmt.Fprintf(&b, "func %s() []any {\nreturn []any{%s%s,\n}\n}\n", name, dir, expr)
+	default:
+		vs := make([]string, n)
+		for i := range vs {
+			vs[i] = fmt.Sprintf("__v%d", i)
+		}
+		l := strings.Join(vs, ", ")
+		fmt.Fprintf(&b, "func %s() []any {\n%s := %s%s\nreturn []any{%s}\n}\n", name, l, dir, expr, l)
+	}
+	fmt.Fprintf(&b, "/*line _.go:1:1*/var _ = __rt.Ret(%s())\n", name)
+	return b.String()
+}
+
+// textCalls are the text expressions worth trying on __v, in fmt's order:
+// a call of Error, then of String, each only if some cell declared a
+// method of that name with no parameters (a type of an imported package
+// has its methods visible to Go, and the formatter calls them). A
+// panicking method reads as fmt shows it.
+func (c *cell) textCalls() []string {
+	declared := map[string]bool{}
+	for _, e := range c.s.st.entries {
+		for _, k := range e.keys {
+			if rest, ok := strings.CutPrefix(k, "method "); ok {
+				_, m, _ := strings.Cut(rest, ".")
+				declared[m] = true
+			}
+		}
+	}
+	var out []string
+	for _, m := range []string{"Error", "String"} {
+		if declared[m] {
+			out = append(out, "func() (__s any) {\n"+
+				"defer func() {\nif __r := recover(); __r != nil {\nif __rt.IsInterrupt(__r) {\npanic(__r)\n}\n"+
+				"__s = \"%!v(PANIC="+m+" method: \" + __rt.Sprint(__r) + \")\"\n}\n}()\n"+
+				"var __t string = __v."+m+"()\nreturn __t\n}()")
+		}
+	}
+	return out
+}
+
+// shownValue is the value a one-value trailing expression shows: v, or
+// the text of its Error or String method (a string, or invalid/nil) when
+// Go cannot see the method (an interpreted type's; the formatter calls
+// the ones it sees).
+func shownValue(v, text reflect.Value) reflect.Value {
+	if !text.IsValid() || text.Kind() != reflect.String || !v.IsValid() ||
+		v.Kind() == reflect.Interface && v.IsNil() { // a nil error shows nothing
+		return v
+	}
+	if v.IsValid() && v.CanInterface() {
+		switch v.Interface().(type) {
+		case error, fmt.Stringer:
+			return v
+		}
+	}
+	if v.Kind() == reflect.Pointer && v.IsNil() && strings.HasPrefix(text.String(), "%!v(PANIC=") {
+		return v // fmt shows a nil receiver that panics as <nil>; the formatter as (*T)(nil)
+	}
+	return reflect.ValueOf(methodText(text.String()))
+}
+
+// methodText is the text of an interpreted Error or String method.
+type methodText string
+
+func (t methodText) String() string { return string(t) }
+
+// unwrapYaegi returns the Go value in v: the element of an interface, and
+// the value inside yaegi's wrapper of an interpreted value whose type has
+// methods (interp.valueInterface{node, value}, what an interpreted []any
+// holds for one), read through its unexported field. Should yaegi's
+// layout change, v comes back as it is.
+func unwrapYaegi(v reflect.Value) reflect.Value {
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	t := v.Type()
+	if !v.IsValid() || t.Kind() != reflect.Struct || t.Name() != "valueInterface" ||
+		t.PkgPath() != "github.com/traefik/yaegi/interp" {
+		return v
+	}
+	f, ok := t.FieldByName("value")
+	if !ok || f.Type != reflect.TypeOf(reflect.Value{}) {
+		return v
+	}
+	c := reflect.New(t).Elem()
+	c.Set(v)
+	inner := *(*reflect.Value)(unsafe.Pointer(c.Field(f.Index[0]).UnsafeAddr()))
+	if !inner.IsValid() {
+		return v
+	}
+	return unwrapYaegi(inner)
 }
 
 // arity returns how many values e has and whether it is a call of a
