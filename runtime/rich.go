@@ -24,8 +24,8 @@ func (s *Session) displayExports() interp.Exports {
 		return nil
 	})
 	ex["gilgo/rt/rt"] = map[string]reflect.Value{
-		"Keep": reflect.ValueOf(s.kept.keep),
-		"Ret":  reflect.ValueOf(s.kept.ret),
+		"Keep":        reflect.ValueOf(s.kept.keep),
+		"Ret":         reflect.ValueOf(s.kept.ret),
 		"Sprint":      reflect.ValueOf(fmt.Sprint),
 		"IsInterrupt": reflect.ValueOf(isInterrupt),
 		"Print": reflect.ValueOf(func(args ...any) {
