@@ -251,6 +251,10 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 				s, e := pos(sel.Pos()), pos(sel.End())
 				edits = append(edits, edit{s, e, rtName + "." + sel.Sel.Name + at(e)})
 			}
+			if sel, ok := pkgSel(n.Fun, osName, "Exit"); ok { // panics, as in interpreted cells
+				s, e := pos(sel.Pos()), pos(sel.End())
+				edits = append(edits, edit{s, e, rtName + ".Exit" + at(e)})
+			}
 			for _, a := range n.Args {
 				if sel, ok := pkgSel(a, osName, "Stdout", "Stderr"); ok {
 					s, e := pos(sel.Pos()), pos(sel.End())

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync/atomic"
 )
 
@@ -49,3 +50,7 @@ func Println(a ...any) (int, error) { return fmt.Fprintln(Stdout(), a...) }
 
 // Printf is fmt.Printf to Stdout.
 func Printf(format string, a ...any) (int, error) { return fmt.Fprintf(Stdout(), format, a...) }
+
+// Exit is os.Exit for compiled cells: it panics as interpreted cells'
+// os.Exit does, so that a cell cannot end the worker and its session.
+func Exit(code int) { panic("os.Exit(" + strconv.Itoa(code) + ")") }
