@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -148,4 +149,43 @@ func rssBytes() int64 {
 		}
 	}
 	return 0
+}
+
+// BenchmarkBuildLinkFlags builds new small cells alternately with the
+// chosen link flags (linkFlags: -s -w, gold if available) and with Go's
+// default ones, and reports the ratio of their median build times
+// (x-default-ldflags) next to both. Run with -benchtime=10x.
+func BenchmarkBuildLinkFlags(b *testing.B) {
+	chosen := newCompiler(b)
+	plain := newCompiler(b)
+	plain.linkOnce.Do(func() {}) // ldflags stays "": Go's defaults
+	compile(b, chosen, "func warm() int { return 1 }\n", 0)
+	compile(b, plain, "func warm() int { return 1 }\n", 0)
+	var tc, tp []time.Duration
+	n := 0
+	for b.Loop() {
+		n++
+		for i, c := range []*Compiler{chosen, plain} {
+			src := fmt.Sprintf("import \"strings\"\n\nfunc up%d(s string) string { return strings.ToUpper(s) }\n", n)
+			r, err := c.Compile(context.Background(), src, n, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if i == 0 {
+				tc = append(tc, r.BuildTime)
+			} else {
+				tp = append(tp, r.BuildTime)
+			}
+		}
+	}
+	mc, mp := medianDuration(tc), medianDuration(tp)
+	b.ReportMetric(mc.Seconds(), "s-build/cell")
+	b.ReportMetric(mp.Seconds(), "s-default-ldflags/cell")
+	b.ReportMetric(mc.Seconds()/mp.Seconds(), "x-default-ldflags")
+}
+
+func medianDuration(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	slices.Sort(s)
+	return s[len(s)/2]
 }

@@ -57,6 +57,9 @@ type Compiler struct {
 	availOnce sync.Once
 	availErr  error
 
+	linkOnce sync.Once
+	ldflags  string // -ldflags of every build (linkFlags)
+
 	// noCheckpoints leaves out the check points (benchmarks only).
 	noCheckpoints bool
 
@@ -266,7 +269,7 @@ func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 		gobin = "go"
 	}
 	args := append([]string{"build", "-buildmode=plugin"}, c.host.flags...)
-	args = append(args, "-o", so, ".")
+	args = append(args, "-ldflags="+c.linkFlags(gobin), "-o", so, ".")
 	cmd := exec.CommandContext(ctx, gobin, args...)
 	cmd.Dir = dir
 	cmd.Env = c.buildEnv()
@@ -289,6 +292,30 @@ func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 		return buildError(cell, out.String(), err)
 	}
 	return nil
+}
+
+// linkFlags returns the -ldflags of every build, chosen once: no symbol
+// table and no DWARF (-s -w: panic stacks read the pclntab, which stays;
+// GNU ld spent most of a warm build compressing DWARF), and the gold
+// linker when the C compiler can use it (it links plugins faster than
+// GNU ld). Measured on fib cells, warm cache, 10 interleaved rounds:
+// 0.56 s per build before, 0.38 s with -s -w, 0.35 s with gold too.
+func (c *Compiler) linkFlags(gobin string) string {
+	c.linkOnce.Do(func() {
+		c.ldflags = "-s -w"
+		cc := "gcc"
+		cmd := exec.Command(gobin, "env", "CC")
+		cmd.Env = c.buildEnv()
+		if out, err := cmd.Output(); err == nil && len(strings.Fields(string(out))) > 0 {
+			cc = strings.Fields(string(out))[0]
+		}
+		out, err := exec.Command(cc, "-fuse-ld=gold", "-Wl,--version").CombinedOutput()
+		if err == nil && bytes.Contains(out, []byte("GNU gold")) {
+			c.ldflags += " -extldflags=-fuse-ld=gold"
+		}
+		c.log.Debug("link flags", "ldflags", c.ldflags)
+	})
+	return c.ldflags
 }
 
 // load opens the plugin and collects its symbols and the bindings.

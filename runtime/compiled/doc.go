@@ -89,14 +89,18 @@
 // -trimpath binary with GILGO_SRC set. Editing gil or rt after building
 // the worker makes plugin.Open fail ("built from a different checkout");
 // go test -cover and -race hosts are untested (-race is copied, a cold
-// race+dynlink std build is slow). Available reports: no
+// race+dynlink std build is slow). Plugins are linked with -ldflags=-s -w
+// (panic stacks still name cell[N]:LINE: they read the pclntab; debuggers
+// see no DWARF in plugins) and gold when the C compiler can use it; the
+// flags are the linker's only, they change no package's hash. Available reports: no
 // Go toolchain, another Go version, no C compiler, CGO_ENABLED=0, an
 // unknown or wrong checkout.
 //
 // # Costs (2-core shared box, see the benchmarks)
 //
 // First build on an empty cache 10–40 s (std rebuilt with -dynlink;
-// Options.Progress is told after 1 s); then 0.6–1 s per cell; build
+// Options.Progress is told after 1 s); then 0.3–0.4 s per cell (linkFlags:
+// 0.55–0.65 s with Go's default link flags); build
 // errors 0.2 s. fib(27): compiled 0.99 ms without check points, 1.05 ms
 // with (the entry check point, a load of rt's state pointer and of its
 // mirror of the breaker, costs ~6 %; reading the lock's own breaker
