@@ -247,6 +247,7 @@ func (c *cell) toError(err error) *engine.Error {
 	for i, l := range e.Traceback {
 		out.Traceback[i] = cellPos(l)
 	}
+	out.Traceback = append(out.Traceback, c.failedNotes()...)
 	return out
 }
 

@@ -109,6 +109,11 @@ func (c *cell) needsReplay(news []*entry) bool {
 // from older entries (last definition wins).
 func (c *cell) record(news []*entry) {
 	st := c.s.st
+	for _, e := range news {
+		for _, k := range e.keys {
+			delete(st.failed, declName(k))
+		}
+	}
 	redefined := map[string]bool{}
 	for _, e := range news {
 		for _, k := range e.keys {

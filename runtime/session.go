@@ -89,6 +89,9 @@ type state struct {
 	entries  []*entry                // top-level declarations in order
 	unit     int                     // counter for generated names
 	types    map[reflect.Type]string // names of interpreted struct types
+	// failed maps a name a cell declared for the first time to that
+	// cell, when the cell failed to compile (failed.go).
+	failed map[string]int
 }
 
 // entry is one top-level declaration kept as source for replay.
@@ -99,7 +102,7 @@ type entry struct {
 }
 
 func newState() *state {
-	return &state{imports: map[string]bool{}, types: map[reflect.Type]string{}}
+	return &state{imports: map[string]bool{}, types: map[reflect.Type]string{}, failed: map[string]int{}}
 }
 
 // New starts a session with the standard library and opts.Symbols.
@@ -653,10 +656,12 @@ func (c *cell) runDecls(f *ast.File, u unit) error {
 	}
 	if isConstLoop(err) {
 		if u := c.undefinedIn(f); u != nil {
+			c.noteFailed(newEntries)
 			return u
 		}
 	}
 	if err != nil {
+		c.noteFailed(newEntries)
 		return err
 	}
 	for _, src := range newImports {
