@@ -369,6 +369,16 @@ async function run(page, opts, screenshot) {
     const cell = await addCell(page, opts.afterCode);
     await runSelected(page);
     await waitCellsDone(page, quick, what);
+    // The notebook server forwards the shell and IOPub channels
+    // separately: the execute_reply (the prompt's number) may be shown
+    // before this cell's busy status and result, while the kernel icon
+    // still shows the previous idle. Wait for an output or an error.
+    await page.waitForFunction(() => {
+      const cells = document.querySelectorAll('#notebook-container .cell.code_cell');
+      const last = cells[cells.length - 1];
+      return last && last.querySelector('.output_area .output_subarea');
+    }, null, { timeout: quick, polling: 100 }).catch(() => {});
+    await waitCellsDone(page, quick, what);
     const c = (await cellsState(page)).pop();
     if (c.errors.length) throw new CheckError(`${what}: ${describeCell(c)} has an error output: ${c.errors.join(' | ').slice(0, 400)}`);
     if (!outputLines(c).includes(opts.afterExpect)) {
