@@ -1069,6 +1069,13 @@ func (l *Lock) caller() *Thread {
 	return l.Bound()
 }
 
+// Caller returns the thread of the calling goroutine as the identity-free
+// entry points find it (Checkpoint, Blocking): the holder, unless some
+// thread is displaced; nil while the GIL is disabled. For rewritten code
+// that must release the lock around a statement rather than a func (a
+// select whose case bodies re-take it: Thread.BeginBlocking, EndBlocking).
+func (l *Lock) Caller() *Thread { return l.caller() }
+
 // Blocking is Thread.Blocking for the calling thread, found like
 // Lock.Checkpoint finds it (no lookup unless a thread is displaced). With
 // no thread (the GIL disabled) it just runs f.

@@ -71,11 +71,12 @@ func count(n int) []int {
 	}
 }
 
-// TestCompiledChannelsReleaseTheLock: two compiled goroutines playing
-// ping-pong over unbuffered channels hand the lock on at every wait (the
-// generated code calls rt.Recv and rt.Send), as interpreted goroutines do;
-// without that, every exchange would wait for the monitor to take the lock
-// from a parked holder (Handoffs).
+// TestCompiledChannelsReleaseTheLock: two compiled goroutines exchanging
+// values over unbuffered channels hand the lock on at every wait, as
+// interpreted goroutines do: receives and sends (rt.Recv, rt.Send), range
+// over a channel (rt.Chan) and select (rt.SelectBegin/End). Without that,
+// every exchange would wait for the monitor to take the lock from a parked
+// holder (Handoffs, ~25 ms each).
 func TestCompiledChannelsReleaseTheLock(t *testing.T) {
 	r := newCellRunner(t)
 	r.run(`%%compile
@@ -100,19 +101,49 @@ func pingPong(n int) int {
 	<-pong
 	return sum
 }
+
+func rangeSelect(n int) int {
+	ping, pong, done := make(chan int), make(chan int), make(chan bool)
+	go func() {
+		for v := range ping {
+			select {
+			case pong <- v + 1:
+			case <-done:
+				return
+			}
+		}
+		close(pong)
+	}()
+	sum := 0
+	for i := 0; i < n; i++ {
+		ping <- i
+		select {
+		case v := <-pong:
+			sum += v
+		case <-done:
+		}
+	}
+	close(ping)
+	for range pong {
+	}
+	return sum
+}
 `)
-	r.run("import (\n\t\"fmt\"\n\t\"gil\"\n)\ngil.ResetStats()")
-	if got := r.run("fmt.Println(pingPong(200))"); got != "20100\n" {
-		t.Fatalf("pingPong(200) printed %q, want 20100", got)
-	}
-	stats := r.run("st := gil.Stats()\nfmt.Println(st.Handoffs, st.VoluntaryReleases)")
-	var handoffs, releases int
-	if _, err := fmt.Sscan(stats, &handoffs, &releases); err != nil {
-		t.Fatalf("stats %q: %v", stats, err)
-	}
-	t.Logf("handoffs %d, voluntary releases %d", handoffs, releases)
-	if handoffs > 10 || releases < 200 {
-		t.Errorf("200 exchanges: %d monitor handoffs, %d voluntary releases; want the waits to release the lock (few handoffs, >= 200 releases)", handoffs, releases)
+	r.run("import (\n\t\"fmt\"\n\t\"gil\"\n)")
+	for _, f := range []string{"pingPong", "rangeSelect"} {
+		r.run("gil.ResetStats()")
+		if got := r.run("fmt.Println(" + f + "(200))"); got != "20100\n" {
+			t.Fatalf("%s(200) printed %q, want 20100", f, got)
+		}
+		stats := r.run("st := gil.Stats()\nfmt.Println(st.Handoffs, st.VoluntaryReleases)")
+		var handoffs, releases int
+		if _, err := fmt.Sscan(stats, &handoffs, &releases); err != nil {
+			t.Fatalf("stats %q: %v", stats, err)
+		}
+		t.Logf("%s: handoffs %d, voluntary releases %d", f, handoffs, releases)
+		if handoffs > 10 || releases < 200 {
+			t.Errorf("%s: 200 exchanges: %d monitor handoffs, %d voluntary releases; want the waits to release the lock (few handoffs, >= 200 releases)", f, handoffs, releases)
+		}
 	}
 }
 

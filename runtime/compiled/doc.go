@@ -61,11 +61,15 @@
 //     interpreted name to storage outside it: its dot import of a binary
 //     var reads and increments it but refuses an assignment). Consts are
 //     repeated in the bindings as written.
-//   - Channel sends and receives outside select statements release the
-//     lock while they wait (rt.Send, rt.Recv, rt.RecvOK); select, for
-//     range over a channel and sync waits are not wrapped (telling a
-//     channel from a slice needs types the generator does not compute):
-//     the lock's monitor hands the lock on after its delay.
+//   - Channel sends and receives release the lock while they wait
+//     (rt.Send, rt.Recv, rt.RecvOK), so does a select without a default
+//     case (its channels, and send values that are calls, are evaluated
+//     first with the lock held; a labeled select is left alone), and
+//     range over a channel when the cell declares the operand as one (a
+//     chan parameter or var, or make(chan ...)): telling a channel from a
+//     slice in general needs types the generator does not compute. Other
+//     ranges over channels and sync waits rely on the lock's monitor,
+//     which hands the lock on after its delay (~25 ms).
 //     Compiled recursion is not counted against the session's recursion
 //     limit (Go frames are cheap; deep recursion is fine): a runaway one
 //     is a RecursionError once the goroutine stacks pass rt.StackBudget

@@ -228,7 +228,14 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 		}
 		return true
 	})
-	goCount := 0
+	labeled := map[ast.Stmt]bool{} // a labeled select keeps its place
+	ast.Inspect(f, func(n ast.Node) bool {
+		if l, ok := n.(*ast.LabeledStmt); ok {
+			labeled[l.Stmt] = true
+		}
+		return true
+	})
+	goCount, selCount := 0, 0
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncDecl:
@@ -239,6 +246,17 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 			body(n.Body)
 		case *ast.RangeStmt:
 			body(n.Body)
+			// range over a channel the cell declares as one receives with
+			// the lock released (rt.Chan); other operands stay.
+			if id, ok := n.X.(*ast.Ident); ok && !noCheckpoints && n.Value == nil && declaredChan(id) {
+				x, e := pos(id.Pos()), pos(id.End())
+				edits = append(edits, edit{x, x, rtName + ".Chan(" + at(x)}, edit{e, e, ")" + at(e)})
+			}
+		case *ast.SelectStmt:
+			if !noCheckpoints && !labeled[n] {
+				selCount++
+				edits = append(edits, selectEdits(n, src, pos, at, selCount)...)
+			}
 		case *ast.SelectorExpr:
 			if _, ok := pkgSel(n, timeName, "Sleep"); ok {
 				s, e := pos(n.Pos()), pos(n.End())
@@ -364,6 +382,104 @@ func goEdits(g *ast.GoStmt, pos func(token.Pos) int, at func(int) string, name s
 		prev = pos(a.End())
 	}
 	return append(edits, edit{prev, e, tail})
+}
+
+// selectEdits makes a select statement without a default case wait with
+// the lock released:
+//
+//	{ __sN_c0 := ch0; __sN_c1 := f(); __sN := __rt.SelectBegin(); select {
+//	case v := <-__sN_c0: __rt.SelectEnd(__sN); ...
+//	case __sN_c1 <- x: __rt.SelectEnd(__sN); ...
+//	case <-__sN.Interrupted(): __rt.SelectEnd(__sN)
+//	} }
+//
+// The cases' channels, and send values that are calls, are evaluated
+// first, in source order and with the lock held, as Go evaluates them on
+// entering the select; other send values (names, constants, which may be
+// untyped) stay in place.
+func selectEdits(n *ast.SelectStmt, src string, pos func(token.Pos) int, at func(int) string, k int) []edit {
+	for _, c := range n.Body.List {
+		if c.(*ast.CommClause).Comm == nil {
+			return nil // a default case: select does not wait
+		}
+	}
+	s := fmt.Sprintf("__s%d", k)
+	var pre strings.Builder
+	var edits []edit
+	tmp := 0
+	hoist := func(x ast.Expr) {
+		name := fmt.Sprintf("%s_%d", s, tmp)
+		tmp++
+		xs, xe := pos(x.Pos()), pos(x.End())
+		fmt.Fprintf(&pre, "%s := %s%s; ", name, at(xs), src[xs:xe])
+		edits = append(edits, edit{xs, xe, name + at(xe)})
+	}
+	for _, c := range n.Body.List {
+		cc := c.(*ast.CommClause)
+		switch comm := cc.Comm.(type) {
+		case *ast.SendStmt:
+			hoist(comm.Chan)
+			if _, call := ast.Unparen(comm.Value).(*ast.CallExpr); call {
+				hoist(comm.Value)
+			}
+		case *ast.ExprStmt:
+			if u, ok := ast.Unparen(comm.X).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+				hoist(u.X)
+			}
+		case *ast.AssignStmt:
+			if u, ok := ast.Unparen(comm.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+				hoist(u.X)
+			}
+		}
+		b := pos(cc.Colon) + 1
+		edits = append(edits, edit{b, b, " " + rtName + ".SelectEnd(" + s + ");" + at(b)})
+	}
+	start, rb, end := pos(n.Select), pos(n.Body.Rbrace), pos(n.End())
+	begin := "{ " + pre.String() + s + " := " + rtName + ".SelectBegin(); " + at(start)
+	return append(edits,
+		edit{start, start, begin},
+		edit{rb, rb, "case <-" + s + ".Interrupted(): " + rtName + ".SelectEnd(" + s + ")\n" + at(rb)},
+		edit{end, end, " }" + at(end)})
+}
+
+// declaredChan reports whether the cell declares id as a channel: a
+// parameter or var of a channel type, or a var made with make(chan ...).
+func declaredChan(id *ast.Ident) bool {
+	if id.Obj == nil || id.Obj.Kind != ast.Var {
+		return false
+	}
+	isChan := func(t ast.Expr) bool {
+		_, ok := ast.Unparen(t).(*ast.ChanType)
+		return ok
+	}
+	isMake := func(x ast.Expr) bool {
+		call, ok := ast.Unparen(x).(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return false
+		}
+		fn, ok := call.Fun.(*ast.Ident)
+		return ok && fn.Name == "make" && fn.Obj == nil && isChan(call.Args[0])
+	}
+	switch d := id.Obj.Decl.(type) {
+	case *ast.Field:
+		return isChan(d.Type)
+	case *ast.ValueSpec:
+		if d.Type != nil {
+			return isChan(d.Type)
+		}
+		for i, n := range d.Names {
+			if n.Name == id.Name && i < len(d.Values) && len(d.Values) == len(d.Names) {
+				return isMake(d.Values[i])
+			}
+		}
+	case *ast.AssignStmt:
+		for i, l := range d.Lhs {
+			if l, ok := l.(*ast.Ident); ok && l.Name == id.Name && len(d.Rhs) == len(d.Lhs) {
+				return isMake(d.Rhs[i])
+			}
+		}
+	}
+	return false
 }
 
 var builtins = map[string]bool{

@@ -1,5 +1,11 @@
 package rt
 
+import (
+	"iter"
+
+	"github.com/gilgo/gilgo/gil"
+)
+
 // Channel operations of compiled code: generated code calls Recv, RecvOK
 // and Send instead of <-ch and ch <- v (not in select statements). An
 // operation that can proceed at once runs without touching the lock;
@@ -63,4 +69,66 @@ func Send[T any](ch chan<- T, v T) {
 		case <-intr:
 		}
 	})
+}
+
+// Chan is range over a channel that receives with the lock released
+// while it waits: generated code writes for v := range rt.Chan(ch) where
+// the cell declares ch as a channel.
+func Chan[T any](ch <-chan T) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for {
+			v, ok := RecvOK(ch)
+			if !ok || !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// Select is a select statement of compiled code that waits with the lock
+// released. Generated code evaluates the cases' channels and values
+// first (as Go does), then:
+//
+//	s := rt.SelectBegin()
+//	select {
+//	case v := <-c0:
+//		rt.SelectEnd(s); ...
+//	case <-s.Interrupted():
+//		rt.SelectEnd(s) // panics with gil.ErrInterrupted
+//	}
+type Select struct {
+	t    *gil.Thread
+	intr <-chan struct{}
+}
+
+// SelectBegin releases the lock for a select statement.
+func SelectBegin() Select {
+	l := Lock()
+	if l == nil {
+		return Select{}
+	}
+	s := Select{t: l.Caller(), intr: l.Interrupted()}
+	if s.t != nil {
+		s.t.BeginBlocking()
+	}
+	return s
+}
+
+// Interrupted is closed by an interrupt of the lock (never, without one).
+func (s Select) Interrupted() <-chan struct{} { return s.intr }
+
+// SelectEnd re-takes the lock at the top of the chosen case; it panics
+// with gil.ErrInterrupted if an interrupt is pending.
+func SelectEnd(s Select) {
+	if s.t != nil {
+		s.t.EndBlocking()
+		return
+	}
+	if s.intr != nil {
+		select {
+		case <-s.intr:
+			panic(gil.ErrInterrupted)
+		default:
+		}
+	}
 }

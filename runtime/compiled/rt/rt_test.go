@@ -157,3 +157,59 @@ func TestRecursionSampled(t *testing.T) {
 		t.Errorf("breaker word %#x after the sample, want 0", w)
 	}
 }
+
+// TestSelect: SelectBegin releases the lock (another thread takes it while
+// the select waits), SelectEnd re-takes it, and an interrupt ends a wait
+// with a panic of gil.ErrInterrupted; Chan ranges over a channel.
+func TestSelect(t *testing.T) {
+	l := gil.New(gil.Options{})
+	defer SetLock(l)()
+	th := l.NewThread("t")
+	th.Bind()
+	th.Acquire()
+	defer th.Close()
+
+	ch := make(chan int)
+	other := make(chan bool)
+	go l.Run("other", func() { other <- true; ch <- 7 }) // needs the lock to run
+	s := SelectBegin()
+	select {
+	case <-other:
+		SelectEnd(s)
+	case <-s.Interrupted():
+		SelectEnd(s)
+	}
+	if v := Recv(ch); v != 7 {
+		t.Fatalf("Recv = %d, want 7", v)
+	}
+
+	func() {
+		defer func() {
+			if r := recover(); r != gil.ErrInterrupted {
+				t.Errorf("recovered %v, want %v", r, gil.ErrInterrupted)
+			}
+		}()
+		go l.Interrupt()
+		s := SelectBegin()
+		select {
+		case <-make(chan int):
+			SelectEnd(s)
+		case <-s.Interrupted():
+			SelectEnd(s)
+		}
+	}()
+	l.ClearInterrupt()
+
+	in := make(chan int, 3)
+	in <- 1
+	in <- 2
+	in <- 3
+	close(in)
+	sum := 0
+	for v := range Chan(in) {
+		sum += v
+	}
+	if sum != 6 {
+		t.Errorf("range over Chan summed %d, want 6", sum)
+	}
+}
