@@ -67,9 +67,12 @@
 //     first with the lock held; a labeled select is left alone), and
 //     range over a channel when the cell declares the operand as one (a
 //     chan parameter or var, or make(chan ...)): telling a channel from a
-//     slice in general needs types the generator does not compute. Other
-//     ranges over channels and sync waits rely on the lock's monitor,
-//     which hands the lock on after its delay (~25 ms).
+//     slice in general needs types the generator does not compute. The
+//     same holds for sync waits: x.Wait() of a WaitGroup or Cond, x.Lock()
+//     and x.RLock() of a Mutex or RWMutex (tried first with the lock held)
+//     when the cell declares x with that type (rt.Block, rt.Acquire).
+//     Other ranges over channels and waits (on struct fields, say) rely
+//     on the lock's monitor, which hands the lock on after ~25 ms.
 //     Compiled recursion is not counted against the session's recursion
 //     limit (Go frames are cheap; deep recursion is fine): a runaway one
 //     is a RecursionError once the goroutine stacks pass rt.StackBudget

@@ -87,7 +87,7 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 	d := &g.decls
 	d.imports = map[string]string{}
 	var edits []edit
-	timeName, fmtName, osName := "", "", ""
+	timeName, fmtName, osName, syncName := "", "", "", ""
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
 		local := p[strings.LastIndex(p, "/")+1:]
@@ -117,6 +117,8 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 				fmtName = local
 			case "os":
 				osName = local
+			case "sync":
+				syncName = local
 			}
 		}
 	}
@@ -170,7 +172,7 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 			return nil, fmt.Errorf("%s: unexpected declaration %T", name, decl)
 		}
 	}
-	for _, n := range []*string{&timeName, &fmtName, &osName} {
+	for _, n := range []*string{&timeName, &fmtName, &osName, &syncName} {
 		if locals[*n] {
 			*n = ""
 		}
@@ -251,6 +253,37 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 			if id, ok := n.X.(*ast.Ident); ok && !noCheckpoints && n.Value == nil && declaredChan(id) {
 				x, e := pos(id.Pos()), pos(id.End())
 				edits = append(edits, edit{x, x, rtName + ".Chan(" + at(x)}, edit{e, e, ")" + at(e)})
+			}
+		case *ast.ExprStmt:
+			// A sync wait on a variable the cell declares with a sync
+			// type waits with the lock released.
+			if noCheckpoints {
+				break
+			}
+			call, ok := n.X.(*ast.CallExpr)
+			if !ok || len(call.Args) != 0 {
+				break
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				break
+			}
+			id, ok := sel.X.(*ast.Ident)
+			if !ok {
+				break
+			}
+			var text string
+			switch t, m := declaredSync(id, syncName), sel.Sel.Name; {
+			case t == "WaitGroup" && m == "Wait", t == "Cond" && m == "Wait":
+				text = rtName + ".Block(" + id.Name + "." + m + ")"
+			case t == "Mutex" && m == "Lock", t == "RWMutex" && m == "Lock":
+				text = rtName + ".Acquire(" + id.Name + ".TryLock, " + id.Name + ".Lock)"
+			case t == "RWMutex" && m == "RLock":
+				text = rtName + ".Acquire(" + id.Name + ".TryRLock, " + id.Name + ".RLock)"
+			}
+			if text != "" {
+				s, e := pos(call.Pos()), pos(call.End())
+				edits = append(edits, edit{s, e, text + at(e)})
 			}
 		case *ast.SelectStmt:
 			if !noCheckpoints && !labeled[n] {
@@ -480,6 +513,68 @@ func declaredChan(id *ast.Ident) bool {
 		}
 	}
 	return false
+}
+
+// declaredSync returns the sync type ("WaitGroup", "Mutex", "RWMutex",
+// "Cond") the cell declares id with, pointer or not, if any: a parameter
+// or var of that type, or a var made with new(sync.T), &sync.T{} or
+// sync.T{}. syncName is the cell's name for package sync ("" if none).
+func declaredSync(id *ast.Ident, syncName string) string {
+	if syncName == "" || id.Obj == nil || id.Obj.Kind != ast.Var {
+		return ""
+	}
+	typeName := func(t ast.Expr) string {
+		if st, ok := t.(*ast.StarExpr); ok {
+			t = st.X
+		}
+		sel, ok := t.(*ast.SelectorExpr)
+		if !ok {
+			return ""
+		}
+		if x, ok := sel.X.(*ast.Ident); !ok || x.Name != syncName || x.Obj != nil {
+			return ""
+		}
+		switch sel.Sel.Name {
+		case "WaitGroup", "Mutex", "RWMutex", "Cond":
+			return sel.Sel.Name
+		}
+		return ""
+	}
+	valueType := func(x ast.Expr) string {
+		x = ast.Unparen(x)
+		if u, ok := x.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			x = u.X
+		}
+		switch x := x.(type) {
+		case *ast.CompositeLit:
+			return typeName(x.Type)
+		case *ast.CallExpr:
+			if fn, ok := x.Fun.(*ast.Ident); ok && fn.Name == "new" && fn.Obj == nil && len(x.Args) == 1 {
+				return typeName(x.Args[0])
+			}
+		}
+		return ""
+	}
+	switch d := id.Obj.Decl.(type) {
+	case *ast.Field:
+		return typeName(d.Type)
+	case *ast.ValueSpec:
+		if d.Type != nil {
+			return typeName(d.Type)
+		}
+		for i, n := range d.Names {
+			if n.Name == id.Name && len(d.Values) == len(d.Names) {
+				return valueType(d.Values[i])
+			}
+		}
+	case *ast.AssignStmt:
+		for i, l := range d.Lhs {
+			if l, ok := l.(*ast.Ident); ok && l.Name == id.Name && len(d.Rhs) == len(d.Lhs) {
+				return valueType(d.Rhs[i])
+			}
+		}
+	}
+	return ""
 }
 
 var builtins = map[string]bool{

@@ -132,3 +132,23 @@ func SelectEnd(s Select) {
 		}
 	}
 }
+
+// Block runs wait, a sync wait of compiled code (WaitGroup.Wait,
+// Cond.Wait), with the lock released.
+func Block(wait func()) {
+	if l := Lock(); l != nil {
+		l.Blocking(wait)
+		return
+	}
+	wait()
+}
+
+// Acquire is a Mutex's Lock (or an RWMutex's RLock) for compiled code:
+// try first, holding the lock; if the mutex is taken, wait for it with the
+// lock released.
+func Acquire(try func() bool, lock func()) {
+	if try() {
+		return
+	}
+	Block(lock)
+}

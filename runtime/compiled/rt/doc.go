@@ -17,7 +17,8 @@
 //   - Go instead of a go statement: the goroutine becomes a gil thread.
 //   - Recv, RecvOK and Send instead of channel operations outside select,
 //     Chan for range over a channel, SelectBegin and SelectEnd around a
-//     select: the lock is released while they wait.
+//     select, Block and Acquire for sync waits: the lock is released while
+//     they wait.
 //   - Print, Println, Printf, Stdout and Stderr instead of fmt's prints and
 //     os.Stdout/os.Stderr passed to a call: the session's streams
 //     (SetOutput), so compiled output reaches the cell in order.
