@@ -83,7 +83,7 @@ func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *sl
 	// soon as the sockets are bound, and the first cell waits for it.
 	w, err := worker.StartAsync(worker.Options{
 		Command: []string{exe, "worker", "--log-level", workerLevel(level)},
-		Logger:  log.With("component", "worker-client"),
+		Logger:  log.With("part", "worker-client"),
 	})
 	if err != nil {
 		return fmt.Errorf("start worker: %w", err)

@@ -161,7 +161,7 @@ func (r *runner) runOne(ctx context.Context, path string) error {
 		Command: []string{exe, "worker", "--log-level", "error"},
 		Env:     wenv,
 		Dir:     dir,
-		Logger:  r.log.With("component", "worker-client"),
+		Logger:  r.log.With("part", "worker-client"),
 	})
 	if err != nil {
 		return fmt.Errorf("start worker: %w", err)
