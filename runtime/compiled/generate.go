@@ -475,12 +475,38 @@ func selectEdits(n *ast.SelectStmt, src string, pos func(token.Pos) int, at func
 		edit{end, end, " }" + at(end)})
 }
 
+// varDecl returns how the cell declares the variable id: its type when
+// written (a parameter, or var x T), else its initial value (var x = v,
+// x := v); both nil when unknown.
+func varDecl(id *ast.Ident) (typ, value ast.Expr) {
+	if id.Obj == nil || id.Obj.Kind != ast.Var {
+		return nil, nil
+	}
+	switch d := id.Obj.Decl.(type) {
+	case *ast.Field:
+		return d.Type, nil
+	case *ast.ValueSpec:
+		if d.Type != nil {
+			return d.Type, nil
+		}
+		for i, n := range d.Names {
+			if n.Name == id.Name && len(d.Values) == len(d.Names) {
+				return nil, d.Values[i]
+			}
+		}
+	case *ast.AssignStmt:
+		for i, l := range d.Lhs {
+			if l, ok := l.(*ast.Ident); ok && l.Name == id.Name && len(d.Rhs) == len(d.Lhs) {
+				return nil, d.Rhs[i]
+			}
+		}
+	}
+	return nil, nil
+}
+
 // declaredChan reports whether the cell declares id as a channel: a
 // parameter or var of a channel type, or a var made with make(chan ...).
 func declaredChan(id *ast.Ident) bool {
-	if id.Obj == nil || id.Obj.Kind != ast.Var {
-		return false
-	}
 	isChan := func(t ast.Expr) bool {
 		_, ok := ast.Unparen(t).(*ast.ChanType)
 		return ok
@@ -493,26 +519,11 @@ func declaredChan(id *ast.Ident) bool {
 		fn, ok := call.Fun.(*ast.Ident)
 		return ok && fn.Name == "make" && fn.Obj == nil && isChan(call.Args[0])
 	}
-	switch d := id.Obj.Decl.(type) {
-	case *ast.Field:
-		return isChan(d.Type)
-	case *ast.ValueSpec:
-		if d.Type != nil {
-			return isChan(d.Type)
-		}
-		for i, n := range d.Names {
-			if n.Name == id.Name && i < len(d.Values) && len(d.Values) == len(d.Names) {
-				return isMake(d.Values[i])
-			}
-		}
-	case *ast.AssignStmt:
-		for i, l := range d.Lhs {
-			if l, ok := l.(*ast.Ident); ok && l.Name == id.Name && len(d.Rhs) == len(d.Lhs) {
-				return isMake(d.Rhs[i])
-			}
-		}
+	typ, value := varDecl(id)
+	if typ != nil {
+		return isChan(typ)
 	}
-	return false
+	return value != nil && isMake(value)
 }
 
 // declaredSync returns the sync type ("WaitGroup", "Mutex", "RWMutex",
@@ -520,7 +531,7 @@ func declaredChan(id *ast.Ident) bool {
 // or var of that type, or a var made with new(sync.T), &sync.T{} or
 // sync.T{}. syncName is the cell's name for package sync ("" if none).
 func declaredSync(id *ast.Ident, syncName string) string {
-	if syncName == "" || id.Obj == nil || id.Obj.Kind != ast.Var {
+	if syncName == "" {
 		return ""
 	}
 	typeName := func(t ast.Expr) string {
@@ -555,24 +566,12 @@ func declaredSync(id *ast.Ident, syncName string) string {
 		}
 		return ""
 	}
-	switch d := id.Obj.Decl.(type) {
-	case *ast.Field:
-		return typeName(d.Type)
-	case *ast.ValueSpec:
-		if d.Type != nil {
-			return typeName(d.Type)
-		}
-		for i, n := range d.Names {
-			if n.Name == id.Name && len(d.Values) == len(d.Names) {
-				return valueType(d.Values[i])
-			}
-		}
-	case *ast.AssignStmt:
-		for i, l := range d.Lhs {
-			if l, ok := l.(*ast.Ident); ok && l.Name == id.Name && len(d.Rhs) == len(d.Lhs) {
-				return valueType(d.Rhs[i])
-			}
-		}
+	typ, value := varDecl(id)
+	if typ != nil {
+		return typeName(typ)
+	}
+	if value != nil {
+		return valueType(value)
 	}
 	return ""
 }
