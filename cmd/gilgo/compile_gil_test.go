@@ -92,33 +92,37 @@ func newCellRunner(tb testing.TB) *cellRunner {
 	return &cellRunner{tb: tb, sess: sess}
 }
 
+// execute runs code as the next cell, bounded by a minute, and returns
+// its result and output.
+func (r *cellRunner) execute(code string) (engine.ExecuteResult, *captureOutput) {
+	r.n++
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out := &captureOutput{}
+	return r.sess.Execute(ctx, engine.ExecuteRequest{Code: code, ExecutionCount: r.n}, out), out
+}
+
+// must runs code and returns its output; a cell error fails the test.
+func (r *cellRunner) must(code string) *captureOutput {
+	r.tb.Helper()
+	res, out := r.execute(code)
+	if res.Error != nil {
+		r.tb.Fatalf("cell %q: %s: %s\nstderr: %s", code, res.Error.Name, res.Error.Value, out.text("stderr"))
+	}
+	return out
+}
+
 // run executes code and returns its stdout; a cell error or a cell that
 // runs past a minute fails the test.
 func (r *cellRunner) run(code string) string {
 	r.tb.Helper()
-	r.n++
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var out captureOutput
-	res := r.sess.Execute(ctx, engine.ExecuteRequest{Code: code, ExecutionCount: r.n}, &out)
-	if res.Error != nil {
-		r.tb.Fatalf("cell %q: %s: %s\nstderr: %s", code, res.Error.Name, res.Error.Value, out.text("stderr"))
-	}
-	return out.text("stdout")
+	return r.must(code).text("stdout")
 }
 
 // display runs code and returns the text/html of what it displayed.
 func (r *cellRunner) display(code string) string {
 	r.tb.Helper()
-	r.n++
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var out captureOutput
-	res := r.sess.Execute(ctx, engine.ExecuteRequest{Code: code, ExecutionCount: r.n}, &out)
-	if res.Error != nil {
-		r.tb.Fatalf("cell %q: %s: %s\nstderr: %s", code, res.Error.Name, res.Error.Value, out.text("stderr"))
-	}
-	return out.text("display text/html")
+	return r.must(code).text("display text/html")
 }
 
 // runInt runs code that prints one integer.

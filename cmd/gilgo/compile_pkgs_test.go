@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/gilgo/gilgo/engine"
 )
 
 // TestCompiledCellPackages: a compiled cell that imports gilgo's cell
@@ -184,9 +181,7 @@ func TestCompiledRunawayRecursion(t *testing.T) {
 	r := newCellRunner(t)
 	r.run("kept := 42")
 	r.run("%%compile\nfunc down(n int) int {\n\treturn down(n+1) + 1\n}\n")
-	r.n++
-	var out captureOutput
-	res := r.sess.Execute(context.Background(), engine.ExecuteRequest{Code: "down(0)", ExecutionCount: r.n}, &out)
+	res, _ := r.execute("down(0)")
 	t.Logf("down(0): %+v", res.Error)
 	if res.Error == nil || res.Error.Name != "RecursionError" {
 		t.Fatalf("down(0): error %+v, want RecursionError", res.Error)
