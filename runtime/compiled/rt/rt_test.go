@@ -25,12 +25,7 @@ func TestSetLockRestore(t *testing.T) {
 }
 
 func TestCheckpointInterrupt(t *testing.T) {
-	l := gil.New(gil.Options{})
-	defer SetLock(l)()
-	th := l.NewThread("t")
-	th.Bind()
-	th.Acquire()
-	defer th.Close()
+	l := holdLock(t)
 	C() // fast path
 	l.Interrupt()
 	defer l.ClearInterrupt()
@@ -51,13 +46,7 @@ func TestCheckpointInterrupt(t *testing.T) {
 func TestChannels(t *testing.T) {
 	for _, withLock := range []bool{false, true} {
 		if withLock {
-			l := gil.New(gil.Options{})
-			restore := SetLock(l)
-			th := l.NewThread("t")
-			th.Bind()
-			th.Acquire()
-			defer restore()
-			defer th.Close()
+			holdLock(t)
 		}
 		ch := make(chan int, 1)
 		Send(ch, 1) // ready at once
@@ -83,12 +72,7 @@ func TestChannels(t *testing.T) {
 }
 
 func TestChannelWaitInterrupted(t *testing.T) {
-	l := gil.New(gil.Options{})
-	defer SetLock(l)()
-	th := l.NewThread("t")
-	th.Bind()
-	th.Acquire()
-	defer th.Close()
+	l := holdLock(t)
 	ops := map[string]func(){
 		"Recv":   func() { Recv(make(chan int)) },
 		"RecvOK": func() { RecvOK(make(chan int)) },
@@ -162,12 +146,7 @@ func TestRecursionSampled(t *testing.T) {
 // the select waits), SelectEnd re-takes it, and an interrupt ends a wait
 // with a panic of gil.ErrInterrupted; Chan ranges over a channel.
 func TestSelect(t *testing.T) {
-	l := gil.New(gil.Options{})
-	defer SetLock(l)()
-	th := l.NewThread("t")
-	th.Bind()
-	th.Acquire()
-	defer th.Close()
+	l := holdLock(t)
 
 	ch := make(chan int)
 	other := make(chan bool)
@@ -212,4 +191,17 @@ func TestSelect(t *testing.T) {
 	if sum != 6 {
 		t.Errorf("range over Chan summed %d, want 6", sum)
 	}
+}
+
+// holdLock makes a new lock the one compiled code uses, with the calling
+// goroutine as its holder, until the test ends.
+func holdLock(t *testing.T) *gil.Lock {
+	t.Helper()
+	l := gil.New(gil.Options{})
+	t.Cleanup(SetLock(l))
+	th := l.NewThread("t")
+	th.Bind()
+	th.Acquire()
+	t.Cleanup(th.Close)
+	return l
 }
