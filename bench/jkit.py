@@ -111,16 +111,22 @@ def tree(pid):
     return out
 
 
-def rss_kib(pid):
-    """VmRSS of one process in KiB (0 when gone)."""
+def proc_kib(pid, name, field):
+    """The KiB figure of the line starting with field in /proc/PID/name
+    (0 when the process is gone or the line missing)."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"/proc/{pid}/{name}") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def rss_kib(pid):
+    """VmRSS of one process in KiB (0 when gone)."""
+    return proc_kib(pid, "status", "VmRSS:")
 
 
 def tree_rss_kib(pid):
@@ -133,14 +139,7 @@ def pss_kib(pid):
     """Pss of one process in KiB (0 when gone): its private pages plus its
     share of pages mapped by several processes (a binary that two processes
     of the tree run counts once in their sum)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return proc_kib(pid, "smaps_rollup", "Pss:")
 
 
 def tree_pss_kib(pid):
