@@ -3,13 +3,10 @@ package runtime
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,106 +17,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// recorder is an engine.Output that keeps what a cell shows, in order.
-type recorder struct {
-	mu     sync.Mutex
-	b      strings.Builder
-	last   string
-	inputs []string
-	ids    map[string]int // display ids numbered in order of appearance
-}
-
-func (r *recorder) section(name string) {
-	if r.last != name {
-		if r.b.Len() > 0 && !strings.HasSuffix(r.b.String(), "\n") {
-			r.b.WriteString("\n")
-		}
-		r.b.WriteString("[" + name + "]\n")
-		r.last = name
-	}
-}
-
-func (r *recorder) Stream(name, text string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.section(name)
-	r.b.WriteString(text)
-}
-
-func (r *recorder) bundle(kind string, data engine.MIMEBundle) {
-	keys := make([]string, 0, len(data))
-	for k := range data {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		r.last = ""
-		r.section(kind + " " + k)
-		v := fmt.Sprint(data[k])
-		if k == "image/png" && len(v) > 16 {
-			v = v[:16] + "..."
-		}
-		if k == "image/svg+xml" && len(v) > 60 {
-			v = v[:60] + "..."
-		}
-		r.b.WriteString(v + "\n")
-		r.last = ""
-	}
-}
-
-func (r *recorder) Result(data engine.MIMEBundle, _ map[string]any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.bundle("result", data)
-}
-
-func (r *recorder) Display(data engine.MIMEBundle, _ map[string]any, id string, update bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	kind := "display"
-	if id != "" {
-		if r.ids == nil {
-			r.ids = map[string]int{}
-		}
-		if r.ids[id] == 0 {
-			r.ids[id] = len(r.ids) + 1
-		}
-		kind = fmt.Sprintf("display id=%d", r.ids[id])
-	}
-	if update {
-		kind = "update " + kind
-	}
-	r.bundle(kind, data)
-}
-
-func (r *recorder) ClearOutput(wait bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.last = ""
-	r.section(fmt.Sprintf("clear_output wait=%v", wait))
-	r.last = ""
-}
-
-func (r *recorder) Input(_ context.Context, prompt string, _ bool) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.inputs) == 0 {
-		return "", io.EOF
-	}
-	l := r.inputs[0]
-	r.inputs = r.inputs[1:]
-	return l, nil
-}
-
-func (r *recorder) String() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	s := r.b.String()
-	if s != "" && !strings.HasSuffix(s, "\n") {
-		s += "\n"
-	}
-	return s
-}
+// recorder keeps what a cell shows, in the golden files' format.
+type recorder = goldencells.Recorder
 
 func newTestSession(t testing.TB) *Session {
 	t.Helper()
@@ -133,7 +32,7 @@ func newTestSession(t testing.TB) *Session {
 
 // runCell executes code and renders everything the cell showed.
 func runCell(s *Session, n int, code string, stdin []string) string {
-	rec := &recorder{inputs: stdin}
+	rec := &recorder{Inputs: stdin}
 	res := s.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n, AllowStdin: stdin != nil}, rec)
 	waitSpawned(s)
 	out := rec.String()

@@ -8,10 +8,8 @@ import (
 	"log/slog"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -228,85 +226,19 @@ func (r *tierRunner) unshift(s string) string {
 	})
 }
 
-// tierRecorder is an engine.Output that renders what a cell shows, in
-// order, as the runtime's golden tests do: a section header when the kind
-// of output changes, MIME bundles by sorted type. The compiled tier's
-// progress line ("compiling cell[N] with go build", only on a slow build)
-// is dropped.
-type tierRecorder struct {
-	mu   sync.Mutex
-	b    strings.Builder
-	last string
-}
-
-func (r *tierRecorder) section(name string) {
-	if r.last != name {
-		if r.b.Len() > 0 && !strings.HasSuffix(r.b.String(), "\n") {
-			r.b.WriteString("\n")
-		}
-		r.b.WriteString("[" + name + "]\n")
-		r.last = name
-	}
-}
+// tierRecorder renders what a cell shows as the runtime's golden tests do
+// (goldencells.Recorder), without the compiled tier's progress line
+// ("compiling cell[N] with go build", only on a slow build), and with no
+// stdin.
+type tierRecorder struct{ goldencells.Recorder }
 
 func (r *tierRecorder) Stream(name, text string) {
 	if name == "stderr" && strings.HasPrefix(text, "compiling cell[") {
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.section(name)
-	r.b.WriteString(text)
-}
-
-func (r *tierRecorder) bundle(kind string, data engine.MIMEBundle) {
-	keys := make([]string, 0, len(data))
-	for k := range data {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		r.last = ""
-		r.section(kind + " " + k)
-		r.b.WriteString(fmt.Sprint(data[k]) + "\n")
-		r.last = ""
-	}
-}
-
-func (r *tierRecorder) Result(data engine.MIMEBundle, _ map[string]any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.bundle("result", data)
-}
-
-func (r *tierRecorder) Display(data engine.MIMEBundle, _ map[string]any, id string, update bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	kind := "display"
-	if update {
-		kind = "update " + kind
-	}
-	r.bundle(kind, data)
-}
-
-func (r *tierRecorder) ClearOutput(wait bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.last = ""
-	r.section(fmt.Sprintf("clear_output wait=%v", wait))
-	r.last = ""
+	r.Recorder.Stream(name, text)
 }
 
 func (*tierRecorder) Input(context.Context, string, bool) (string, error) {
 	return "", notebook.ErrNoStdin
-}
-
-func (r *tierRecorder) String() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	s := r.b.String()
-	if s != "" && !strings.HasSuffix(s, "\n") {
-		s += "\n"
-	}
-	return s
 }

@@ -3,6 +3,8 @@
 // followed by a "want" file holding what the cell shows. With update set,
 // the want files are rewritten from what the cells showed.
 //
+// Recorder renders a cell's output in the want files' format.
+//
 // It is for tests only; Check is safe for concurrent use on distinct files.
 package goldencells
 
