@@ -65,7 +65,7 @@ test-go:
 # mutating shared maps and slices with the GIL on, and the lock itself.
 test-race:
 	$(GO) test -race -count=1 -timeout $(GO_TEST_TIMEOUT) ./gil/ ./kernel/ ./worker/ ./coroutine/
-	$(GO) test -race -count=1 -timeout $(GO_TEST_TIMEOUT) -run 'SharedMap|Interrupt|Disable' ./runtime/gilrt/
+	$(GO) test -race -count=1 -timeout $(GO_TEST_TIMEOUT) -run 'SharedMap|Interrupt|Disable' ./gilrt/
 
 # The Jupyter suites run bin/gilgo installed into a temporary prefix that
 # JUPYTER_PATH points at; the user's own kernelspecs and runtime directory

@@ -25,7 +25,7 @@ func TestImports(t *testing.T) {
 			path, _ := strconv.Unquote(imp.Path.Value)
 			switch {
 			case strings.Contains(path, "yaegi"),
-				path == "github.com/gilgo/gilgo/runtime", strings.HasPrefix(path, "github.com/gilgo/gilgo/runtime/"),
+				path == "github.com/gilgo/gilgo/session", strings.HasPrefix(path, "github.com/gilgo/gilgo/session/"),
 				path == "github.com/gilgo/gilgo/worker", strings.HasPrefix(path, "github.com/gilgo/gilgo/worker/"),
 				path == "runtime" && !strings.HasSuffix(name, "_test.go"):
 				t.Errorf("%s imports %s", name, path)

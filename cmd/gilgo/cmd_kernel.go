@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	goruntime "runtime"
+	"runtime"
 	"runtime/debug"
 	"syscall"
 	"time"
@@ -116,7 +116,7 @@ func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *sl
 	// kernel CPU per cell 510 -> 380 us. GOMAXPROCS in the environment
 	// (which the worker inherits) still wins.
 	if os.Getenv("GOMAXPROCS") == "" {
-		goruntime.GOMAXPROCS(1)
+		runtime.GOMAXPROCS(1)
 	}
 	debug.SetGCPercent(kernelGCPercent)
 	debug.FreeOSMemory()

@@ -9,7 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -169,7 +169,7 @@ func (r *runner) runOne(ctx context.Context, path string) error {
 	runErr := notebook.Run(ctx, nb, w, notebook.RunOptions{
 		Setup:     r.setup(ctx, w),
 		Timeout:   r.timeout,
-		GoVersion: strings.TrimPrefix(goruntime.Version(), "go"),
+		GoVersion: strings.TrimPrefix(runtime.Version(), "go"),
 		Logger:    r.log,
 	})
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), runShutdownTimeout)

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	gort "github.com/gilgo/gilgo/runtime"
+	"github.com/gilgo/gilgo/session"
 
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/notebook"
@@ -75,7 +75,7 @@ func count() int { return *counter }
 // cellRunner runs cells in one session and returns their stdout.
 type cellRunner struct {
 	tb   testing.TB
-	sess *gort.Session
+	sess *session.Session
 	n    int
 }
 

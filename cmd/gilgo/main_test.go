@@ -10,7 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/gilgo/gilgo/runtime/compiled"
+	"github.com/gilgo/gilgo/compiled"
 )
 
 // TestMain lets the test binary act as the gilgo command inside scripts:

@@ -8,13 +8,13 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gilgo/gilgo/compiled"
+	"github.com/gilgo/gilgo/compiled/rt"
 	"github.com/gilgo/gilgo/engine"
-	gort "github.com/gilgo/gilgo/runtime"
-	"github.com/gilgo/gilgo/runtime/compiled"
-	"github.com/gilgo/gilgo/runtime/compiled/rt"
-	"github.com/gilgo/gilgo/runtime/gilrt"
-	"github.com/gilgo/gilgo/runtime/procpool"
-	"github.com/gilgo/gilgo/runtime/pylib"
+	"github.com/gilgo/gilgo/gilrt"
+	"github.com/gilgo/gilgo/lib/multiprocessing"
+	"github.com/gilgo/gilgo/lib/pylib"
+	"github.com/gilgo/gilgo/session"
 )
 
 // newSession assembles the session a worker serves: the Go session on
@@ -25,27 +25,27 @@ import (
 // plugins that obey the same GIL). The runtime cannot import gilrt,
 // procpool or compiled (they import it or need its declarations), so the
 // pieces meet here.
-func newSession(log *slog.Logger) (*gort.Session, error) {
+func newSession(log *slog.Logger) (*session.Session, error) {
 	// The scheduler's recursion sampler also asks compiled check points to
 	// sample their depth (compiled/rt.MaxDepth).
 	sched := gilrt.New(gilrt.Options{Logger: log, OnSample: rt.RequestSample})
 	rt.SetLock(sched.Lock()) // compiled cells check and release this lock
 	tier := &compileMagic{log: log}
-	var sess *gort.Session
-	procs := procpool.New(procpool.Options{Logger: log, Env: procpool.EnvFuncs{
+	var sess *session.Session
+	procs := multiprocessing.New(multiprocessing.Options{Logger: log, Env: multiprocessing.EnvFuncs{
 		DeclarationsFunc: func() string { return sess.Declarations() },
 		OutputFunc:       func() engine.Output { return sess.CurrentOutput() },
 		InterruptedFunc:  func() <-chan struct{} { return sess.Interrupted() },
 		BlockingFunc:     sched.Blocking,
 	}})
-	sess, err := gort.New(gort.Options{
+	sess, err := session.New(session.Options{
 		Logger:    log,
 		Scheduler: sched,
-		Passes: []gort.Pass{
-			{Name: "emptyslices", Apply: func(_ gort.PassEnv, f *ast.File) error { return pylib.RewriteEmptySlices(f) }},
+		Passes: []session.Pass{
+			{Name: "emptyslices", Apply: func(_ session.PassEnv, f *ast.File) error { return pylib.RewriteEmptySlices(f) }},
 			procs.Pass(),
 		},
-		CellMagics: map[string]gort.CellMagic{"compile": tier.magic()},
+		CellMagics: map[string]session.CellMagic{"compile": tier.magic()},
 		Docs:       pylibDocs,
 		OnShutdown: tier.close,
 	})
@@ -118,8 +118,8 @@ func (m *compileMagic) showProgress(line string) {
 	}
 }
 
-func (m *compileMagic) magic() gort.CellMagic {
-	return gort.CellMagic{
+func (m *compileMagic) magic() session.CellMagic {
+	return session.CellMagic{
 		Help:   "%%compile: build the cell's declarations (funcs, types, vars) with go build into a plugin that runs natively under the GIL; also //gilgo:compile before a func",
 		Run:    m.run,
 		Frames: compiled.Frames,
@@ -140,7 +140,7 @@ func (m *compileMagic) magic() gort.CellMagic {
 
 // run compiles a %%compile cell, or runs it interpreted when the compiled
 // tier is unavailable.
-func (m *compileMagic) run(mc *gort.MagicCell) error {
+func (m *compileMagic) run(mc *session.MagicCell) error {
 	out := mc.Output()
 	c, err := m.compiler()
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/internal/goldencells"
 	"github.com/gilgo/gilgo/notebook"
-	gort "github.com/gilgo/gilgo/runtime"
+	"github.com/gilgo/gilgo/session"
 	"github.com/rogpeppe/go-internal/txtar"
 )
 
@@ -136,7 +136,7 @@ func sameWants(t *testing.T, file string, r *tierRunner) []string {
 // tierRunner runs the cells of one archive in one session.
 type tierRunner struct {
 	tb       testing.TB
-	sess     *gort.Session
+	sess     *session.Session
 	compiled bool  // run "cell compile" cells as %%compile cells
 	n        int   // the execution count of the last cell
 	shifted  []int // compiled cells' counts: their lines are one down

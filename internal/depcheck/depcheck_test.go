@@ -111,12 +111,12 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // rules are the architecture's edges.
 var rules = []rule{
-	forbid("kernel", yaegi, module+"/runtime", module+"/worker"),
+	forbid("kernel", yaegi, module+"/session", module+"/worker"),
 	onlyFiles(zmq4, "kernel/transport_zmq.go"),
 	onlyStd("gil"),
 	onlyStd("engine"),
 	onlyStd("install"),
-	forbid("runtime", module+"/kernel"),
+	forbid("session", module+"/kernel"),
 	forbid("worker", yaegi, module+"/kernel"),
 }
 
@@ -172,12 +172,12 @@ func TestRulesCatchViolations(t *testing.T) {
 		"gil/gil.go":                 file("gil", "sync", "sync/atomic"),
 		"kernel/kernel.go":           file("kernel", module+"/engine", "github.com/google/uuid"),
 		"kernel/transport_zmq.go":    file("kernel", zmq4),
-		"kernel/kernel_test.go":      file("kernel", module+"/runtime"), // tests are not checked
-		"runtime/runtime.go":         file("runtime", module+"/engine", module+"/gil", yaegi+"/interp"),
+		"kernel/kernel_test.go":      file("kernel", module+"/session"), // tests are not checked
+		"session/session.go":         file("session", module+"/engine", module+"/gil", yaegi+"/interp"),
 		"worker/worker.go":           file("worker", module+"/engine"),
 		"install/install.go":         file("install", "embed"),
 		"kernel/testdata/x/x.go":     file("x", yaegi),
-		"cmd/gilgo/main.go":          file("main", module+"/kernel", module+"/runtime", module+"/worker"),
+		"cmd/gilgo/main.go":          file("main", module+"/kernel", module+"/session", module+"/worker"),
 		"install/internal/logo/l.go": file("logo", "image"),
 	}
 	tests := []struct {
@@ -188,18 +188,18 @@ func TestRulesCatchViolations(t *testing.T) {
 		{"good module", nil, nil},
 		{"kernel imports yaegi", fstest.MapFS{"kernel/eval.go": file("kernel", yaegi+"/interp")},
 			[]string{"kernel -> " + yaegi + "/interp"}},
-		{"kernel reaches runtime through a helper", fstest.MapFS{
+		{"kernel reaches session through a helper", fstest.MapFS{
 			"kernel/x.go":      file("kernel", module+"/helper"),
-			"helper/helper.go": file("helper", module+"/runtime"),
-		}, []string{"kernel -> " + module + "/helper -> " + module + "/runtime", "helper -> " + module + "/runtime -> " + yaegi}},
+			"helper/helper.go": file("helper", module+"/session"),
+		}, []string{"kernel -> " + module + "/helper -> " + module + "/session", "helper -> " + module + "/session -> " + yaegi}},
 		{"zmq4 outside the transport file", fstest.MapFS{"kernel/heartbeat.go": file("kernel", zmq4)},
 			[]string{"kernel/heartbeat.go imports " + zmq4}},
 		{"gil imports a module", fstest.MapFS{"gil/trace.go": file("gil", "github.com/google/uuid")},
 			[]string{"gil imports github.com/google/uuid"}},
 		{"gil subpackage imports engine", fstest.MapFS{"gil/sched/s.go": file("sched", module+"/engine")},
 			[]string{"gil/sched imports " + module + "/engine"}},
-		{"runtime imports kernel", fstest.MapFS{"runtime/k.go": file("runtime", module+"/kernel")},
-			[]string{"runtime -> " + module + "/kernel"}},
+		{"session imports kernel", fstest.MapFS{"session/k.go": file("session", module+"/kernel")},
+			[]string{"session -> " + module + "/kernel"}},
 		{"engine imports gil", fstest.MapFS{"engine/e.go": file("engine", module+"/gil")},
 			[]string{"engine imports " + module + "/gil"}},
 	}

@@ -1,0 +1,80 @@
+package gilrt
+
+import (
+	"bytes"
+	"runtime"
+	"sync"
+)
+
+// Busy reports whether some goroutine is running (or runnable) with
+// interpreted code, the session or the yaegi compiler on its stack, other
+// than goroutines waiting for the GIL or inside a blocking call and the
+// caller itself. gil's monitor asks it (gil.Options.Busy) before it hands
+// the lock on: the holder of the lock is then running, not parked, and
+// taking the lock from it would let two goroutines run interpreted code at
+// once (seen under -race: a spinner reading a global while the cell's
+// goroutine compiled the next unit and yaegi resized the globals' frame).
+//
+// It reads every goroutine's stack (runtime.Stack, which stops the world
+// for a moment); the monitor asks at most once per MonitorDelay. Safe for
+// concurrent use.
+func Busy() bool {
+	bp := stackPool.Get().(*[]byte)
+	defer stackPool.Put(bp)
+	buf := *bp
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+		*bp = buf
+	}
+	return busyIn(buf)
+}
+
+var stackPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+var (
+	goroutineHdr = []byte("goroutine ")
+	ours         = [][]byte{[]byte("github.com/traefik/yaegi/interp."), []byte("github.com/gilgo/gilgo/session.")}
+	parkedInGIL  = [][]byte{
+		[]byte("github.com/gilgo/gilgo/gil.(*Lock).acquireLocked"),
+		[]byte("github.com/gilgo/gilgo/gil.(*Thread).Blocking"),
+		[]byte("github.com/gilgo/gilgo/gil.(*Lock).Blocking"),
+	}
+)
+
+// busyIn is Busy on a runtime.Stack(all) dump; the first goroutine is the
+// caller's and is skipped.
+func busyIn(dump []byte) bool {
+	blocks := bytes.Split(dump, []byte("\n\n"))
+	for i, b := range blocks {
+		if i == 0 || !bytes.HasPrefix(b, goroutineHdr) {
+			continue
+		}
+		open, end := bytes.IndexByte(b, '['), bytes.IndexByte(b, ']')
+		if open < 0 || end < open {
+			continue
+		}
+		status := b[open+1 : end]
+		if !bytes.HasPrefix(status, []byte("running")) && !bytes.HasPrefix(status, []byte("runnable")) {
+			continue
+		}
+		if !containsAny(b, ours) || containsAny(b, parkedInGIL) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func containsAny(b []byte, subs [][]byte) bool {
+	for _, s := range subs {
+		if bytes.Contains(b, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,59 @@
+package multiprocessing
+
+import (
+	"go/ast"
+	"go/token"
+	"strconv"
+
+	"github.com/gilgo/gilgo/session"
+)
+
+// Import path and name of the helper package the registration pass calls.
+const (
+	helperPath = "gilgo/procpool"
+	helperName = "__mp"
+)
+
+// Pass returns the AST pass that lets cells pass func values: after every
+// top-level func declaration of a cell it adds
+//
+//	var _ = __mp.R("work", work)
+//
+// so that Procs knows the func under its name (see resolve.go). Add it to
+// session.Options.Passes. Without it, cells must pass a func's name as a
+// string.
+func (p *Procs) Pass() session.Pass {
+	return session.Pass{Name: "procpool-register", Apply: passRegister}
+}
+
+func passRegister(env session.PassEnv, f *ast.File) error {
+	var regs []ast.Decl
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || !sendable(fd) {
+			continue
+		}
+		call := &ast.CallExpr{
+			Fun:  &ast.SelectorExpr{X: ast.NewIdent(helperName), Sel: ast.NewIdent("R")},
+			Args: []ast.Expr{&ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(fd.Name.Name)}, ast.NewIdent(fd.Name.Name)},
+		}
+		regs = append(regs, &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{
+			Names:  []*ast.Ident{ast.NewIdent("_")},
+			Values: []ast.Expr{call},
+		}}})
+	}
+	if len(regs) == 0 {
+		return nil
+	}
+	if _, err := env.Peek(helperName + ".R"); err != nil {
+		// Not imported in this interpreter yet (imports persist across
+		// cells, and importing twice is an error).
+		imp := &ast.GenDecl{Tok: token.IMPORT, Specs: []ast.Spec{&ast.ImportSpec{
+			Name: ast.NewIdent(helperName),
+			Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(helperPath)},
+		}}}
+		f.Decls = append([]ast.Decl{imp}, f.Decls...)
+	}
+	f.Decls = append(f.Decls, regs...)
+	return nil
+}

@@ -1,0 +1,312 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"strings"
+	"unsafe"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/gilgo/gilgo/session/stdlib"
+)
+
+// builtinArity is the number of results of the builtins a trailing
+// expression may call.
+var builtinArity = map[string]int{
+	"len": 1, "cap": 1, "append": 1, "make": 1, "new": 1, "complex": 1, "real": 1,
+	"imag": 1, "min": 1, "max": 1, "copy": 1, "recover": 1,
+	"print": 0, "println": 0, "panic": 0, "close": 0, "delete": 0, "clear": 0,
+}
+
+// evalExpr runs a trailing expression and returns its results and whether
+// they are to be shown. The display decision comes from the AST and the
+// callee's type, never from yaegi's result of a statement.
+func (c *cell) evalExpr(it item) ([]reflect.Value, bool, error) {
+	n, printLike, single := 1, false, false
+	if e, err := parser.ParseExpr(it.text); err == nil {
+		n, printLike = c.arity(e)
+		id, isIdent := e.(*ast.Ident)
+		single = n == 1 && !(isIdent && id.Name == "nil")
+	} // else a list "a, b": shown as a tuple
+	// One value: with the text of its Error or String method when its
+	// static type has one that Go cannot see (an interpreted type's).
+	// yaegi's type switches confuse interpreted types with the same
+	// underlying type, so the call is tried by compiling it, in fmt's
+	// order, and dropped when it does not compile.
+	texts := []string{"nil"}
+	if single {
+		texts = append(c.textCalls(), texts...)
+	}
+	var prog *interp.Program
+	for i, text := range texts {
+		c.s.st.unit++
+		name := fmt.Sprintf("__cell%d_%d", c.n, c.s.st.unit)
+		src := exprSource(name, c.directive(it.line, it.col), it.text, n, single, text)
+		f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, false, &compileError{err: err, syntax: true}
+		}
+		if err := rewriteFile(c, f); err != nil {
+			return nil, false, err
+		}
+		if prog, err = c.compile(f); err == nil {
+			break
+		} else if i == len(texts)-1 {
+			return nil, false, err
+		}
+	}
+	c.s.kept.take()
+	if _, err := c.execute(prog); err != nil {
+		return nil, false, err
+	}
+	kept := c.s.kept.take()
+	if len(kept) != 1 {
+		return nil, false, nil // interrupted before the end
+	}
+	res := kept[0]
+	if n == 0 || printLike || !res.IsValid() || res.Kind() != reflect.Slice {
+		return nil, false, nil
+	}
+	vals := make([]reflect.Value, res.Len())
+	for i := range vals {
+		vals[i] = unwrapYaegi(res.Index(i))
+	}
+	if single && len(vals) == 2 {
+		vals = []reflect.Value{shownValue(vals[0], vals[1])}
+	}
+	if len(vals) == 1 && vals[0].Kind() == reflect.Interface && vals[0].IsNil() {
+		return nil, false, nil // nil error, untyped nil: nothing to show
+	}
+	return vals, true, nil
+}
+
+// exprSource is the file that runs a trailing expression: func name
+// returns its values as []any (for one value, also text: an expression
+// of __v, see textCalls), and a var initializer of the same file calls
+// it, so one compile and one execute run the cell (no Eval of a call).
+func exprSource(name, dir, expr string, n int, single bool, text string) string {
+	var b strings.Builder
+	b.WriteString("package main\n")
+	switch {
+	case n == 0:
+		fmt.Fprintf(&b, "func %s() []any {\n%s%s\nreturn nil\n}\n", name, dir, expr)
+	case n == 1 && single:
+		fmt.Fprintf(&b, "func %s() []any {\n__v := %s%s\nreturn []any{__v, %s}\n}\n", name, dir, expr, text)
+	case n == 1: // a list "a, b", or untyped nil
+		fmt.Fprintf(&b, "func %s() []any {\nreturn []any{%s%s,\n}\n}\n", name, dir, expr)
+	default:
+		vs := make([]string, n)
+		for i := range vs {
+			vs[i] = fmt.Sprintf("__v%d", i)
+		}
+		l := strings.Join(vs, ", ")
+		fmt.Fprintf(&b, "func %s() []any {\n%s := %s%s\nreturn []any{%s}\n}\n", name, l, dir, expr, l)
+	}
+	fmt.Fprintf(&b, "/*line _.go:1:1*/var _ = __rt.Ret(%s())\n", name)
+	return b.String()
+}
+
+// textCalls are the text expressions worth trying on __v, in fmt's order:
+// a call of Error, then of String, each only if some cell declared a
+// method of that name with no parameters (a type of an imported package
+// has its methods visible to Go, and the formatter calls them). A
+// panicking method reads as fmt shows it.
+func (c *cell) textCalls() []string {
+	declared := map[string]bool{}
+	for _, e := range c.s.st.entries {
+		for _, k := range e.keys {
+			if rest, ok := strings.CutPrefix(k, "method "); ok {
+				_, m, _ := strings.Cut(rest, ".")
+				declared[m] = true
+			}
+		}
+	}
+	var out []string
+	for _, m := range []string{"Error", "String"} {
+		if declared[m] {
+			out = append(out, "func() (__s any) {\n"+
+				"defer func() {\nif __r := recover(); __r != nil {\nif __rt.IsInterrupt(__r) {\npanic(__r)\n}\n"+
+				"__s = \"%!v(PANIC="+m+" method: \" + __rt.Sprint(__r) + \")\"\n}\n}()\n"+
+				"var __t string = __v."+m+"()\nreturn __t\n}()")
+		}
+	}
+	return out
+}
+
+// shownValue is the value a one-value trailing expression shows: v, or
+// the text of its Error or String method (a string, or invalid/nil) when
+// Go cannot see the method (an interpreted type's; the formatter calls
+// the ones it sees).
+func shownValue(v, text reflect.Value) reflect.Value {
+	if !text.IsValid() || text.Kind() != reflect.String || !v.IsValid() ||
+		v.Kind() == reflect.Interface && v.IsNil() { // a nil error shows nothing
+		return v
+	}
+	if v.IsValid() && v.CanInterface() {
+		switch v.Interface().(type) {
+		case error, fmt.Stringer:
+			return v
+		}
+	}
+	if v.Kind() == reflect.Pointer && v.IsNil() && strings.HasPrefix(text.String(), "%!v(PANIC=") {
+		return v // fmt shows a nil receiver that panics as <nil>; the formatter as (*T)(nil)
+	}
+	return reflect.ValueOf(methodText(text.String()))
+}
+
+// methodText is the text of an interpreted Error or String method.
+type methodText string
+
+func (t methodText) String() string { return string(t) }
+
+// unwrapYaegi returns the Go value in v: the element of an interface, and
+// the value inside yaegi's wrapper of an interpreted value whose type has
+// methods (interp.valueInterface{node, value}, what an interpreted []any
+// holds for one), read through its unexported field. Should yaegi's
+// layout change, v comes back as it is.
+func unwrapYaegi(v reflect.Value) reflect.Value {
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	t := v.Type()
+	if !v.IsValid() || t.Kind() != reflect.Struct || t.Name() != "valueInterface" ||
+		t.PkgPath() != "github.com/traefik/yaegi/interp" {
+		return v
+	}
+	f, ok := t.FieldByName("value")
+	if !ok || f.Type != reflect.TypeOf(reflect.Value{}) {
+		return v
+	}
+	c := reflect.New(t).Elem()
+	c.Set(v)
+	inner := *(*reflect.Value)(unsafe.Pointer(c.Field(f.Index[0]).UnsafeAddr()))
+	if !inner.IsValid() {
+		return v
+	}
+	return unwrapYaegi(inner)
+}
+
+// arity returns how many values e has and whether it is a call of a
+// print-like function whose (n int, err error) results are not shown.
+func (c *cell) arity(e ast.Expr) (n int, printLike bool) {
+	for {
+		p, ok := e.(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		e = p.X
+	}
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return 1, false
+	}
+	if id, ok := call.Fun.(*ast.Ident); ok {
+		if n, ok := builtinArity[id.Name]; ok {
+			return n, false
+		}
+	}
+	fun := call.Fun
+	for {
+		p, ok := fun.(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		fun = p.X
+	}
+	if lit, ok := fun.(*ast.FuncLit); ok {
+		return lit.Type.Results.NumFields(), false
+	}
+	if !sideEffectFree(call.Fun) {
+		return 1, false
+	}
+	src := exprString(call.Fun)
+	v, ok := c.packageFunc(call.Fun)
+	var err error
+	if !ok {
+		v, err = c.peek(src) // an Eval: its cost grows with the session
+	}
+	if err != nil || !v.IsValid() || v.Kind() != reflect.Func {
+		return 1, false // a conversion, a generic func, or unknown
+	}
+	t := v.Type()
+	last := src[strings.LastIndex(src, ".")+1:]
+	if t.NumOut() == 2 && t.Out(0).Kind() == reflect.Int && t.Out(1).String() == "error" &&
+		(strings.HasPrefix(last, "Print") || strings.HasPrefix(last, "Fprint") || strings.HasPrefix(last, "Write")) {
+		return 2, true
+	}
+	return t.NumOut(), false
+}
+
+// peek evaluates a side-effect-free expression silently.
+func (c *cell) peek(src string) (v reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("peek %s: %v", src, r)
+		}
+	}()
+	return c.s.it.Eval(src)
+}
+
+// sideEffectFree reports whether e is a chain of identifiers and selectors.
+func sideEffectFree(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name != "_"
+	case *ast.SelectorExpr:
+		return sideEffectFree(e.X)
+	case *ast.ParenExpr:
+		return sideEffectFree(e.X)
+	}
+	return false
+}
+
+// exprString prints an identifier/selector chain.
+func exprString(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		return exprString(e.X) + "." + e.Sel.Name
+	case *ast.ParenExpr:
+		return "(" + exprString(e.X) + ")"
+	}
+	return ""
+}
+
+var _ = token.NoPos
+
+// packageFunc finds pkg.Func of an imported compiled package in the symbol
+// tables, without asking the interpreter.
+func (c *cell) packageFunc(fun ast.Expr) (reflect.Value, bool) {
+	sel, ok := fun.(*ast.SelectorExpr)
+	if !ok {
+		return reflect.Value{}, false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return reflect.Value{}, false
+	}
+	for _, imp := range c.s.st.importSr {
+		name, path, named := strings.Cut(imp, " ")
+		if !named {
+			path, name = name, ""
+		}
+		path = strings.Trim(path, `"`)
+		key := path + "/" + path[strings.LastIndex(path, "/")+1:]
+		if name == "" {
+			name = path[strings.LastIndex(path, "/")+1:]
+		}
+		if name != pkg.Name {
+			continue
+		}
+		if v, ok := stdlib.Symbols[key][sel.Sel.Name]; ok && v.Kind() == reflect.Func {
+			return v, true
+		}
+		return reflect.Value{}, false
+	}
+	return reflect.Value{}, false
+}

@@ -1,0 +1,373 @@
+package session
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+)
+
+// refersTo reports whether a function literal, go or defer statement in
+// body refers to one of names.
+func capturedIn(body ast.Node, names map[string]bool) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+			ast.Inspect(n, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok && names[id.Name] {
+					found = true
+				}
+				return !found
+			})
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// renameIn renames identifiers (not selectors' field names) in n.
+func renameIn(n ast.Node, from map[string]string) {
+	ast.Inspect(n, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.SelectorExpr:
+			renameIn(x.X, from)
+			return false
+		case *ast.Ident:
+			if to, ok := from[x.Name]; ok {
+				x.Name = to
+			}
+		}
+		return true
+	})
+}
+
+// branches calls fn on every break/continue of body that belongs to the
+// enclosing loop (not to a nested loop, switch or select, nor inside a
+// function literal) and replaces it by fn's result.
+func branches(body *ast.BlockStmt, label string, fn func(b *ast.BranchStmt) ast.Stmt) {
+	var walk func(s ast.Stmt, inLoop, inSwitch bool) ast.Stmt
+	walkList := func(l []ast.Stmt, inLoop, inSwitch bool) {
+		for i := range l {
+			l[i] = walk(l[i], inLoop, inSwitch)
+		}
+	}
+	walk = func(s ast.Stmt, inLoop, inSwitch bool) ast.Stmt {
+		switch s := s.(type) {
+		case *ast.BranchStmt:
+			own := false
+			switch {
+			case s.Label != nil:
+				own = s.Label.Name == label
+			case s.Tok == token.CONTINUE:
+				own = !inLoop
+			case s.Tok == token.BREAK:
+				own = !inLoop && !inSwitch
+			}
+			if own {
+				return fn(s)
+			}
+		case *ast.BlockStmt:
+			walkList(s.List, inLoop, inSwitch)
+		case *ast.LabeledStmt:
+			s.Stmt = walk(s.Stmt, inLoop, inSwitch)
+		case *ast.IfStmt:
+			walkList(s.Body.List, inLoop, inSwitch)
+			if s.Else != nil {
+				s.Else = walk(s.Else, inLoop, inSwitch)
+			}
+		case *ast.ForStmt:
+			walkList(s.Body.List, true, inSwitch)
+		case *ast.RangeStmt:
+			walkList(s.Body.List, true, inSwitch)
+		case *ast.SwitchStmt:
+			walkList(s.Body.List, inLoop, true)
+		case *ast.TypeSwitchStmt:
+			walkList(s.Body.List, inLoop, true)
+		case *ast.SelectStmt:
+			walkList(s.Body.List, inLoop, true)
+		case *ast.CaseClause:
+			walkList(s.Body, inLoop, inSwitch)
+		case *ast.CommClause:
+			walkList(s.Body, inLoop, inSwitch)
+		}
+		return s
+	}
+	walkList(body.List, false, false)
+}
+
+// loopLabels maps labelled loops to their labels.
+func loopLabels(f *ast.File) map[ast.Stmt]string {
+	m := map[ast.Stmt]string{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if l, ok := n.(*ast.LabeledStmt); ok {
+			m[l.Stmt] = l.Label.Name
+		}
+		return true
+	})
+	return m
+}
+
+// passLoopVar gives loops whose variables are captured by closures Go
+// 1.22's per-iteration variables. A three-clause loop
+//
+//	for i := 0; i < n; i++ { body }
+//
+// becomes
+//
+//	L: for __i := 0; __i < n; __i++ { i := __i; __b: for __o := true; __o; __o = false { body }; __i = i }
+//
+// with break in body turned into break L (continue already ends the
+// inner loop); a range loop gets `k, v := k, v` at the top of its body.
+func passLoopVar(env PassEnv, f *ast.File) error {
+	labels := loopLabels(f)
+	mapStmts(f, func(s ast.Stmt) ast.Stmt {
+		switch loop := s.(type) {
+		case *ast.RangeStmt:
+			if loop.Tok != token.DEFINE {
+				return s
+			}
+			names := map[string]bool{}
+			var ids []ast.Expr
+			for _, e := range []ast.Expr{loop.Key, loop.Value} {
+				if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+					names[id.Name] = true
+					ids = append(ids, ast.NewIdent(id.Name))
+				}
+			}
+			if len(ids) == 0 || !capturedIn(loop.Body, names) {
+				return s
+			}
+			rhs := make([]ast.Expr, len(ids))
+			for i, id := range ids {
+				rhs[i] = ast.NewIdent(id.(*ast.Ident).Name)
+			}
+			loop.Body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: ids, Tok: token.DEFINE, Rhs: rhs}}, loop.Body.List...)
+			return s
+		case *ast.ForStmt:
+			init, ok := loop.Init.(*ast.AssignStmt)
+			if !ok || init.Tok != token.DEFINE {
+				return s
+			}
+			names := map[string]bool{}
+			rename := map[string]string{}
+			for _, l := range init.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+					names[id.Name] = true
+					rename[id.Name] = env.NewName("lv")
+				}
+			}
+			if len(names) == 0 || !capturedIn(loop.Body, names) {
+				return s
+			}
+			renameIn(loop.Init, rename)
+			if loop.Cond != nil {
+				renameIn(loop.Cond, rename)
+			}
+			if loop.Post != nil {
+				renameIn(loop.Post, rename)
+			}
+			label, own := labels[s]
+			if !own {
+				label = env.NewName("loop")
+			}
+			inner := env.NewName("body")
+			branches(loop.Body, label, func(b *ast.BranchStmt) ast.Stmt {
+				if b.Tok == token.CONTINUE {
+					return &ast.BranchStmt{Tok: token.CONTINUE, Label: ast.NewIdent(inner)}
+				}
+				return &ast.BranchStmt{Tok: token.BREAK, Label: ast.NewIdent(label)}
+			})
+			var copyIn, copyOut []ast.Stmt
+			for name, to := range rename {
+				copyIn = append(copyIn, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(name)}, Tok: token.DEFINE, Rhs: []ast.Expr{ast.NewIdent(to)}})
+				copyOut = append(copyOut, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(to)}, Tok: token.ASSIGN, Rhs: []ast.Expr{ast.NewIdent(name)}})
+			}
+			once := env.NewName("once")
+			onceLoop := &ast.LabeledStmt{Label: ast.NewIdent(inner), Stmt: &ast.ForStmt{
+				Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(once)}, Tok: token.DEFINE, Rhs: []ast.Expr{ast.NewIdent("true")}},
+				Cond: ast.NewIdent(once),
+				Post: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(once)}, Tok: token.ASSIGN, Rhs: []ast.Expr{ast.NewIdent("false")}},
+				Body: loop.Body,
+			}}
+			body := append(copyIn, onceLoop)
+			body = append(body, copyOut...)
+			loop.Body = &ast.BlockStmt{Lbrace: loop.Body.Lbrace, List: body, Rbrace: loop.Body.Rbrace}
+			if own {
+				return loop
+			}
+			return &ast.LabeledStmt{Label: ast.NewIdent(label), Stmt: loop}
+		}
+		return s
+	})
+	return nil
+}
+
+// passRangeFunc turns `for k, v := range seq { body }` (seq a func whose
+// type the session knows) into `seq(func(k K, v V) bool { body; return
+// true })`, with continue → return true and break → return false. A return
+// or a labelled branch out of the body cannot be expressed and is reported.
+func passRangeFunc(env PassEnv, f *ast.File) error {
+	locals := collectLocals(env, f)
+	var failure error
+	mapStmts(f, func(s ast.Stmt) ast.Stmt {
+		r, ok := s.(*ast.RangeStmt)
+		if !ok || failure != nil || classify(env, locals, r.X) != "func" {
+			return s
+		}
+		var yield reflect.Type
+		if sideEffectFree(r.X) {
+			if v, err := env.Peek(exprString(r.X)); err == nil && v.IsValid() && v.Kind() == reflect.Func {
+				yield = v.Type().In(0)
+			}
+		} else if call, ok := r.X.(*ast.CallExpr); ok && sideEffectFree(call.Fun) {
+			if v, err := env.Peek(exprString(call.Fun)); err == nil && v.IsValid() && v.Kind() == reflect.Func {
+				yield = v.Type().Out(0).In(0)
+			}
+		}
+		if yield == nil {
+			failure = &rewriteError{pos: r.For, msg: "range over a func: the sequence's type is unknown here; assign it to a package-level variable first"}
+			return s
+		}
+		if r.Tok == token.ASSIGN {
+			failure = &rewriteError{pos: r.For, msg: "range over a func with = is not supported; use :="}
+			return s
+		}
+		params := &ast.FieldList{}
+		for i, e := range []ast.Expr{r.Key, r.Value} {
+			if i >= yield.NumIn() {
+				break
+			}
+			name := "_"
+			if id, ok := e.(*ast.Ident); ok {
+				name = id.Name
+			}
+			te, err := parser.ParseExpr(typeSource(yield.In(i)))
+			if err != nil {
+				failure = &rewriteError{pos: r.For, msg: "range over a func: cannot name the type " + yield.In(i).String()}
+				return s
+			}
+			params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(name)}, Type: te})
+		}
+		for i := len(params.List); i < yield.NumIn(); i++ {
+			te, _ := parser.ParseExpr(typeSource(yield.In(i)))
+			params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent("_")}, Type: te})
+		}
+		ast.Inspect(r.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt:
+				if failure == nil {
+					failure = &rewriteError{pos: n.Return, msg: "return inside a range-over-func loop is not supported; set a variable and break"}
+				}
+			}
+			return true
+		})
+		branches(r.Body, "", func(b *ast.BranchStmt) ast.Stmt {
+			if b.Label != nil {
+				failure = &rewriteError{pos: b.TokPos, msg: "labelled " + b.Tok.String() + " out of a range-over-func loop is not supported"}
+				return b
+			}
+			v := "true"
+			if b.Tok == token.BREAK {
+				v = "false"
+			}
+			return &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(v)}}
+		})
+		r.Body.List = append(r.Body.List, &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("true")}})
+		lit := &ast.FuncLit{
+			Type: &ast.FuncType{Params: params, Results: &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("bool")}}}},
+			Body: r.Body,
+		}
+		return &ast.ExprStmt{X: &ast.CallExpr{Fun: r.X, Args: []ast.Expr{lit}}}
+	})
+	return failure
+}
+
+// typeSource writes t as Go source; interpreted struct types are not
+// named by reflect and come out as struct literals.
+func typeSource(t reflect.Type) string {
+	s := t.String()
+	if s == "interface {}" {
+		return "any"
+	}
+	return s
+}
+
+// passDeferLoop makes a deferred function literal in a loop see the
+// iteration's value of an integer loop variable, as in Go 1.22: yaegi runs
+// `defer func(){...}()` in the live frame of the function, so every such
+// closure would see the last value (and a closure value made in the same
+// frame deadlocks yaegi when deferred). The literal gets the variable as a
+// parameter instead: `defer func(i int){...}(i)`. Only loop variables
+// whose type is known to be int are handled: a three-clause loop started
+// from an integer literal, and range over an integer.
+func passDeferLoop(env PassEnv, f *ast.File) error {
+	locals := collectLocals(env, f)
+	var visit func(n ast.Node, ints []string)
+	visit = func(n ast.Node, ints []string) {
+		ast.Inspect(n, func(x ast.Node) bool {
+			switch x := x.(type) {
+			case *ast.FuncLit:
+				visit(x.Body, nil)
+				return false
+			case *ast.ForStmt:
+				inner := ints
+				if init, ok := x.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE && len(init.Lhs) == 1 && len(init.Rhs) == 1 {
+					if lit, ok := init.Rhs[0].(*ast.BasicLit); ok && lit.Kind == token.INT {
+						if id, ok := init.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
+							inner = append(append([]string(nil), ints...), id.Name)
+						}
+					}
+				}
+				visit(x.Body, inner)
+				return false
+			case *ast.RangeStmt:
+				inner := ints
+				if id, ok := x.Key.(*ast.Ident); ok && id.Name != "_" && x.Tok == token.DEFINE && x.Value == nil && classify(env, locals, x.X) == "int" {
+					inner = append(append([]string(nil), ints...), id.Name)
+				}
+				visit(x.Body, inner)
+				return false
+			case *ast.DeferStmt:
+				lit, ok := x.Call.Fun.(*ast.FuncLit)
+				if !ok || len(ints) == 0 || len(x.Call.Args) > 0 || lit.Type.Params.NumFields() > 0 {
+					return true
+				}
+				used := map[string]bool{}
+				for _, name := range ints {
+					used[name] = false
+				}
+				ast.Inspect(lit.Body, func(m ast.Node) bool {
+					if id, ok := m.(*ast.Ident); ok {
+						if _, loop := used[id.Name]; loop {
+							used[id.Name] = true
+						}
+					}
+					return true
+				})
+				for _, name := range ints {
+					if !used[name] {
+						continue
+					}
+					used[name] = false // once per name
+					lit.Type.Params.List = append(lit.Type.Params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(name)}, Type: ast.NewIdent("int")})
+					x.Call.Args = append(x.Call.Args, ast.NewIdent(name))
+				}
+				return false
+			}
+			return true
+		})
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+			visit(fd.Body, nil)
+		}
+	}
+	return nil
+}

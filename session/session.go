@@ -1,0 +1,736 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"log/slog"
+	"path"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/session/stdlib"
+)
+
+// Options configures a Session.
+type Options struct {
+	// Logger receives diagnostics; nil means slog.Default().
+	Logger *slog.Logger
+	// Symbols are extra packages to Use, e.g. cell packages.
+	Symbols []interp.Exports
+	// GoPath is the GOPATH the interpreter loads source packages from.
+	GoPath string
+	// Passes are extra AST rewrites, run after the built-in ones and
+	// before go statements become spawns (see Pass).
+	Passes []Pass
+	// Scheduler, if set, puts the goroutines cells start under a lock
+	// (see Scheduler and runtime/gilrt).
+	Scheduler Scheduler
+	// CellMagics are extra %%name cell magics by name without %% (see
+	// CellMagic), e.g. "compile". A //gilgo:NAME comment line before a
+	// func declaration runs its cell through magic NAME too.
+	CellMagics map[string]CellMagic
+	// Docs, if set, documents the symbols of cell packages for
+	// inspect_request: the declaration and doc text of name in the
+	// package with import path path (name is "Sym" or "Type.Method").
+	// It is consulted before the Go installation's sources and must be
+	// safe for concurrent use.
+	Docs func(path, name string) (decl, doc string, ok bool)
+	// OnShutdown, if set, is called once by the first Shutdown, after the
+	// running cell was stopped (e.g. to remove a work directory).
+	OnShutdown func()
+}
+
+// Session is a Go session on yaegi. It implements engine.Interpreter.
+type Session struct {
+	opts Options
+	log  *slog.Logger
+
+	execMu sync.Mutex // serialises Execute and the interpreter swap
+	it     *interp.Interpreter
+	used   []interp.Exports // packages added with Use, replayed on reset
+	sched  Attachment       // what Options.Scheduler added
+
+	router             *router
+	stdout, stderr     *streamWriter
+	osStdout, osStderr *StdStream
+	stdin              *StdinReader
+
+	cellMu     sync.Mutex // guards the fields of the running cell
+	cancel     context.CancelFunc
+	cellCtx    context.Context
+	allowStdin bool
+	wake       chan struct{} // closed by Interrupt to wake sleepers
+	closed     bool
+
+	spawned atomic.Int64 // goroutines started by cells, numbers them
+
+	kept   keeper   // values of vars declared by value (varvalue.go)
+	st     *state   // declarations of this interpreter, reset by %reset
+	frames frameLog // interpreted frames of the last panic
+	files  cellFiles
+}
+
+// state is what the session knows about the cells run so far.
+type state struct {
+	imports  map[string]bool         // "name path" of every import seen
+	importSr []string                // import specs as source, for replay
+	entries  []*entry                // top-level declarations in order
+	unit     int                     // counter for generated names
+	types    map[reflect.Type]string // names of interpreted struct types
+	// failed maps a name a cell declared for the first time to that
+	// cell, when the cell failed to compile (failed.go).
+	failed map[string]int
+}
+
+// entry is one top-level declaration kept as source for replay.
+type entry struct {
+	keys  []string // "type T", "method T.M", "func f", "var x", "const c"
+	src   string   // with its /*line*/ directive
+	isVar bool     // a var declaration (re-evaluated on replay)
+}
+
+func newState() *state {
+	return &state{imports: map[string]bool{}, types: map[reflect.Type]string{}, failed: map[string]int{}}
+}
+
+// New starts a session with the standard library and opts.Symbols.
+func New(opts Options) (*Session, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Session{opts: opts, log: log, router: newRouter(), wake: make(chan struct{})}
+	s.stdout = &streamWriter{r: s.router, name: "stdout"}
+	s.stderr = &streamWriter{r: s.router, name: "stderr"}
+	s.osStdout = &StdStream{w: s.stdout, name: "/dev/stdout", fd: 1}
+	s.osStderr = &StdStream{w: &panicFilter{s: s, w: s.stderr}, name: "/dev/stderr", fd: 2}
+	s.stdin = &StdinReader{s: s}
+	if err := s.attach(); err != nil {
+		return nil, fmt.Errorf("attach scheduler: %w", err)
+	}
+	it, err := s.newInterp()
+	if err != nil {
+		return nil, err
+	}
+	s.it, s.st = it, newState()
+	return s, nil
+}
+
+// prelude is compiled into every interpreter: the helpers rewrites call.
+const prelude = `package main
+import __rt "gilgo/rt"
+type __ordered interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
+}
+func __min[T __ordered](a, b T) T { if b < a { return b }; return a }
+func __max[T __ordered](a, b T) T { if b > a { return b }; return a }
+type __integer interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr
+}
+func __zero2[T __integer](n T) (T, T) { return 0, n }
+func __id[T any](v T) T { return v }
+`
+
+func (s *Session) newInterp() (*interp.Interpreter, error) {
+	it := interp.New(interp.Options{
+		GoPath:       s.opts.GoPath,
+		Stdin:        blockingReader{s: s, r: s.stdin},
+		Stdout:       s.stdout,
+		Stderr:       &panicFilter{s: s, w: s.stderr},
+		Unrestricted: true,
+	})
+	if err := stdlib.Load(it); err != nil {
+		return nil, err
+	}
+	all := append([]interp.Exports{s.displayExports()}, s.opts.Symbols...)
+	all = append(all, s.overrides())
+	all = append(all, s.sched.Exports...)
+	all = append(all, s.used...)
+	for _, e := range all {
+		if err := it.Use(e); err != nil {
+			return nil, fmt.Errorf("use symbols: %w", err)
+		}
+	}
+	if _, err := it.Eval(prelude); err != nil {
+		return nil, fmt.Errorf("compile prelude: %w", err)
+	}
+	if s.sched.Prelude != "" {
+		if _, err := it.Eval(s.sched.Prelude); err != nil {
+			return nil, fmt.Errorf("compile scheduler prelude: %w", err)
+		}
+	}
+	return it, nil
+}
+
+// overrides replaces the symbols cells must not reach directly: the
+// standard streams, time.Sleep (interruptible), and the rewrite helpers.
+func (s *Session) overrides() interp.Exports {
+	return interp.Exports{
+		"os/os": {
+			"Stdout": reflect.ValueOf(&s.osStdout).Elem(),
+			"Stderr": reflect.ValueOf(&s.osStderr).Elem(),
+			"Stdin":  reflect.ValueOf(&s.stdin).Elem(),
+		},
+		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
+		"gilgo/rt/rt": {
+			"Go":    reflect.ValueOf(s.spawn),
+			"Clear": reflect.ValueOf(clearValue),
+		},
+	}
+}
+
+// Use registers a package for cells, e.g. interp.Exports{"gil/gil": ...}.
+// It takes effect for cells compiled afterwards and survives %reset.
+func (s *Session) Use(exports interp.Exports) error {
+	s.execMu.Lock()
+	defer s.execMu.Unlock()
+	return s.useLocked(exports)
+}
+
+// useLocked is Use for a caller that holds execMu (a running cell).
+func (s *Session) useLocked(exports interp.Exports) error {
+	if err := s.it.Use(exports); err != nil {
+		return fmt.Errorf("use: %w", err)
+	}
+	s.used = append(s.used, exports)
+	return nil
+}
+
+// sleep is time.Sleep for cells: Interrupt wakes it.
+func (s *Session) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	s.cellMu.Lock()
+	wake := s.wake
+	s.cellMu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	s.blocking(func() {
+		select {
+		case <-t.C:
+		case <-wake:
+		}
+	})
+}
+
+// spawn runs f in a new goroutine that belongs to the caller's cell; a
+// panic in f is reported to that cell's stderr instead of killing the
+// process. The rewrite of go statements calls it.
+func (s *Session) spawn(f func()) {
+	o := s.router.lookup()
+	n := s.spawned.Add(1)
+	s.files.started(o.cell)
+	s.goUnder(o.cell, func() {
+		defer s.files.ended(o.cell)
+		id := goid()
+		s.router.register(id, o)
+		defer s.router.unregister(id)
+		defer func() {
+			if r := recover(); r != nil && !isInterrupt(r) {
+				s.reportGoroutinePanic(o, n, id, r)
+			}
+		}()
+		f()
+	})
+}
+
+// clearValue is the clear builtin for maps and slices.
+func clearValue(v any) {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Map, reflect.Slice:
+		rv.Clear()
+	}
+}
+
+// Interrupt stops the running cell and the goroutines cells started.
+// Safe for concurrent use.
+func (s *Session) Interrupt() {
+	if s.opts.Scheduler != nil {
+		s.opts.Scheduler.Interrupt()
+	}
+	s.cellMu.Lock()
+	defer s.cellMu.Unlock()
+	if s.cancel != nil {
+		s.cancel()
+	}
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// Shutdown stops the running cell. Safe for concurrent use.
+func (s *Session) Shutdown(ctx context.Context, restart bool) error {
+	s.Interrupt()
+	s.cellMu.Lock()
+	first := !s.closed
+	s.closed = true
+	s.cellMu.Unlock()
+	if first && s.opts.OnShutdown != nil {
+		s.opts.OnShutdown()
+	}
+	return nil
+}
+
+// Execute runs one cell. Not safe for concurrent use with itself.
+func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out engine.Output) (res engine.ExecuteResult) {
+	s.execMu.Lock()
+	defer s.execMu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.cellMu.Lock()
+	if s.closed {
+		s.cellMu.Unlock()
+		return engine.ExecuteResult{Error: &engine.Error{Name: "ShutDown", Value: "the session is shut down"}}
+	}
+	s.cancel, s.cellCtx, s.allowStdin = cancel, ctx, req.AllowStdin
+	s.cellMu.Unlock()
+	defer func() {
+		s.cellMu.Lock()
+		s.cancel, s.cellCtx = nil, nil
+		s.cellMu.Unlock()
+	}()
+	// Let the node graphs and FileSet files of finished cells be
+	// collected (see release.go).
+	it, base, n := s.it, s.it.FileSet().Base(), req.ExecutionCount
+	defer func() {
+		releaseCompiled(s.it)
+		s.files.release(it, base, n)
+	}()
+	s.stdin.reset()
+	s.router.setCurrent(owner{out: out, cell: req.ExecutionCount})
+	c := &cell{s: s, n: req.ExecutionCount, src: req.Code, out: out, ctx: ctx}
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("execute: recovered panic", "panic", r)
+			res.Error = &engine.Error{Name: "InterpreterError", Value: fmt.Sprint(r)}
+		}
+	}()
+	defer s.beginCell(req.ExecutionCount)()
+	if handled, err := c.schedMagic(); handled || err != nil {
+		if err != nil {
+			res.Error = c.toError(err)
+		}
+		return res
+	}
+	err := c.run()
+	res.Restart = c.restart
+	if err != nil {
+		if res.Error = schedError(err); res.Error == nil {
+			res.Error = c.toError(err)
+		}
+		return res
+	}
+	if len(req.UserExpressions) > 0 {
+		res.UserExpressions = s.userExpressions(ctx, req)
+	}
+	return res
+}
+
+// userExpressions evaluates the request's user_expressions.
+func (s *Session) userExpressions(ctx context.Context, req engine.ExecuteRequest) map[string]any {
+	m := make(map[string]any, len(req.UserExpressions))
+	for name, expr := range req.UserExpressions {
+		rec := &captureOutput{}
+		c := &cell{s: s, n: req.ExecutionCount, src: expr, out: rec, ctx: ctx}
+		vals, shown, err := c.evalExpr(item{kind: itemStmt, text: expr, line: 1, col: 1})
+		if err != nil {
+			e := c.toError(err)
+			m[name] = map[string]any{"status": "error", "ename": e.Name, "evalue": e.Value, "traceback": e.Traceback}
+			continue
+		}
+		data := engine.MIMEBundle{"text/plain": ""}
+		if shown {
+			if d, _, ok := resultBundle(s.st.types, vals); ok {
+				data = d
+			}
+		}
+		m[name] = map[string]any{"status": "ok", "data": data, "metadata": map[string]any{}}
+	}
+	return m
+}
+
+// captureOutput is an engine.Output that drops everything (user
+// expressions must not print).
+type captureOutput struct{}
+
+func (captureOutput) Stream(string, string)                                   {}
+func (captureOutput) Result(engine.MIMEBundle, map[string]any)                {}
+func (captureOutput) Display(engine.MIMEBundle, map[string]any, string, bool) {}
+func (captureOutput) ClearOutput(bool)                                        {}
+func (captureOutput) Input(context.Context, string, bool) (string, error) {
+	return "", errStdinNotAllowed
+}
+
+// cell is one Execute in progress.
+type cell struct {
+	s   *Session
+	n   int
+	src string
+	out engine.Output
+	ctx context.Context
+
+	unknownRanges []*ast.RangeStmt // range statements of unknown operand type (rangeprobe.go)
+	generated     bool             // running generated source (MagicCell.RunGenerated)
+	restart       bool             // %reset asks for a fresh process (ExecuteResult.Restart)
+}
+
+// directive is the line comment that makes positions read cell[N]:L:C.
+// The file is named cell[N]/_.go: yaegi finds a file's imports under the
+// base name of an identifier's position, which must stay _.go (the name of
+// the file the imports were compiled in); cellPos shortens it for users.
+func (c *cell) directive(line, col int) string {
+	if c.generated {
+		// Generated source (MagicCell.RunGenerated): its positions name
+		// no cell, and tracebacks leave its frames out.
+		return fmt.Sprintf("/*line _.go:%d:%d*/", line, col)
+	}
+	return fmt.Sprintf("/*line cell[%d]/_.go:%d:%d*/", c.n, line, col)
+}
+
+// run executes the cell's code: magics first, then Go.
+func (c *cell) run() error {
+	if m, ok := parseMagic(c.src); ok {
+		if handled, err := c.runCellMagic(m, false); handled {
+			return err
+		}
+		return c.runMagic(m)
+	}
+	if m, ok := c.directiveMagic(); ok {
+		if handled, err := c.runCellMagic(m, true); handled {
+			return err
+		}
+	}
+	return c.runGo(c.src)
+}
+
+// unit is a run of items compiled together.
+type unit struct {
+	kind  itemKind // itemDecl (decls and defines) or itemStmt
+	items []item
+	last  bool // the trailing expression
+}
+
+// runGo splits, rewrites, compiles and runs Go source.
+func (c *cell) runGo(src string) error {
+	items := hoistImports(splitCell(src))
+	var units []unit
+	program := false
+	for i, it := range items {
+		switch it.kind {
+		case itemPackage:
+			program = true
+			continue
+		case itemDefine:
+			it.kind = itemDecl
+		}
+		if i == len(items)-1 && it.kind == itemStmt && isExprList(it.text) {
+			units = append(units, unit{kind: itemStmt, items: []item{it}, last: true})
+			break
+		}
+		if n := len(units); n > 0 && units[n-1].kind == it.kind {
+			units[n-1].items = append(units[n-1].items, it)
+			continue
+		}
+		units = append(units, unit{kind: it.kind, items: []item{it}})
+	}
+	// Parse everything first: a syntax error anywhere runs nothing.
+	files := make([]*ast.File, len(units))
+	for i, u := range units {
+		if u.last {
+			continue
+		}
+		f, err := c.parseUnit(u)
+		if err != nil {
+			return err
+		}
+		files[i] = f
+	}
+	for i, u := range units {
+		if err := c.ctx.Err(); err != nil {
+			return err
+		}
+		if u.last {
+			vals, shown, err := c.evalExpr(u.items[0])
+			if err != nil {
+				return err
+			}
+			if shown {
+				if data, md, ok := resultBundle(c.s.st.types, vals); ok {
+					c.out.Result(data, md)
+				}
+			}
+			continue
+		}
+		var err error
+		if u.kind == itemDecl {
+			err = c.runDecls(files[i], u)
+		} else {
+			err = c.runStmts(files[i])
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if program && declaresMain(files) {
+		// A whole program: run main once, like go run.
+		if _, err := c.call("__main()"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// declaresMain reports whether the files declare func main (renamed).
+func declaresMain(files []*ast.File) bool {
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && (fd.Name.Name == "__main" || fd.Name.Name == "main") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isExprList reports whether src is an expression or a list of them.
+func isExprList(src string) bool {
+	_, err := parser.ParseExpr("[]any{" + src + ",\n}")
+	if err != nil {
+		return false
+	}
+	_, err = parser.ParseExpr(src)
+	if err == nil {
+		return true
+	}
+	// a, b: a list of expressions, but not a statement like x = 1.
+	_, err = parser.ParseExpr("f(" + src + ",\n)")
+	return err == nil
+}
+
+// parseUnit parses a unit into a file of the interpreter's FileSet:
+// declarations as they are, statements in a generated func.
+func (c *cell) parseUnit(u unit) (*ast.File, error) {
+	var b strings.Builder
+	b.WriteString("package main\n")
+	if u.kind == itemStmt {
+		c.s.st.unit++
+		fmt.Fprintf(&b, "func __cell%d_%d() (_ bool) {\n", c.n, c.s.st.unit)
+	}
+	for _, it := range u.items {
+		text := it.text
+		if it.defineAt > 0 {
+			b.WriteString("var\n")
+			text = text[:it.defineAt] + "= " + text[it.defineAt+2:]
+		}
+		b.WriteString(c.directive(it.line, it.col))
+		b.WriteString(text)
+		b.WriteString("\n")
+	}
+	if u.kind == itemStmt {
+		b.WriteString("}\n")
+	}
+	src := b.String()
+	if u.kind == itemStmt {
+		// Run from a var initializer of the same file: one compile and
+		// one execute run the cell.
+		src += fmt.Sprintf("/*line _.go:1:1*/var _ = __cell%d_%d()\n", c.n, c.s.st.unit)
+	}
+	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		if u.kind == itemStmt {
+			// Report the errors of the cell's source alone.
+			_, err = parser.ParseFile(token.NewFileSet(), "_.go", b.String(), parser.SkipObjectResolution)
+		}
+		return nil, &compileError{err: err, syntax: true}
+	}
+	return f, nil
+}
+
+// compileError is a failure to parse or compile a cell.
+type compileError struct {
+	err    error
+	syntax bool
+}
+
+func (e *compileError) Error() string { return e.err.Error() }
+func (e *compileError) Unwrap() error { return e.err }
+
+// interpreterError is a panic inside yaegi itself.
+type interpreterError struct {
+	construct string
+	value     any
+}
+
+func (e *interpreterError) Error() string {
+	if e.construct != "" {
+		return e.construct + " is not supported"
+	}
+	return fmt.Sprintf("the interpreter failed: %v", e.value)
+}
+
+// compile compiles n, turning a yaegi panic into an interpreterError.
+func (c *cell) compile(n ast.Node) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.s.log.Debug("compile: yaegi panic", "panic", r)
+			err = yaegiPanicError(n, r)
+		}
+	}()
+	prog, err = c.compileOnce(n)
+	if err != nil && c.unknownRanges != nil {
+		prog, err = c.retryRanges(n, err)
+	}
+	if err != nil {
+		var p interp.Panic
+		if errors.As(err, &p) {
+			return nil, yaegiPanicError(n, p.Value)
+		}
+		return nil, &compileError{err: err}
+	}
+	return prog, nil
+}
+
+// execute runs a compiled program; ctx cancels it.
+func (c *cell) execute(prog *interp.Program) (reflect.Value, error) {
+	return c.s.it.ExecuteWithContext(c.ctx, prog)
+}
+
+// runDecls dedupes imports, handles redefinitions, then compiles and runs
+// a declaration unit.
+func (c *cell) runDecls(f *ast.File, u unit) error {
+	st := c.s.st
+	var decls []ast.Decl
+	var newImports []string
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.IMPORT {
+			decls = append(decls, d)
+			continue
+		}
+		var specs []ast.Spec
+		for _, sp := range g.Specs {
+			is := sp.(*ast.ImportSpec)
+			key := importKey(is)
+			if st.imports[key] {
+				continue
+			}
+			specs = append(specs, is)
+			newImports = append(newImports, importSource(is))
+		}
+		if len(specs) > 0 {
+			g.Specs = specs
+			decls = append(decls, g)
+		}
+	}
+	f.Decls = decls
+	if len(decls) == 0 {
+		return nil
+	}
+	newEntries := c.entriesOf(u)
+	if c.needsReplay(newEntries) {
+		return c.replay(f, newEntries, newImports)
+	}
+	if err := rewriteFile(c, f); err != nil {
+		return err
+	}
+	c.s.files.keep(c.s.it.FileSet().File(f.Pos()))
+	prog, err := c.compile(f)
+	if isDefinitionLoop(err) {
+		return c.runDeclsByValue(f, newEntries, newImports)
+	}
+	if isConstLoop(err) {
+		if u := c.undefinedIn(f); u != nil {
+			c.noteFailed(newEntries)
+			return u
+		}
+	}
+	if err != nil {
+		c.noteFailed(newEntries)
+		return err
+	}
+	for _, src := range newImports {
+		st.imports[src] = true
+		st.importSr = append(st.importSr, src)
+	}
+	c.record(newEntries)
+	if _, err := c.execute(prog); err != nil {
+		if isDefinitionLoop(err) {
+			return c.runDeclsByValue(f, newEntries, nil)
+		}
+		return err
+	}
+	c.registerTypes(f)
+	return nil
+}
+
+// runStmts compiles the generated func of a statement unit and calls it.
+func (c *cell) runStmts(f *ast.File) error {
+	if err := rewriteFile(c, f); err != nil {
+		return err
+	}
+	prog, err := c.compile(f)
+	if err != nil {
+		return err
+	}
+	_, err = c.execute(prog)
+	return err
+}
+
+// call evaluates a generated call expression with the cell's context.
+func (c *cell) call(expr string) (v reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &interpreterError{value: r}
+		}
+	}()
+	return c.s.it.EvalWithContext(c.ctx, expr)
+}
+
+func importKey(is *ast.ImportSpec) string {
+	return importSource(is)
+}
+
+// importSource is an import spec as source, without a name that is the
+// package's own (fmt "fmt" is "fmt"): yaegi refuses a second import of a
+// package under the same name ("fmt/_.go redeclared"), so the two forms
+// must count as one import (the compiled tier's bindings name theirs).
+func importSource(is *ast.ImportSpec) string {
+	if is.Name != nil && !isDefaultName(is.Name.Name, is.Path.Value) {
+		return is.Name.Name + " " + is.Path.Value
+	}
+	return is.Path.Value
+}
+
+// isDefaultName reports whether name is the package name of the quoted
+// import path quoted: its last element, or the standard library's name
+// for it (rand for math/rand/v2).
+func isDefaultName(name, quoted string) bool {
+	p, err := strconv.Unquote(quoted)
+	if err != nil || name == "_" || name == "." {
+		return false
+	}
+	if name == path.Base(p) {
+		return true
+	}
+	_, ok := stdlib.Symbols[p+"/"+name]
+	return ok
+}
+
+// discard is an io.Writer for output nobody must see.
+var _ io.Writer = (*streamWriter)(nil)

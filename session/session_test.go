@@ -1,0 +1,184 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gilgo/gilgo/engine"
+)
+
+// signalRecorder is a recorder that reports every stream write on a
+// channel, so a test can wait until a cell has reached a point.
+type signalRecorder struct {
+	recorder
+	wrote chan string
+}
+
+func (r *signalRecorder) Stream(name, text string) {
+	r.recorder.Stream(name, text)
+	select {
+	case r.wrote <- text:
+	default:
+	}
+}
+
+// hangGuard bounds a wait that only a bug makes long; it is not a timing
+// assertion.
+const hangGuard = 60 * time.Second
+
+// startCell runs code in the background once the previous cells are done
+// and returns a channel with the result.
+func startCell(s *Session, n int, code string, out engine.Output) <-chan engine.ExecuteResult {
+	done := make(chan engine.ExecuteResult, 1)
+	go func() {
+		done <- s.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n}, out)
+	}()
+	return done
+}
+
+func waitFor(t *testing.T, what string, ch <-chan string, want string) {
+	t.Helper()
+	for {
+		select {
+		case got := <-ch:
+			if strings.Contains(got, want) {
+				return
+			}
+		case <-time.After(hangGuard):
+			t.Fatalf("%s: never saw %q", what, want)
+		}
+	}
+}
+
+func waitResult(t *testing.T, what string, ch <-chan engine.ExecuteResult) engine.ExecuteResult {
+	t.Helper()
+	select {
+	case res := <-ch:
+		return res
+	case <-time.After(hangGuard):
+		t.Fatalf("%s: the cell did not return", what)
+	}
+	return engine.ExecuteResult{}
+}
+
+func TestInterrupt(t *testing.T) {
+	cases := []struct {
+		name, code string
+	}{
+		{"busy loop", `import "fmt"; x := 41; x++; fmt.Println("started"); for {}`},
+		{"sleep", `import ("fmt"; "time"); fmt.Println("started"); time.Sleep(time.Hour)`},
+		{"channel", `import "fmt"; ch := make(chan int); fmt.Println("started"); <-ch`},
+		{"loop in a func", `import "fmt"; func spin() { for {} }; fmt.Println("started"); spin()`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestSession(t)
+			rec := &signalRecorder{wrote: make(chan string, 16)}
+			done := startCell(s, 1, tc.code, rec)
+			waitFor(t, "cell", rec.wrote, "started")
+			s.Interrupt()
+			res := waitResult(t, "interrupted cell", done)
+			if res.Error == nil || res.Error.Name != engine.ErrInterrupted {
+				t.Fatalf("got error %v, want %s", res.Error, engine.ErrInterrupted)
+			}
+			// The session goes on, earlier variables intact.
+			if got := runCell(s, 2, "1 + 1", nil); got != "[result text/plain]\n2\n" {
+				t.Errorf("after interrupt: got %q", got)
+			}
+		})
+	}
+	t.Run("variables kept", func(t *testing.T) {
+		s := newTestSession(t)
+		runCell(s, 1, "keep := 42", nil)
+		rec := &signalRecorder{wrote: make(chan string, 16)}
+		done := startCell(s, 2, `import "fmt"; keep++; fmt.Println("started"); for {}`, rec)
+		waitFor(t, "cell", rec.wrote, "started")
+		s.Interrupt()
+		waitResult(t, "interrupted cell", done)
+		if got := runCell(s, 3, "keep", nil); got != "[result text/plain]\n43\n" {
+			t.Errorf("keep: got %q, want 43", got)
+		}
+	})
+}
+
+// A goroutine a cell started keeps writing to that cell, also while a
+// later cell runs.
+func TestGoroutineOutputAttribution(t *testing.T) {
+	s := newTestSession(t)
+	rec1, rec2 := &recorder{}, &recorder{}
+	code1 := `import "fmt"
+release, done := make(chan bool), make(chan bool)
+go func() {
+	<-release
+	fmt.Println("late, from cell 1's goroutine")
+	close(done)
+}()
+fmt.Println("cell 1 returns")`
+	if res := s.Execute(context.Background(), engine.ExecuteRequest{Code: code1, ExecutionCount: 1}, rec1); res.Error != nil {
+		t.Fatal(res.Error)
+	}
+	code2 := `close(release)
+<-done
+fmt.Println("cell 2 runs")`
+	if res := s.Execute(context.Background(), engine.ExecuteRequest{Code: code2, ExecutionCount: 2}, rec2); res.Error != nil {
+		t.Fatal(res.Error)
+	}
+	if got, want := rec1.String(), "[stdout]\ncell 1 returns\nlate, from cell 1's goroutine\n"; got != want {
+		t.Errorf("cell 1 output: got %q, want %q", got, want)
+	}
+	if got, want := rec2.String(), "[stdout]\ncell 2 runs\n"; got != want {
+		t.Errorf("cell 2 output: got %q, want %q", got, want)
+	}
+}
+
+func TestUserExpressions(t *testing.T) {
+	s := newTestSession(t)
+	res := s.Execute(context.Background(), engine.ExecuteRequest{
+		Code:            "x := 41",
+		ExecutionCount:  1,
+		UserExpressions: map[string]string{"next": "x + 1", "bad": "nope", "text": `"a" + "b"`},
+	}, &recorder{})
+	if res.Error != nil {
+		t.Fatal(res.Error)
+	}
+	check := func(name, status, field, want string) {
+		t.Helper()
+		m, _ := res.UserExpressions[name].(map[string]any)
+		if m["status"] != status {
+			t.Errorf("%s: status %v, want %s (%v)", name, m["status"], status, m)
+			return
+		}
+		var got any
+		if field == "data" {
+			got = m["data"].(engine.MIMEBundle)["text/plain"]
+		} else {
+			got = m[field]
+		}
+		if fmt.Sprint(got) != want {
+			t.Errorf("%s: %s %q, want %q", name, field, got, want)
+		}
+	}
+	check("next", "ok", "data", "42")
+	check("text", "ok", "data", `"ab"`)
+	check("bad", "error", "ename", "CompileError")
+}
+
+func TestMagics(t *testing.T) {
+	s := newTestSession(t)
+	runCell(s, 1, "x := 1", nil)
+	if got := runCell(s, 2, "%reset", nil); !strings.Contains(got, "fresh interpreter") {
+		t.Errorf("%%reset: got %q", got)
+	}
+	if got := runCell(s, 3, "x", nil); !strings.Contains(got, "undefined: x") {
+		t.Errorf("x after %%reset: got %q, want undefined", got)
+	}
+	got := runCell(s, 4, "%timeit y := 2; _ = y", nil)
+	re := regexp.MustCompile(`^\[stdout\]\n[0-9.]+ (ns|µs|ms|s) ± [0-9.]+ (ns|µs|ms|s) per loop \(mean ± std\. dev\. of 7 runs, [0-9,]+ loops each\)\n$`)
+	if !re.MatchString(got) {
+		t.Errorf("%%timeit: got %q", got)
+	}
+}

@@ -1,0 +1,201 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// yaegi v0.16.1 orders the package-level var declarations of one compile by
+// their dependencies, but only among the declarations of that compile: an
+// initializer that reads a variable of an earlier cell (x := s[0], y := n+1)
+// fails with "variable definition loop". Such declarations are run by value
+// instead: the initializer runs in a generated func that hands pointers to
+// its results to the compiled keeper below, then each variable is declared
+// by its type (written, or the static type of the result named as Go
+// source) without an initializer, and its value is set.
+
+// keeper receives the pointers __rt.Keep is called with. Safe for
+// concurrent use.
+type keeper struct {
+	mu   sync.Mutex
+	ptrs []reflect.Value
+}
+
+// keep is __rt.Keep.
+func (k *keeper) keep(ptrs ...any) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.ptrs = k.ptrs[:0]
+	for _, p := range ptrs {
+		k.ptrs = append(k.ptrs, reflect.ValueOf(p))
+	}
+}
+
+// ret is __rt.Ret: it keeps the results of a generated cell func.
+func (k *keeper) ret(vals []any) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.ptrs = append(k.ptrs[:0], reflect.ValueOf(vals))
+	return true
+}
+
+func (k *keeper) take() []reflect.Value {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	p := k.ptrs
+	k.ptrs = nil
+	return p
+}
+
+// isDefinitionLoop reports whether err is yaegi's cross-compile var
+// dependency failure.
+func isDefinitionLoop(err error) bool {
+	return err != nil && strings.HasSuffix(err.Error(), "variable definition loop")
+}
+
+// runDeclsByValue runs a declaration unit whose vars read earlier cells'
+// variables: the other declarations compile together first, then each var
+// spec with values runs by value, in order.
+func (c *cell) runDeclsByValue(f *ast.File, newEntries []*entry, newImports []string) error {
+	var rest []ast.Decl
+	var specs []*ast.ValueSpec
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
+			var keep []ast.Spec
+			for _, sp := range g.Specs {
+				vs := sp.(*ast.ValueSpec)
+				if len(vs.Values) > 0 {
+					specs = append(specs, vs)
+				} else {
+					keep = append(keep, vs)
+				}
+			}
+			if len(keep) == 0 {
+				continue
+			}
+			g.Specs = keep
+		}
+		rest = append(rest, d)
+	}
+	st := c.s.st
+	if len(rest) > 0 {
+		rf := &ast.File{Package: f.Package, Name: f.Name, Decls: rest}
+		prog, err := c.compile(rf)
+		if err != nil {
+			return err
+		}
+		if _, err := c.execute(prog); err != nil {
+			return err
+		}
+	}
+	for _, src := range newImports {
+		st.imports[src] = true
+		st.importSr = append(st.importSr, src)
+	}
+	c.record(newEntries)
+	c.registerTypes(f)
+	for _, vs := range specs {
+		if err := c.declareByValue(vs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// declareByValue runs one var spec by value (see above).
+func (c *cell) declareByValue(vs *ast.ValueSpec) error {
+	it := c.s.it
+	fn := c.NewName("keep")
+	var ptrs []ast.Expr
+	for _, n := range vs.Names {
+		if n.Name != "_" {
+			ptrs = append(ptrs, &ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(n.Name)})
+		}
+	}
+	body := []ast.Stmt{
+		&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{vs}}},
+		&ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: ast.NewIdent("__rt"), Sel: ast.NewIdent("Keep")}, Args: ptrs}},
+	}
+	f := &ast.File{Package: vs.Pos(), Name: ast.NewIdent("main"), Decls: []ast.Decl{&ast.FuncDecl{
+		Name: ast.NewIdent(fn),
+		Type: &ast.FuncType{Func: vs.Pos(), Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{Lbrace: vs.Pos(), List: body},
+	}}}
+	fixPos(f)
+	prog, err := c.compile(f)
+	if err != nil {
+		return err
+	}
+	if _, err := c.execute(prog); err != nil {
+		return err
+	}
+	c.s.kept.take()
+	if _, err := c.call(fn + "()"); err != nil {
+		return err
+	}
+	kept := c.s.kept.take()
+	if len(kept) != len(ptrs) {
+		return fmt.Errorf("declare %s: the initializer did not complete", vs.Names[0].Name)
+	}
+	k := 0
+	for _, n := range vs.Names {
+		if n.Name == "_" {
+			continue
+		}
+		v := kept[k].Elem()
+		k++
+		typ := ""
+		if vs.Type != nil {
+			var b strings.Builder
+			if err := printExpr(&b, vs.Type); err == nil {
+				typ = b.String()
+			}
+		}
+		if typ == "" {
+			f := &formatter{types: c.s.st.types}
+			typ = strings.ReplaceAll(f.typeName(v.Type()), "main.", "")
+		}
+		if _, err := parser.ParseExpr(typ); err != nil {
+			return fmt.Errorf("declare %s: its type %s cannot be written in Go source; give it an explicit type", n.Name, typ)
+		}
+		if err := c.setGlobal(it, n.Name, typ, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setGlobal declares var name typ and sets it to v. A global of that name
+// and type that exists already (declared by the failed compile, whose
+// functions refer to it, or by an earlier cell) is set in place.
+func (c *cell) setGlobal(it *interp.Interpreter, name, typ string, v reflect.Value) error {
+	if g, ok := it.Globals()[name]; ok && g.IsValid() && g.CanSet() && g.Type() == v.Type() {
+		g.Set(v)
+		return nil
+	}
+	src := fmt.Sprintf("package main\nvar %s %s\n", name, typ)
+	f, err := parser.ParseFile(it.FileSet(), "_.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return fmt.Errorf("declare %s: %w", name, err)
+	}
+	prog, err := c.compile(f)
+	if err != nil {
+		return fmt.Errorf("declare %s %s: %w", name, typ, err)
+	}
+	if _, err := c.execute(prog); err != nil {
+		return err
+	}
+	g, ok := it.Globals()[name]
+	if !ok || !g.CanSet() || !v.Type().AssignableTo(g.Type()) {
+		return fmt.Errorf("declare %s: cannot keep a value of type %s", name, v.Type())
+	}
+	g.Set(v)
+	return nil
+}
