@@ -12,7 +12,8 @@ import (
 
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/gil"
-	"github.com/gilgo/gilgo/session"
+	"github.com/gilgo/gilgo/session/cellast"
+	"github.com/gilgo/gilgo/session/hook"
 )
 
 // Options configure a Scheduler. The zero value gives a fresh gil.Lock
@@ -45,12 +46,12 @@ type Options struct {
 	OnSample func()
 }
 
-// Scheduler implements session.Scheduler on a gil.Lock.
+// Scheduler implements hook.Scheduler on a gil.Lock.
 type Scheduler struct {
 	lock  *gil.Lock
 	log   *slog.Logger
 	brk   *uint32 // the lock's eval breaker word (gil.Lock.Breaker)
-	host  session.Host
+	host  hook.Host
 	noChk bool
 	callC bool // check points call __gil.C (Options.CompiledCheckpoints)
 
@@ -118,17 +119,17 @@ func New(opts Options) *Scheduler {
 // Lock returns the scheduler's GIL.
 func (s *Scheduler) Lock() *gil.Lock { return s.lock }
 
-// Attach implements session.Scheduler.
-func (s *Scheduler) Attach(h session.Host) (session.Attachment, error) {
+// Attach implements hook.Scheduler.
+func (s *Scheduler) Attach(h hook.Host) (hook.Attachment, error) {
 	s.host = h
 	installHooks()
-	var passes []session.Pass
+	var passes []cellast.Pass
 	if !s.noChk {
-		passes = append(passes, session.Pass{Name: "gil-checkpoints", Apply: s.passCheckpoints})
+		passes = append(passes, cellast.Pass{Name: "gil-checkpoints", Apply: s.passCheckpoints})
 	}
-	passes = append(passes, session.Pass{Name: "gil-blocking", Apply: passBlocking})
-	return session.Attachment{
-		Exports: []interp.Exports{s.helpers(), s.syncExports(), s.ioExports(), s.timeExports(), s.gilExports(), s.sysExports()},
+	passes = append(passes, cellast.Pass{Name: "gil-blocking", Apply: passBlocking})
+	return hook.Attachment{
+		Exports: []hook.Exports{s.helpers(), s.syncExports(), s.ioExports(), s.timeExports(), s.gilExports(), s.sysExports()},
 		Passes:  passes,
 		Prelude: "import " + helperName + " \"" + helperPath + "\"\n" +
 			"var " + inlineFlag + " bool\n" +
@@ -159,7 +160,7 @@ func (s *Scheduler) helpers() interp.Exports {
 	}}
 }
 
-// BeginCell implements session.Scheduler.
+// BeginCell implements hook.Scheduler.
 func (s *Scheduler) BeginCell(n int) (end func()) {
 	t := s.lock.NewThread(fmt.Sprintf("cell[%d]", n))
 	s.alive()
@@ -218,7 +219,7 @@ func (s *Scheduler) othersAlive(t *gil.Thread) bool {
 	return false
 }
 
-// Go implements session.Scheduler.
+// Go implements hook.Scheduler.
 func (s *Scheduler) Go(n int, f func()) {
 	s.alive()
 	s.lock.Go(fmt.Sprintf("cell[%d] go", n), func() {
@@ -238,7 +239,7 @@ func (s *Scheduler) Go(n int, f func()) {
 // is taken for the running cell's (s.thread).
 func (s *Scheduler) free() bool { return !s.lock.Enabled() }
 
-// Blocking implements session.Scheduler.
+// Blocking implements hook.Scheduler.
 func (s *Scheduler) Blocking(f func()) {
 	if s.free() {
 		f()
@@ -252,7 +253,7 @@ func (s *Scheduler) Blocking(f func()) {
 	t.Blocking(f)
 }
 
-// Interrupt implements session.Scheduler.
+// Interrupt implements hook.Scheduler.
 func (s *Scheduler) Interrupt() { s.lock.Interrupt() }
 
 // thread returns the calling goroutine's thread. A cell's code runs on
@@ -314,7 +315,7 @@ func (s *Scheduler) display(svg string) {
 	}
 }
 
-// Magic implements session.Scheduler: %%gil trace runs the cell under the
+// Magic implements hook.Scheduler: %%gil trace runs the cell under the
 // tracer and shows the timeline.
 func (s *Scheduler) Magic(name, args string, run func() error) (bool, error) {
 	if name != "gil" {

@@ -5,7 +5,7 @@ import (
 	"go/token"
 	"reflect"
 
-	"github.com/gilgo/gilgo/session"
+	"github.com/gilgo/gilgo/session/cellast"
 )
 
 func sel(name string) *ast.SelectorExpr {
@@ -48,7 +48,7 @@ func (c checker) check() ast.Stmt {
 // var initializer that reads a global of an earlier compile ("variable
 // definition loop", which the session then runs by value), so function
 // literals there call __gil.C().
-func (s *Scheduler) passCheckpoints(env session.PassEnv, f *ast.File) error {
+func (s *Scheduler) passCheckpoints(env cellast.Env, f *ast.File) error {
 	s.retake()
 	inline := !s.callC && s.inline.Load()
 	for _, d := range f.Decls {
@@ -166,7 +166,7 @@ func isCheckpoint(st ast.Stmt) bool {
 // or a session global) becomes a loop of wrapped receives. Channel
 // operations elsewhere (inside expressions, if/switch init) stay as they
 // are: the monitor hands the lock on if they park.
-func passBlocking(env session.PassEnv, f *ast.File) error {
+func passBlocking(env cellast.Env, f *ast.File) error {
 	chans := collectChans(env, f)
 	var list func([]ast.Stmt) []ast.Stmt
 	var stmt func(ast.Stmt) []ast.Stmt
@@ -266,14 +266,14 @@ func beginStmt(t string) ast.Stmt {
 }
 
 // wrap brackets s with B and U.
-func wrap(env session.PassEnv, s ast.Stmt) []ast.Stmt {
+func wrap(env cellast.Env, s ast.Stmt) []ast.Stmt {
 	t := env.NewName("gt")
 	return []ast.Stmt{beginStmt(t), s, callStmt("U", ast.NewIdent(t))}
 }
 
 // hoist evaluates e into a temporary before the lock is released, unless
 // it is a name, a selector of names or a literal.
-func hoist(env session.PassEnv, e ast.Expr, pre []ast.Stmt) (ast.Expr, []ast.Stmt) {
+func hoist(env cellast.Env, e ast.Expr, pre []ast.Stmt) (ast.Expr, []ast.Stmt) {
 	if simple(e) {
 		return e, pre
 	}
@@ -295,7 +295,7 @@ func simple(e ast.Expr) bool {
 
 // rangeChan turns `for k := range ch { body }` into
 // `for { __t := B(); __v, __ok := <-ch; U(__t); if !__ok { break }; k := __v; body }`.
-func rangeChan(env session.PassEnv, r *ast.RangeStmt) ast.Stmt {
+func rangeChan(env cellast.Env, r *ast.RangeStmt) ast.Stmt {
 	v, ok := ast.NewIdent(env.NewName("gv")), ast.NewIdent(env.NewName("gok"))
 	x, pre := hoist(env, r.X, nil)
 	recv := &ast.AssignStmt{Lhs: []ast.Expr{v, ok}, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.ARROW, X: x}}}
@@ -323,7 +323,7 @@ func rangeChan(env session.PassEnv, r *ast.RangeStmt) ast.Stmt {
 
 // collectChans finds local names of channel type: parameters and vars
 // declared with a chan type, and := make(chan ...).
-func collectChans(env session.PassEnv, f *ast.File) map[string]bool {
+func collectChans(env cellast.Env, f *ast.File) map[string]bool {
 	chans := map[string]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -368,7 +368,7 @@ func isMakeChan(e ast.Expr) bool {
 }
 
 // isChan reports whether x is known to be a channel.
-func isChan(env session.PassEnv, chans map[string]bool, x ast.Expr) bool {
+func isChan(env cellast.Env, chans map[string]bool, x ast.Expr) bool {
 	if isMakeChan(x) {
 		return true
 	}

@@ -117,8 +117,10 @@ func (m *MagicCell) Use(exports interp.Exports) error { return m.c.s.useLocked(e
 // packages of their own. The map is the caller's.
 func (m *MagicCell) Packages() interp.Exports {
 	s := m.c.s
-	all := append([]interp.Exports{s.displayExports()}, s.opts.Symbols...)
-	all = append(all, s.sched.Exports...)
+	all := []interp.Exports{s.displayExports()}
+	for _, e := range s.sched.Exports {
+		all = append(all, e)
+	}
 	all = append(all, s.used...)
 	merged := interp.Exports{}
 	for _, ex := range all {
@@ -141,7 +143,7 @@ func (m *MagicCell) Packages() interp.Exports {
 
 // Blocking runs f with the cell's hold on the scheduler's lock released,
 // for slow work that runs no interpreted code (a go build).
-func (m *MagicCell) Blocking(f func()) { m.c.s.blocking(f) }
+func (m *MagicCell) Blocking(f func()) { m.c.s.Blocking(f) }
 
 // CompileError returns the error that reports the cell as not compiling,
 // ename CompileError: lines read "cell[N]:L:C: message" and each is shown

@@ -17,6 +17,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/session/cellast"
 )
 
 // panicFrameRE matches the line yaegi writes to stderr for every
@@ -282,11 +283,11 @@ func (c *cell) describeError(err error) *engine.Error {
 	if errors.As(err, &mce) {
 		return mce.describe(c)
 	}
-	var re *rewriteError
+	var re *cellast.Error
 	if errors.As(err, &re) {
-		msg := re.msg
-		if re.pos.IsValid() {
-			msg = c.s.it.FileSet().Position(re.pos).String() + ": " + msg
+		msg := re.Msg
+		if re.Pos.IsValid() {
+			msg = c.s.it.FileSet().Position(re.Pos).String() + ": " + msg
 		}
 		return &engine.Error{Name: "CompileError", Value: msg, Traceback: c.errorLines(msg)}
 	}

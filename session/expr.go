@@ -4,30 +4,22 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
-	"go/token"
 	"reflect"
 	"strings"
 	"unsafe"
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/gilgo/gilgo/session/stdlib"
 )
-
-// builtinArity is the number of results of the builtins a trailing
-// expression may call.
-var builtinArity = map[string]int{
-	"len": 1, "cap": 1, "append": 1, "make": 1, "new": 1, "complex": 1, "real": 1,
-	"imag": 1, "min": 1, "max": 1, "copy": 1, "recover": 1,
-	"print": 0, "println": 0, "panic": 0, "close": 0, "delete": 0, "clear": 0,
-}
 
 // evalExpr runs a trailing expression and returns its results and whether
 // they are to be shown. The display decision comes from the AST and the
 // callee's type, never from yaegi's result of a statement.
-func (c *cell) evalExpr(it item) ([]reflect.Value, bool, error) {
+func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 	n, printLike, single := 1, false, false
-	if e, err := parser.ParseExpr(it.text); err == nil {
+	if e, err := parser.ParseExpr(it.Text); err == nil {
 		n, printLike = c.arity(e)
 		id, isIdent := e.(*ast.Ident)
 		single = n == 1 && !(isIdent && id.Name == "nil")
@@ -45,7 +37,7 @@ func (c *cell) evalExpr(it item) ([]reflect.Value, bool, error) {
 	for i, text := range texts {
 		c.s.st.unit++
 		name := fmt.Sprintf("__cell%d_%d", c.n, c.s.st.unit)
-		src := exprSource(name, c.directive(it.line, it.col), it.text, n, single, text)
+		src := exprSource(name, c.directive(it.Line, it.Col), it.Text, n, single, text)
 		f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
 		if err != nil {
 			return nil, false, &compileError{err: err, syntax: true}
@@ -205,7 +197,7 @@ func (c *cell) arity(e ast.Expr) (n int, printLike bool) {
 		return 1, false
 	}
 	if id, ok := call.Fun.(*ast.Ident); ok {
-		if n, ok := builtinArity[id.Name]; ok {
+		if n, ok := cellast.BuiltinResults(id.Name); ok {
 			return n, false
 		}
 	}
@@ -220,10 +212,10 @@ func (c *cell) arity(e ast.Expr) (n int, printLike bool) {
 	if lit, ok := fun.(*ast.FuncLit); ok {
 		return lit.Type.Results.NumFields(), false
 	}
-	if !sideEffectFree(call.Fun) {
+	if !cellast.SideEffectFree(call.Fun) {
 		return 1, false
 	}
-	src := exprString(call.Fun)
+	src := cellast.ExprString(call.Fun)
 	v, ok := c.packageFunc(call.Fun)
 	var err error
 	if !ok {
@@ -250,34 +242,6 @@ func (c *cell) peek(src string) (v reflect.Value, err error) {
 	}()
 	return c.s.it.Eval(src)
 }
-
-// sideEffectFree reports whether e is a chain of identifiers and selectors.
-func sideEffectFree(e ast.Expr) bool {
-	switch e := e.(type) {
-	case *ast.Ident:
-		return e.Name != "_"
-	case *ast.SelectorExpr:
-		return sideEffectFree(e.X)
-	case *ast.ParenExpr:
-		return sideEffectFree(e.X)
-	}
-	return false
-}
-
-// exprString prints an identifier/selector chain.
-func exprString(e ast.Expr) string {
-	switch e := e.(type) {
-	case *ast.Ident:
-		return e.Name
-	case *ast.SelectorExpr:
-		return exprString(e.X) + "." + e.Sel.Name
-	case *ast.ParenExpr:
-		return "(" + exprString(e.X) + ")"
-	}
-	return ""
-}
-
-var _ = token.NoPos
 
 // packageFunc finds pkg.Func of an imported compiled package in the symbol
 // tables, without asking the interpreter.

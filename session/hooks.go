@@ -9,66 +9,14 @@ import (
 
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/gil"
+	"github.com/gilgo/gilgo/session/hook"
 )
 
-// Scheduler puts every goroutine that runs interpreted code under one lock
-// (the GIL). Options.Scheduler plugs one in; runtime/gilrt implements it
-// on package gil. A nil Scheduler leaves goroutines free, as plain Go.
-//
-// The session calls BeginCell on Execute's goroutine before a cell runs
-// and the returned end func after it (the cell waits for the lock like any
-// goroutine); Go for every go statement of a cell; Blocking around the
-// blocking calls the session itself implements (time.Sleep, stdin reads);
-// Interrupt from Session.Interrupt. Go, Blocking and Interrupt must be safe
-// for concurrent use.
-type Scheduler interface {
-	// Attach is called once by New, before the first interpreter is built.
-	Attach(h Host) (Attachment, error)
-	// BeginCell waits for the lock on behalf of cell n and clears a
-	// pending interrupt; end releases it.
-	BeginCell(n int) (end func())
-	// Go runs f on a new goroutine under the lock, as a thread of cell n.
-	// f recovers its own panics.
-	Go(n int, f func())
-	// Blocking runs f with the calling goroutine's lock released.
-	Blocking(f func())
-	// Interrupt makes interpreted code stop at its next check point.
-	Interrupt()
-	// Magic runs a %%name cell magic of the scheduler's (name without the
-	// %% prefix); run runs the rest of the cell. handled is false for
-	// magics the scheduler does not know.
-	Magic(name, args string, run func() error) (handled bool, err error)
-}
-
-// Attachment is what a Scheduler adds to the session.
-type Attachment struct {
-	// Exports are packages cells may import (e.g. "gil", "sys") and the
-	// helpers the passes call; they are used after the standard library,
-	// so they may override its symbols (sync, time).
-	Exports []interp.Exports
-	// Passes run after Options.Passes, before go statements become spawns.
-	Passes []Pass
-	// Prelude is compiled into every interpreter after the session's own
-	// prelude, e.g. the import of the helpers the passes call.
-	Prelude string
-	// Magics are the cell magics Magic handles, for %lsmagic-like help.
-	Magics []string
-}
-
-// Host is what a Scheduler may ask the session. Session implements it.
-type Host interface {
-	// CurrentOutput is the Output of the calling goroutine's cell.
-	CurrentOutput() engine.Output
-	// CurrentCell is the execution count of the calling goroutine's cell.
-	CurrentCell() int
-	// Spawn starts f as a go statement of the calling goroutine's cell
-	// would (for wrappers such as sync.WaitGroup.Go).
-	Spawn(f func())
-}
-
-// Spawn implements Host: f runs like a go statement of the calling
+// Spawn implements hook.Host: f runs like a go statement of the calling
 // goroutine's cell. Safe for concurrent use.
 func (s *Session) Spawn(f func()) { s.spawn(f) }
+
+var _ hook.Host = (*Session)(nil)
 
 // attach connects the scheduler, if any, to a new session.
 func (s *Session) attach() error {
@@ -80,7 +28,6 @@ func (s *Session) attach() error {
 		return err
 	}
 	s.sched = a
-	s.opts.Passes = append(append([]Pass(nil), s.opts.Passes...), a.Passes...)
 	return nil
 }
 
@@ -92,8 +39,9 @@ func (s *Session) beginCell(n int) func() {
 	return s.opts.Scheduler.BeginCell(n)
 }
 
-// blocking runs f with the lock released.
-func (s *Session) blocking(f func()) {
+// Blocking implements hook.Host: it runs f with the calling goroutine's
+// hold on the scheduler's lock released. Safe for concurrent use.
+func (s *Session) Blocking(f func()) {
 	if s.opts.Scheduler == nil {
 		f()
 		return
@@ -166,6 +114,6 @@ type blockingReader struct {
 }
 
 func (b blockingReader) Read(p []byte) (n int, err error) {
-	b.s.blocking(func() { n, err = b.r.Read(p) })
+	b.s.Blocking(func() { n, err = b.r.Read(p) })
 	return n, err
 }

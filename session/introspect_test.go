@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/traefik/yaegi/interp"
+	"github.com/gilgo/gilgo/session/hook"
 )
 
 func TestIntrospection(t *testing.T) {
@@ -99,30 +99,27 @@ type docPkg struct{}
 // Send is a method documented by the fake Docs.
 func (*docPkg) Send(v any) any { return v }
 
-// TestInspectCellPackageDocs: Options.Docs documents a cell package's
-// members (and methods of its types on values) before GOROOT.
+// TestInspectCellPackageDocs: a cell package's Docs document its members
+// (and methods of its types on values) before GOROOT.
 func TestInspectCellPackageDocs(t *testing.T) {
-	docs := map[string][2]string{
-		"New":       {"func New(n int) *Gen", "New makes a generator."},
-		"Gen":       {"type Gen struct{}", "Gen is a generator."},
-		"Gen.Send":  {"func (g *Gen) Send(v any) any", "Send resumes the generator."},
-		"Undefined": {"func Undefined()", "not in the symbol table"},
-	}
-	s, err := New(Options{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Docs: func(path, name string) (string, string, bool) {
-			d, ok := docs[name]
-			return d[0], d[1], ok && path == "docpkg"
-		},
-	})
+	s, err := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Shutdown(context.Background(), false) })
-	if err := s.Use(interp.Exports{"docpkg/docpkg": {
-		"New": reflect.ValueOf(func(n int) *docPkg { return &docPkg{} }),
-		"Gen": reflect.ValueOf((*docPkg)(nil)),
-	}}); err != nil {
+	if err := s.Import(hook.Package{
+		Path: "docpkg",
+		Symbols: map[string]reflect.Value{
+			"New": reflect.ValueOf(func(n int) *docPkg { return &docPkg{} }),
+			"Gen": reflect.ValueOf((*docPkg)(nil)),
+		},
+		Docs: map[string]hook.Doc{
+			"New":       {Decl: "func New(n int) *Gen", Text: "New makes a generator."},
+			"Gen":       {Decl: "type Gen struct{}", Text: "Gen is a generator."},
+			"Gen.Send":  {Decl: "func (g *Gen) Send(v any) any", Text: "Send resumes the generator."},
+			"Undefined": {Decl: "func Undefined()", Text: "not in the symbol table"},
+		},
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if out := runCell(s, 1, "import \"docpkg\"\ng := docpkg.New(1)", nil); out != "" {

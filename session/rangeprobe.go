@@ -19,19 +19,6 @@ import (
 // int rather than n's type), and keeps each rewrite that does not make its
 // own operand a compile error.
 
-// maybeInt reports whether a range operand could be an integer.
-func maybeInt(x ast.Expr) bool {
-	switch x := x.(type) {
-	case *ast.CompositeLit, *ast.FuncLit:
-		return false
-	case *ast.BasicLit:
-		return false // an int literal is classified already
-	case *ast.ParenExpr:
-		return maybeInt(x.X)
-	}
-	return true
-}
-
 // isNilTypePanic reports whether err is yaegi's "nil type" compile panic.
 func isNilTypePanic(err error) bool {
 	var p interp.Panic

@@ -62,10 +62,10 @@ func recvName(e ast.Expr) string {
 func (c *cell) entriesOf(u unit) []*entry {
 	var out []*entry
 	for _, it := range u.items {
-		text := it.text
-		src := c.directive(it.line, it.col) + text
-		if it.defineAt > 0 {
-			src = "var\n" + c.directive(it.line, it.col) + text[:it.defineAt] + "= " + text[it.defineAt+2:]
+		text := it.Text
+		src := c.directive(it.Line, it.Col) + text
+		if it.DefineAt > 0 {
+			src = "var\n" + c.directive(it.Line, it.Col) + text[:it.DefineAt] + "= " + text[it.DefineAt+2:]
 		}
 		f, err := parser.ParseFile(token.NewFileSet(), "", "package main\n"+src, parser.SkipObjectResolution)
 		if err != nil {

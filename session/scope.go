@@ -7,6 +7,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/session/complete"
+	"github.com/gilgo/gilgo/session/hook"
 	"github.com/gilgo/gilgo/session/stdlib"
 )
 
@@ -19,7 +20,7 @@ type scope struct {
 	packages map[string]string // import path → package name
 	members  map[string]map[string]reflect.Value
 	globals  map[string]reflect.Value
-	docs     func(path, name string) (decl, doc string, ok bool) // Options.Docs
+	docs     map[string]map[string]hook.Doc // of the cell packages, by path
 }
 
 var (
@@ -28,12 +29,10 @@ var (
 	_ complete.DocScope   = (*scope)(nil)
 )
 
-// PackageDoc implements complete.DocScope from Options.Docs.
+// PackageDoc implements complete.DocScope from the cell packages' Docs.
 func (s *scope) PackageDoc(path, name string) (decl, doc string, ok bool) {
-	if s.docs == nil {
-		return "", "", false
-	}
-	return s.docs(path, name)
+	d, ok := s.docs[path][name]
+	return d.Decl, d.Text, ok
 }
 
 func (s *scope) Decls() []complete.Decl                       { return s.decls }
@@ -60,10 +59,12 @@ func (s *Session) scopeLocked() *scope {
 		packages: map[string]string{},
 		members:  map[string]map[string]reflect.Value{},
 		globals:  map[string]reflect.Value{},
-		docs:     s.opts.Docs,
+		docs:     map[string]map[string]hook.Doc{},
 	}
-	all := append([]interp.Exports{stdlib.Symbols}, s.opts.Symbols...)
-	all = append(all, s.used...)
+	for _, p := range s.pkgs {
+		sc.docs[p.Path] = p.Docs
+	}
+	all := append([]interp.Exports{stdlib.Symbols}, s.used...)
 	for _, ex := range all {
 		for key, mem := range ex {
 			i := strings.LastIndex(key, "/")

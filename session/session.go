@@ -20,6 +20,8 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/session/cellast"
+	"github.com/gilgo/gilgo/session/hook"
 	"github.com/gilgo/gilgo/session/stdlib"
 )
 
@@ -27,26 +29,18 @@ import (
 type Options struct {
 	// Logger receives diagnostics; nil means slog.Default().
 	Logger *slog.Logger
-	// Symbols are extra packages to Use, e.g. cell packages.
-	Symbols []interp.Exports
 	// GoPath is the GOPATH the interpreter loads source packages from.
 	GoPath string
 	// Passes are extra AST rewrites, run after the built-in ones and
-	// before go statements become spawns (see Pass).
-	Passes []Pass
+	// before the cell packages' and the scheduler's (see cellast.Pass).
+	Passes []cellast.Pass
 	// Scheduler, if set, puts the goroutines cells start under a lock
-	// (see Scheduler and runtime/gilrt).
-	Scheduler Scheduler
+	// (see hook.Scheduler and package gilrt).
+	Scheduler hook.Scheduler
 	// CellMagics are extra %%name cell magics by name without %% (see
 	// CellMagic), e.g. "compile". A //gilgo:NAME comment line before a
 	// func declaration runs its cell through magic NAME too.
 	CellMagics map[string]CellMagic
-	// Docs, if set, documents the symbols of cell packages for
-	// inspect_request: the declaration and doc text of name in the
-	// package with import path path (name is "Sym" or "Type.Method").
-	// It is consulted before the Go installation's sources and must be
-	// safe for concurrent use.
-	Docs func(path, name string) (decl, doc string, ok bool)
 	// OnShutdown, if set, is called once by the first Shutdown, after the
 	// running cell was stopped (e.g. to remove a work directory).
 	OnShutdown func()
@@ -60,7 +54,8 @@ type Session struct {
 	execMu sync.Mutex // serialises Execute and the interpreter swap
 	it     *interp.Interpreter
 	used   []interp.Exports // packages added with Use, replayed on reset
-	sched  Attachment       // what Options.Scheduler added
+	pkgs   []hook.Package   // cell packages added with Import
+	sched  hook.Attachment  // what Options.Scheduler added
 
 	router             *router
 	stdout, stderr     *streamWriter
@@ -105,7 +100,8 @@ func newState() *state {
 	return &state{imports: map[string]bool{}, types: map[reflect.Type]string{}, failed: map[string]int{}}
 }
 
-// New starts a session with the standard library and opts.Symbols.
+// New starts a session with the standard library and package display;
+// Import adds the other cell packages.
 func New(opts Options) (*Session, error) {
 	log := opts.Logger
 	if log == nil {
@@ -154,9 +150,10 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	if err := stdlib.Load(it); err != nil {
 		return nil, err
 	}
-	all := append([]interp.Exports{s.displayExports()}, s.opts.Symbols...)
-	all = append(all, s.overrides())
-	all = append(all, s.sched.Exports...)
+	all := []interp.Exports{s.displayExports(), s.overrides()}
+	for _, e := range s.sched.Exports {
+		all = append(all, e)
+	}
 	all = append(all, s.used...)
 	for _, e := range all {
 		if err := it.Use(e); err != nil {
@@ -191,6 +188,41 @@ func (s *Session) overrides() interp.Exports {
 	}
 }
 
+// Import makes the cell packages pkgs importable by cells compiled
+// afterwards and adds their passes to the pipeline; they survive %reset.
+// Not safe for concurrent use with Execute.
+func (s *Session) Import(pkgs ...hook.Package) error {
+	s.execMu.Lock()
+	defer s.execMu.Unlock()
+	for _, p := range pkgs {
+		if err := s.useLocked(packageExports(p)); err != nil {
+			return fmt.Errorf("import %s: %w", p.Path, err)
+		}
+		s.pkgs = append(s.pkgs, p)
+	}
+	return nil
+}
+
+// packageExports is p as yaegi symbol tables: the package under
+// "path/name" and its helpers.
+func packageExports(p hook.Package) interp.Exports {
+	ex := interp.Exports{p.Path + "/" + path.Base(p.Path): p.Symbols}
+	for k, v := range p.Helpers {
+		ex[k] = v
+	}
+	return ex
+}
+
+// passes is the session's part of the pipeline: Options.Passes, the cell
+// packages', then the scheduler's.
+func (s *Session) passes() []cellast.Pass {
+	all := append([]cellast.Pass(nil), s.opts.Passes...)
+	for _, p := range s.pkgs {
+		all = append(all, p.Passes...)
+	}
+	return append(all, s.sched.Passes...)
+}
+
 // Use registers a package for cells, e.g. interp.Exports{"gil/gil": ...}.
 // It takes effect for cells compiled afterwards and survives %reset.
 func (s *Session) Use(exports interp.Exports) error {
@@ -218,7 +250,7 @@ func (s *Session) sleep(d time.Duration) {
 	s.cellMu.Unlock()
 	t := time.NewTimer(d)
 	defer t.Stop()
-	s.blocking(func() {
+	s.Blocking(func() {
 		select {
 		case <-t.C:
 		case <-wake:
@@ -345,7 +377,7 @@ func (s *Session) userExpressions(ctx context.Context, req engine.ExecuteRequest
 	for name, expr := range req.UserExpressions {
 		rec := &captureOutput{}
 		c := &cell{s: s, n: req.ExecutionCount, src: expr, out: rec, ctx: ctx}
-		vals, shown, err := c.evalExpr(item{kind: itemStmt, text: expr, line: 1, col: 1})
+		vals, shown, err := c.evalExpr(cellast.Item{Kind: cellast.Stmt, Text: expr, Line: 1, Col: 1})
 		if err != nil {
 			e := c.toError(err)
 			m[name] = map[string]any{"status": "error", "ename": e.Name, "evalue": e.Value, "traceback": e.Traceback}
@@ -418,33 +450,33 @@ func (c *cell) run() error {
 
 // unit is a run of items compiled together.
 type unit struct {
-	kind  itemKind // itemDecl (decls and defines) or itemStmt
-	items []item
+	kind  cellast.Kind // cellast.Decl (decls and defines) or cellast.Stmt
+	items []cellast.Item
 	last  bool // the trailing expression
 }
 
 // runGo splits, rewrites, compiles and runs Go source.
 func (c *cell) runGo(src string) error {
-	items := hoistImports(splitCell(src))
+	items := cellast.HoistImports(cellast.Split(src))
 	var units []unit
 	program := false
 	for i, it := range items {
-		switch it.kind {
-		case itemPackage:
+		switch it.Kind {
+		case cellast.Package:
 			program = true
 			continue
-		case itemDefine:
-			it.kind = itemDecl
+		case cellast.Define:
+			it.Kind = cellast.Decl
 		}
-		if i == len(items)-1 && it.kind == itemStmt && isExprList(it.text) {
-			units = append(units, unit{kind: itemStmt, items: []item{it}, last: true})
+		if i == len(items)-1 && it.Kind == cellast.Stmt && isExprList(it.Text) {
+			units = append(units, unit{kind: cellast.Stmt, items: []cellast.Item{it}, last: true})
 			break
 		}
-		if n := len(units); n > 0 && units[n-1].kind == it.kind {
+		if n := len(units); n > 0 && units[n-1].kind == it.Kind {
 			units[n-1].items = append(units[n-1].items, it)
 			continue
 		}
-		units = append(units, unit{kind: it.kind, items: []item{it}})
+		units = append(units, unit{kind: it.Kind, items: []cellast.Item{it}})
 	}
 	// Parse everything first: a syntax error anywhere runs nothing.
 	files := make([]*ast.File, len(units))
@@ -475,7 +507,7 @@ func (c *cell) runGo(src string) error {
 			continue
 		}
 		var err error
-		if u.kind == itemDecl {
+		if u.kind == cellast.Decl {
 			err = c.runDecls(files[i], u)
 		} else {
 			err = c.runStmts(files[i])
@@ -528,32 +560,32 @@ func isExprList(src string) bool {
 func (c *cell) parseUnit(u unit) (*ast.File, error) {
 	var b strings.Builder
 	b.WriteString("package main\n")
-	if u.kind == itemStmt {
+	if u.kind == cellast.Stmt {
 		c.s.st.unit++
 		fmt.Fprintf(&b, "func __cell%d_%d() (_ bool) {\n", c.n, c.s.st.unit)
 	}
 	for _, it := range u.items {
-		text := it.text
-		if it.defineAt > 0 {
+		text := it.Text
+		if it.DefineAt > 0 {
 			b.WriteString("var\n")
-			text = text[:it.defineAt] + "= " + text[it.defineAt+2:]
+			text = text[:it.DefineAt] + "= " + text[it.DefineAt+2:]
 		}
-		b.WriteString(c.directive(it.line, it.col))
+		b.WriteString(c.directive(it.Line, it.Col))
 		b.WriteString(text)
 		b.WriteString("\n")
 	}
-	if u.kind == itemStmt {
+	if u.kind == cellast.Stmt {
 		b.WriteString("}\n")
 	}
 	src := b.String()
-	if u.kind == itemStmt {
+	if u.kind == cellast.Stmt {
 		// Run from a var initializer of the same file: one compile and
 		// one execute run the cell.
 		src += fmt.Sprintf("/*line _.go:1:1*/var _ = __cell%d_%d()\n", c.n, c.s.st.unit)
 	}
 	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
 	if err != nil {
-		if u.kind == itemStmt {
+		if u.kind == cellast.Stmt {
 			// Report the errors of the cell's source alone.
 			_, err = parser.ParseFile(token.NewFileSet(), "_.go", b.String(), parser.SkipObjectResolution)
 		}

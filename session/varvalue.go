@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/gilgo/gilgo/session/cellast"
 )
 
 // yaegi v0.16.1 orders the package-level var declarations of one compile by
@@ -128,7 +130,7 @@ func (c *cell) declareByValue(vs *ast.ValueSpec) error {
 		Type: &ast.FuncType{Func: vs.Pos(), Params: &ast.FieldList{}},
 		Body: &ast.BlockStmt{Lbrace: vs.Pos(), List: body},
 	}}}
-	fixPos(f)
+	cellast.FixPos(f)
 	prog, err := c.compile(f)
 	if err != nil {
 		return err

@@ -15,6 +15,8 @@ import (
 	"github.com/gilgo/gilgo/lib/multiprocessing"
 	"github.com/gilgo/gilgo/lib/pylib"
 	"github.com/gilgo/gilgo/session"
+	"github.com/gilgo/gilgo/session/cellast"
+	"github.com/gilgo/gilgo/session/hook"
 )
 
 // newSession assembles the session a worker serves: the Go session on
@@ -41,12 +43,11 @@ func newSession(log *slog.Logger) (*session.Session, error) {
 	sess, err := session.New(session.Options{
 		Logger:    log,
 		Scheduler: sched,
-		Passes: []session.Pass{
-			{Name: "emptyslices", Apply: func(_ session.PassEnv, f *ast.File) error { return pylib.RewriteEmptySlices(f) }},
+		Passes: []cellast.Pass{
+			{Name: "emptyslices", Apply: func(_ cellast.Env, f *ast.File) error { return pylib.RewriteEmptySlices(f) }},
 			procs.Pass(),
 		},
 		CellMagics: map[string]session.CellMagic{"compile": tier.magic()},
-		Docs:       pylibDocs,
 		OnShutdown: tier.close,
 	})
 	if err != nil {
@@ -54,19 +55,16 @@ func newSession(log *slog.Logger) (*session.Session, error) {
 	}
 	// What compiled code prints goes to the cell like interpreted output.
 	rt.SetOutput(sess.Stdout(), sess.Stderr())
-	if err := sess.Use(pylib.Exports(sess)); err != nil {
-		return nil, fmt.Errorf("cell packages: %w", err)
+	for key, syms := range pylib.Exports(sess) {
+		path := key[:strings.IndexByte(key, '/')]
+		if err := sess.Import(hook.Package{Path: path, Symbols: syms, Docs: pylib.Docs(path)}); err != nil {
+			return nil, fmt.Errorf("cell packages: %w", err)
+		}
 	}
 	if err := sess.Use(procs.Exports()); err != nil {
 		return nil, fmt.Errorf("multiprocessing: %w", err)
 	}
 	return sess, nil
-}
-
-// pylibDocs documents the cell packages of pylib for inspect_request.
-func pylibDocs(path, name string) (decl, doc string, ok bool) {
-	d, ok := pylib.Docs(path)[name]
-	return d.Decl, d.Text, ok
 }
 
 // compileMagic is %%compile: the cell's declarations built into a Go

@@ -13,6 +13,7 @@ import (
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/gilrt"
 	"github.com/gilgo/gilgo/session"
+	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/gilgo/gilgo/worker"
 )
 
@@ -85,7 +86,7 @@ func newSession(log *slog.Logger) (*session.Session, *Procs, *declEnv, error) {
 		Command: []string{os.Args[0], "-test.run=^$"},
 		Logger:  log,
 	})
-	sess, err := session.New(session.Options{Logger: log, Scheduler: sched, Passes: []session.Pass{procs.Pass()}})
+	sess, err := session.New(session.Options{Logger: log, Scheduler: sched, Passes: []cellast.Pass{procs.Pass()}})
 	if err != nil {
 		return nil, nil, nil, err
 	}

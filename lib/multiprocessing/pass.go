@@ -5,7 +5,7 @@ import (
 	"go/token"
 	"strconv"
 
-	"github.com/gilgo/gilgo/session"
+	"github.com/gilgo/gilgo/session/cellast"
 )
 
 // Import path and name of the helper package the registration pass calls.
@@ -22,11 +22,11 @@ const (
 // so that Procs knows the func under its name (see resolve.go). Add it to
 // session.Options.Passes. Without it, cells must pass a func's name as a
 // string.
-func (p *Procs) Pass() session.Pass {
-	return session.Pass{Name: "procpool-register", Apply: passRegister}
+func (p *Procs) Pass() cellast.Pass {
+	return cellast.Pass{Name: "procpool-register", Apply: passRegister}
 }
 
-func passRegister(env session.PassEnv, f *ast.File) error {
+func passRegister(env cellast.Env, f *ast.File) error {
 	var regs []ast.Decl
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)

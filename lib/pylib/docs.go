@@ -1,11 +1,9 @@
 package pylib
 
-// Doc is the documentation of one symbol of a cell package: its
-// declaration and its doc comment (with the examples the comments hold).
-type Doc struct {
-	Decl string // e.g. "func New(body func(co *Co) any) *Generator"
-	Text string
-}
+import "github.com/gilgo/gilgo/session/hook"
+
+// Doc is the documentation of one symbol of a cell package.
+type Doc = hook.Doc
 
 // Docs returns the documentation of the cell package with import path
 // path ("coroutine", "inspect", "refcount", "sys"), keyed by symbol name

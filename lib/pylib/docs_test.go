@@ -90,7 +90,7 @@ func declString(fset *token.FileSet, n any) string {
 func lookup(p *doc.Package, fset *token.FileSet, name string) (Doc, bool) {
 	for _, f := range p.Funcs {
 		if f.Name == name {
-			return Doc{declString(fset, f.Decl), f.Doc}, true
+			return Doc{Decl: declString(fset, f.Decl), Text: f.Doc}, true
 		}
 	}
 	for _, ty := range p.Types {
@@ -103,16 +103,16 @@ func lookup(p *doc.Package, fset *token.FileSet, name string) (Doc, bool) {
 				decl = strings.TrimSuffix(decl, "}") + "\t// contains filtered or unexported fields\n}"
 				decl = strings.Replace(decl, "struct {}", "struct {\n}", 1)
 			}
-			return Doc{decl, ty.Doc}, true
+			return Doc{Decl: decl, Text: ty.Doc}, true
 		}
 		for _, f := range ty.Funcs { // constructors are package funcs
 			if f.Name == name {
-				return Doc{declString(fset, f.Decl), f.Doc}, true
+				return Doc{Decl: declString(fset, f.Decl), Text: f.Doc}, true
 			}
 		}
 		for _, f := range ty.Methods { // methods only as T.M (Co.Generator is not type Generator)
 			if ty.Name+"."+f.Name == name {
-				return Doc{declString(fset, f.Decl), f.Doc}, true
+				return Doc{Decl: declString(fset, f.Decl), Text: f.Doc}, true
 			}
 		}
 		for _, vs := range append(ty.Consts, ty.Vars...) {
@@ -180,7 +180,7 @@ func valueDoc(fset *token.FileSet, v *doc.Value, name string) (Doc, bool) {
 			if v.Decl.Tok == token.CONST {
 				kw = "const "
 			}
-			return Doc{kw + declString(fset, &c), text}, true
+			return Doc{Decl: kw + declString(fset, &c), Text: text}, true
 		}
 	}
 	return Doc{}, false
@@ -194,7 +194,7 @@ func wrapperDoc(p *doc.Package, fset *token.FileSet, method, pkg string) Doc {
 				decl := declString(fset, f.Decl)
 				decl = "func " + decl[strings.Index(decl, ") ")+2:]
 				decl = strings.ReplaceAll(decl, pkg+".", "")
-				return Doc{decl, f.Doc}
+				return Doc{Decl: decl, Text: f.Doc}
 			}
 		}
 	}

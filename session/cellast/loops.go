@@ -1,4 +1,4 @@
-package session
+package cellast
 
 import (
 	"go/ast"
@@ -123,7 +123,7 @@ func loopLabels(f *ast.File) map[ast.Stmt]string {
 //
 // with break in body turned into break L (continue already ends the
 // inner loop); a range loop gets `k, v := k, v` at the top of its body.
-func passLoopVar(env PassEnv, f *ast.File) error {
+func passLoopVar(env Env, f *ast.File) error {
 	labels := loopLabels(f)
 	mapStmts(f, func(s ast.Stmt) ast.Stmt {
 		switch loop := s.(type) {
@@ -211,7 +211,7 @@ func passLoopVar(env PassEnv, f *ast.File) error {
 // type the session knows) into `seq(func(k K, v V) bool { body; return
 // true })`, with continue → return true and break → return false. A return
 // or a labelled branch out of the body cannot be expressed and is reported.
-func passRangeFunc(env PassEnv, f *ast.File) error {
+func passRangeFunc(env Env, f *ast.File) error {
 	locals := collectLocals(env, f)
 	var failure error
 	mapStmts(f, func(s ast.Stmt) ast.Stmt {
@@ -220,21 +220,21 @@ func passRangeFunc(env PassEnv, f *ast.File) error {
 			return s
 		}
 		var yield reflect.Type
-		if sideEffectFree(r.X) {
-			if v, err := env.Peek(exprString(r.X)); err == nil && v.IsValid() && v.Kind() == reflect.Func {
+		if SideEffectFree(r.X) {
+			if v, err := env.Peek(ExprString(r.X)); err == nil && v.IsValid() && v.Kind() == reflect.Func {
 				yield = v.Type().In(0)
 			}
-		} else if call, ok := r.X.(*ast.CallExpr); ok && sideEffectFree(call.Fun) {
-			if v, err := env.Peek(exprString(call.Fun)); err == nil && v.IsValid() && v.Kind() == reflect.Func {
+		} else if call, ok := r.X.(*ast.CallExpr); ok && SideEffectFree(call.Fun) {
+			if v, err := env.Peek(ExprString(call.Fun)); err == nil && v.IsValid() && v.Kind() == reflect.Func {
 				yield = v.Type().Out(0).In(0)
 			}
 		}
 		if yield == nil {
-			failure = &rewriteError{pos: r.For, msg: "range over a func: the sequence's type is unknown here; assign it to a package-level variable first"}
+			failure = &Error{Pos: r.For, Msg: "range over a func: the sequence's type is unknown here; assign it to a package-level variable first"}
 			return s
 		}
 		if r.Tok == token.ASSIGN {
-			failure = &rewriteError{pos: r.For, msg: "range over a func with = is not supported; use :="}
+			failure = &Error{Pos: r.For, Msg: "range over a func with = is not supported; use :="}
 			return s
 		}
 		params := &ast.FieldList{}
@@ -248,7 +248,7 @@ func passRangeFunc(env PassEnv, f *ast.File) error {
 			}
 			te, err := parser.ParseExpr(typeSource(yield.In(i)))
 			if err != nil {
-				failure = &rewriteError{pos: r.For, msg: "range over a func: cannot name the type " + yield.In(i).String()}
+				failure = &Error{Pos: r.For, Msg: "range over a func: cannot name the type " + yield.In(i).String()}
 				return s
 			}
 			params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(name)}, Type: te})
@@ -263,14 +263,14 @@ func passRangeFunc(env PassEnv, f *ast.File) error {
 				return false
 			case *ast.ReturnStmt:
 				if failure == nil {
-					failure = &rewriteError{pos: n.Return, msg: "return inside a range-over-func loop is not supported; set a variable and break"}
+					failure = &Error{Pos: n.Return, Msg: "return inside a range-over-func loop is not supported; set a variable and break"}
 				}
 			}
 			return true
 		})
 		branches(r.Body, "", func(b *ast.BranchStmt) ast.Stmt {
 			if b.Label != nil {
-				failure = &rewriteError{pos: b.TokPos, msg: "labelled " + b.Tok.String() + " out of a range-over-func loop is not supported"}
+				failure = &Error{Pos: b.TokPos, Msg: "labelled " + b.Tok.String() + " out of a range-over-func loop is not supported"}
 				return b
 			}
 			v := "true"
@@ -307,7 +307,7 @@ func typeSource(t reflect.Type) string {
 // parameter instead: `defer func(i int){...}(i)`. Only loop variables
 // whose type is known to be int are handled: a three-clause loop started
 // from an integer literal, and range over an integer.
-func passDeferLoop(env PassEnv, f *ast.File) error {
+func passDeferLoop(env Env, f *ast.File) error {
 	locals := collectLocals(env, f)
 	var visit func(n ast.Node, ints []string)
 	visit = func(n ast.Node, ints []string) {

@@ -1,4 +1,4 @@
-package session
+package cellast
 
 import (
 	"go/scanner"
@@ -6,34 +6,34 @@ import (
 	"strings"
 )
 
-// itemKind classifies a top-level piece of a cell.
-type itemKind int
+// Kind classifies a top-level piece of a cell.
+type Kind int
 
 const (
-	itemStmt    itemKind = iota // a statement, run inside a generated func
-	itemDecl                    // import, type, func, method, var or const
-	itemDefine                  // top-level x := e, turned into a package var
-	itemPackage                 // a package clause, dropped
+	Stmt    Kind = iota // a statement, run inside a generated func
+	Decl                // import, type, func, method, var or const
+	Define              // top-level x := e, turned into a package var
+	Package             // a package clause, dropped
 )
 
-// item is one top-level piece of a cell's source.
-type item struct {
-	kind      itemKind
-	text      string
-	defineAt  int // for itemDefine: offset of := in text
-	line, col int // 1-based position of text in the cell
+// Item is one top-level piece of a cell's source.
+type Item struct {
+	Kind      Kind
+	Text      string
+	DefineAt  int // for Define: offset of := in Text
+	Line, Col int // 1-based position of Text in the cell
 }
 
-// splitCell cuts a cell into top-level items at the semicolons (explicit or
+// Split cuts a cell into top-level items at the semicolons (explicit or
 // automatic) that are outside brackets. It never fails: source the scanner
-// rejects stays in one item so the parser reports the error.
-func splitCell(src string) []item {
+// rejects stays in one Item so the parser reports the error.
+func Split(src string) []Item {
 	fset := token.NewFileSet()
 	file := fset.AddFile("cell", -1, len(src))
 	var sc scanner.Scanner
 	bad := false
 	sc.Init(file, []byte(src), func(token.Position, string) { bad = true }, 0)
-	var items []item
+	var items []Item
 	depth := 0
 	header := false // inside the header of a for, if or switch
 	start, end := -1, -1
@@ -45,19 +45,19 @@ func splitCell(src string) []item {
 		}
 		end = min(max(end, start), len(src))
 		p := file.Position(file.Pos(start))
-		it := item{text: src[start:end], line: p.Line, col: p.Column}
+		it := Item{Text: src[start:end], Line: p.Line, Col: p.Column}
 		switch first {
 		case token.IMPORT, token.TYPE, token.VAR, token.CONST:
-			it.kind = itemDecl
+			it.Kind = Decl
 		case token.FUNC:
-			if second == token.IDENT || second == token.LPAREN && !isFuncLitStmt(it.text) {
-				it.kind = itemDecl
+			if second == token.IDENT || second == token.LPAREN && !isFuncLitStmt(it.Text) {
+				it.Kind = Decl
 			}
 		case token.PACKAGE:
-			it.kind = itemPackage
+			it.Kind = Package
 		case token.IDENT:
 			if defineAt >= 0 {
-				it.kind, it.defineAt = itemDefine, defineAt-start
+				it.Kind, it.DefineAt = Define, defineAt-start
 			}
 		}
 		items = append(items, it)
@@ -123,7 +123,7 @@ func splitCell(src string) []item {
 		}
 		off := strings.Index(src, t)
 		p := file.Position(file.Pos(off))
-		return []item{{kind: itemStmt, text: t, line: p.Line, col: p.Column}}
+		return []Item{{Kind: Stmt, Text: t, Line: p.Line, Col: p.Column}}
 	}
 	return items
 }
@@ -159,15 +159,15 @@ func isFuncLitStmt(text string) bool {
 	}
 }
 
-// hoistImports moves the import declarations of a cell to its front, in
+// HoistImports moves the import declarations of a cell to its front, in
 // their order, so that a cell whose imports come after statements or
 // declarations (code moved around in a notebook) runs instead of failing
-// with "imports must appear before other declarations". Each item keeps
+// with "imports must appear before other declarations". Each Item keeps
 // its position, so errors still name the line it is on.
-func hoistImports(items []item) []item {
-	var imports, rest []item
+func HoistImports(items []Item) []Item {
+	var imports, rest []Item
 	for _, it := range items {
-		if it.kind == itemDecl && isImport(it.text) {
+		if it.Kind == Decl && isImport(it.Text) {
 			imports = append(imports, it)
 		} else {
 			rest = append(rest, it)
@@ -179,7 +179,7 @@ func hoistImports(items []item) []item {
 	return append(imports, rest...)
 }
 
-// isImport reports whether a declaration item is an import.
+// isImport reports whether a declaration Item is an import.
 func isImport(text string) bool {
 	var sc scanner.Scanner
 	fset := token.NewFileSet()

@@ -1,4 +1,4 @@
-package session
+package cellast
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 func TestSplitCell(t *testing.T) {
 	cases := []struct {
 		src  string
-		want []string // kind:text
+		want []string // Kind:text
 	}{
 		{"x := 1", []string{"define:x := 1"}},
 		{"import \"fmt\"\nfmt.Println(1)", []string{`decl:import "fmt"`, "stmt:fmt.Println(1)"}},
@@ -22,53 +22,46 @@ func TestSplitCell(t *testing.T) {
 		{"x := `raw\nstring`", []string{"define:x := `raw\nstring`"}},
 		{"x := \"broken", []string{"stmt:x := \"broken"}},
 	}
-	kinds := map[itemKind]string{itemStmt: "stmt", itemDecl: "decl", itemDefine: "define", itemPackage: "package"}
+	kinds := map[Kind]string{Stmt: "stmt", Decl: "decl", Define: "define", Package: "package"}
 	for _, tc := range cases {
 		var got []string
-		for _, it := range splitCell(tc.src) {
-			got = append(got, kinds[it.kind]+":"+it.text)
+		for _, it := range Split(tc.src) {
+			got = append(got, kinds[it.Kind]+":"+it.Text)
 		}
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
-			t.Errorf("splitCell(%q):\ngot  %q\nwant %q", tc.src, got, tc.want)
+			t.Errorf("Split(%q):\ngot  %q\nwant %q", tc.src, got, tc.want)
 		}
 	}
 }
 
-// FuzzSplit checks that splitting never panics and that every item is a
+// FuzzSplit checks that splitting never panics and that every Item is a
 // piece of the cell at the position it names.
 func FuzzSplit(f *testing.F) {
 	for _, seed := range []string{
 		"", "x := 1", "import \"fmt\"\nfmt.Println(1)", "func (p P) M() {}\nfunc() {}()",
 		"a, b := f(); a", "package main\nfunc main() { for {} }", "x := `raw", "}}}{{{",
 		"type T struct{ A int }; var t T; t.A", "/* comment", "x := 'a", "\xff\xfe",
-		"%timeit x", "go func() {}()", "for i := range 3 { defer func() {}() }",
-		"x := 1\nimport \"fmt\"", "//gilgo:compile\nfunc f() {}", "//gilgo:compile",
+		"go func() {}()", "for i := range 3 { defer func() {}() }", "x := 1\nimport \"fmt\"",
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		lines := strings.Split(src, "\n")
-		for _, it := range splitCell(src) {
-			if it.line < 1 || it.line > len(lines) {
-				t.Fatalf("item %q: line %d outside the cell", it.text, it.line)
+		for _, it := range Split(src) {
+			if it.Line < 1 || it.Line > len(lines) {
+				t.Fatalf("Item %q: line %d outside the cell", it.Text, it.Line)
 			}
-			if !strings.Contains(src, it.text) {
-				t.Fatalf("item %q is not part of the cell", it.text)
+			if !strings.Contains(src, it.Text) {
+				t.Fatalf("Item %q is not part of the cell", it.Text)
 			}
-			if it.kind == itemDefine && (it.defineAt < 0 || !strings.HasPrefix(it.text[it.defineAt:], ":=")) {
-				t.Fatalf("item %q: := not at %d", it.text, it.defineAt)
+			if it.Kind == Define && (it.DefineAt < 0 || !strings.HasPrefix(it.Text[it.DefineAt:], ":=")) {
+				t.Fatalf("Item %q: := not at %d", it.Text, it.DefineAt)
 			}
 		}
-		_, _ = parseMagic(src)
-		_ = isExprList(src)
-		items := splitCell(src)
-		hoisted := hoistImports(items)
+		items := Split(src)
+		hoisted := HoistImports(items)
 		if len(hoisted) != len(items) {
-			t.Fatalf("hoistImports: %d items, want %d", len(hoisted), len(items))
-		}
-		c := &cell{s: &Session{opts: Options{CellMagics: map[string]CellMagic{"compile": {}}}}, src: src}
-		if m, ok := c.directiveMagic(); ok && (m.name != "compile" || m.body != src) {
-			t.Fatalf("directiveMagic: %+v", m)
+			t.Fatalf("HoistImports: %d items, want %d", len(hoisted), len(items))
 		}
 	})
 }
@@ -86,11 +79,11 @@ func TestHoistImports(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var got []string
-		for _, it := range hoistImports(splitCell(tc.src)) {
-			got = append(got, fmt.Sprintf("%s@%d", it.text, it.line))
+		for _, it := range HoistImports(Split(tc.src)) {
+			got = append(got, fmt.Sprintf("%s@%d", it.Text, it.Line))
 		}
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
-			t.Errorf("hoistImports(%q):\ngot  %q\nwant %q", tc.src, got, tc.want)
+			t.Errorf("HoistImports(%q):\ngot  %q\nwant %q", tc.src, got, tc.want)
 		}
 	}
 }
