@@ -14,6 +14,7 @@ import (
 
 	"github.com/gilgo/gilgo/compiled/rt"
 	"github.com/gilgo/gilgo/gil"
+	"github.com/gilgo/gilgo/internal/needs"
 )
 
 // newCompiler returns a Compiler for this test binary (the host), or skips
@@ -32,9 +33,7 @@ func newCompiler(t testing.TB) *Compiler {
 			t.Errorf("close: %v", err)
 		}
 	})
-	if err := c.Available(); err != nil {
-		t.Skipf("compiled cells unavailable here: %v", err)
-	}
+	needs.CompiledTier(t, c.Available())
 	return c
 }
 

@@ -134,6 +134,17 @@ func (c *Compiler) Close() error {
 // ModuleRoot returns the checkout plugins are built against ("" if unknown).
 func (c *Compiler) ModuleRoot() string { return c.root }
 
+// Check returns nil if cells can be compiled in this process, else a
+// one-line reason: Available of a Compiler made with default Options.
+func Check() error {
+	c, err := New(Options{})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return c.Available()
+}
+
 // Available returns nil if cells can be compiled, else a one-line reason.
 // The answer is computed once.
 func (c *Compiler) Available() error {

@@ -129,7 +129,7 @@ func (s *Scheduler) Attach(h hook.Host) (hook.Attachment, error) {
 	}
 	passes = append(passes, cellast.Pass{Name: "gil-blocking", Apply: passBlocking})
 	return hook.Attachment{
-		Exports: []hook.Exports{s.helpers(), s.syncExports(), s.ioExports(), s.timeExports(), s.gilExports(), s.sysExports()},
+		Exports: []hook.Exports{s.helpers(), s.syncExports(), s.ioExports(), s.timeExports()},
 		Passes:  passes,
 		Prelude: "import " + helperName + " \"" + helperPath + "\"\n" +
 			"var " + inlineFlag + " bool\n" +
@@ -324,8 +324,7 @@ func (s *Scheduler) Magic(name, args string, run func() error) (bool, error) {
 	switch args {
 	case "trace":
 		var err error
-		tr := s.lock.Trace(func() { err = run() })
-		s.display(tr.SVG())
+		s.Trace(func() { err = run() })
 		return true, err
 	default:
 		return true, fmt.Errorf("usage: %%%%gil trace (got %q)", args)

@@ -10,7 +10,11 @@ import (
 
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/gil"
-	"github.com/gilgo/gilgo/lib/pylib"
+	"github.com/gilgo/gilgo/lib/coroutine"
+	libgil "github.com/gilgo/gilgo/lib/gil"
+	"github.com/gilgo/gilgo/lib/inspect"
+	"github.com/gilgo/gilgo/lib/refcount"
+	"github.com/gilgo/gilgo/lib/sys"
 	"github.com/gilgo/gilgo/session"
 )
 
@@ -65,7 +69,8 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	if err != nil {
 		t.Fatalf("new session: %v", err)
 	}
-	if err := s.Use(pylib.Exports(s)); err != nil {
+	err = s.Import(libgil.Package(sched, nil), sys.Package(sched, s), coroutine.Package(), inspect.Package(), refcount.Package(s))
+	if err != nil {
 		t.Fatalf("cell packages: %v", err)
 	}
 	t.Cleanup(func() {

@@ -117,7 +117,10 @@ func (m *MagicCell) Use(exports interp.Exports) error { return m.c.s.useLocked(e
 // packages of their own. The map is the caller's.
 func (m *MagicCell) Packages() interp.Exports {
 	s := m.c.s
-	all := []interp.Exports{s.displayExports()}
+	var all []interp.Exports
+	for _, p := range s.pkgs {
+		all = append(all, packageSymbols(p))
+	}
 	for _, e := range s.sched.Exports {
 		all = append(all, e)
 	}

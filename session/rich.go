@@ -7,35 +7,20 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/traefik/yaegi/interp"
-
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/lib/display"
+	"github.com/gilgo/gilgo/session/hook"
 )
 
-// displayExports is package display for cells (and the Keep helper of
-// varvalue.go), bound to the output of the
-// cell the displaying goroutine belongs to (CurrentOutput).
-func (s *Session) displayExports() interp.Exports {
-	ex := display.Exports(func() display.Sink {
+// displayPackage is package display for cells, bound to the output of
+// the cell the displaying goroutine belongs to (CurrentOutput).
+func (s *Session) displayPackage() hook.Package {
+	return display.Package(func() display.Sink {
 		if o := s.router.lookup().out; o != nil {
 			return o
 		}
 		return nil
 	})
-	ex["gilgo/rt/rt"] = map[string]reflect.Value{
-		"Keep":        reflect.ValueOf(s.kept.keep),
-		"Ret":         reflect.ValueOf(s.kept.ret),
-		"Sprint":      reflect.ValueOf(fmt.Sprint),
-		"IsInterrupt": reflect.ValueOf(isInterrupt),
-		"Print": reflect.ValueOf(func(args ...any) {
-			builtinPrint(s.stderr, false, args)
-		}),
-		"Println": reflect.ValueOf(func(args ...any) {
-			builtinPrint(s.stderr, true, args)
-		}),
-	}
-	return ex
 }
 
 // resultBundle renders the results of a trailing expression. One value in

@@ -64,7 +64,11 @@ func (s *Session) scopeLocked() *scope {
 	for _, p := range s.pkgs {
 		sc.docs[p.Path] = p.Docs
 	}
-	all := append([]interp.Exports{stdlib.Symbols}, s.used...)
+	all := []interp.Exports{stdlib.Symbols}
+	for _, p := range s.pkgs {
+		all = append(all, packageSymbols(p))
+	}
+	all = append(all, s.used...)
 	for _, ex := range all {
 		for key, mem := range ex {
 			i := strings.LastIndex(key, "/")

@@ -54,7 +54,7 @@ type Session struct {
 	execMu sync.Mutex // serialises Execute and the interpreter swap
 	it     *interp.Interpreter
 	used   []interp.Exports // packages added with Use, replayed on reset
-	pkgs   []hook.Package   // cell packages added with Import
+	pkgs   []hook.Package   // cell packages: display, then those added with Import
 	sched  hook.Attachment  // what Options.Scheduler added
 
 	router             *router
@@ -113,6 +113,7 @@ func New(opts Options) (*Session, error) {
 	s.osStdout = &StdStream{w: s.stdout, name: "/dev/stdout", fd: 1}
 	s.osStderr = &StdStream{w: &panicFilter{s: s, w: s.stderr}, name: "/dev/stderr", fd: 2}
 	s.stdin = &StdinReader{s: s}
+	s.pkgs = []hook.Package{s.displayPackage()}
 	if err := s.attach(); err != nil {
 		return nil, fmt.Errorf("attach scheduler: %w", err)
 	}
@@ -150,7 +151,11 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	if err := stdlib.Load(it); err != nil {
 		return nil, err
 	}
-	all := []interp.Exports{s.displayExports(), s.overrides()}
+	var all []interp.Exports
+	for _, p := range s.pkgs {
+		all = append(all, p.Exports())
+	}
+	all = append(all, s.overrides())
 	for _, e := range s.sched.Exports {
 		all = append(all, e)
 	}
@@ -172,7 +177,8 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 }
 
 // overrides replaces the symbols cells must not reach directly: the
-// standard streams, time.Sleep (interruptible), and the rewrite helpers.
+// standard streams, time.Sleep (interruptible), and adds the helpers the
+// rewrites call (gilgo/rt).
 func (s *Session) overrides() interp.Exports {
 	return interp.Exports{
 		"os/os": {
@@ -182,8 +188,18 @@ func (s *Session) overrides() interp.Exports {
 		},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
 		"gilgo/rt/rt": {
-			"Go":    reflect.ValueOf(s.spawn),
-			"Clear": reflect.ValueOf(clearValue),
+			"Go":          reflect.ValueOf(s.spawn),
+			"Clear":       reflect.ValueOf(clearValue),
+			"Keep":        reflect.ValueOf(s.kept.keep),
+			"Ret":         reflect.ValueOf(s.kept.ret),
+			"Sprint":      reflect.ValueOf(fmt.Sprint),
+			"IsInterrupt": reflect.ValueOf(isInterrupt),
+			"Print": reflect.ValueOf(func(args ...any) {
+				builtinPrint(s.stderr, false, args)
+			}),
+			"Println": reflect.ValueOf(func(args ...any) {
+				builtinPrint(s.stderr, true, args)
+			}),
 		},
 	}
 }
@@ -195,7 +211,7 @@ func (s *Session) Import(pkgs ...hook.Package) error {
 	s.execMu.Lock()
 	defer s.execMu.Unlock()
 	for _, p := range pkgs {
-		if err := s.useLocked(packageExports(p)); err != nil {
+		if err := s.it.Use(p.Exports()); err != nil {
 			return fmt.Errorf("import %s: %w", p.Path, err)
 		}
 		s.pkgs = append(s.pkgs, p)
@@ -203,14 +219,9 @@ func (s *Session) Import(pkgs ...hook.Package) error {
 	return nil
 }
 
-// packageExports is p as yaegi symbol tables: the package under
-// "path/name" and its helpers.
-func packageExports(p hook.Package) interp.Exports {
-	ex := interp.Exports{p.Path + "/" + path.Base(p.Path): p.Symbols}
-	for k, v := range p.Helpers {
-		ex[k] = v
-	}
-	return ex
+// packageSymbols is p's own symbol table, under "path/name".
+func packageSymbols(p hook.Package) interp.Exports {
+	return interp.Exports{p.Path + "/" + path.Base(p.Path): p.Symbols}
 }
 
 // passes is the session's part of the pipeline: Options.Passes, the cell

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/gilgo/gilgo/tiers"
 	"github.com/gilgo/gilgo/worker"
 )
 
@@ -21,7 +22,7 @@ func workerCommand() command {
 					return exitUsage
 				}
 				log := newLogger(e.stderr, level, "worker")
-				sess, err := newSession(log)
+				sess, err := tiers.New(tiers.Options{Logger: log})
 				if err != nil {
 					fmt.Fprintf(e.stderr, "gilgo worker: %v\n", err)
 					return exitFail

@@ -11,6 +11,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/gilgo/gilgo/compiled"
+	"github.com/gilgo/gilgo/internal/needs"
 )
 
 // TestMain lets the test binary act as the gilgo command inside scripts:
@@ -48,20 +49,11 @@ func TestScripts(t *testing.T) {
 			case "jupyter":
 				return hasJupyterClient(), nil
 			case "compiled":
-				return compiledAvailable(), nil
+				return needs.CompiledCondition(compiled.Check())
 			}
 			return false, nil
 		},
 	})
-}
-
-func compiledAvailable() bool {
-	c, err := compiled.New(compiled.Options{})
-	if err != nil {
-		return false
-	}
-	defer c.Close()
-	return c.Available() == nil
 }
 
 func hasJupyterClient() bool {

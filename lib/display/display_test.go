@@ -213,7 +213,7 @@ func TestExportsInYaegi(t *testing.T) {
 	if err := i.Use(stdlib.Symbols); err != nil {
 		t.Fatal(err)
 	}
-	if err := i.Use(Exports(func() Sink { mu.Lock(); defer mu.Unlock(); return cur })); err != nil {
+	if err := i.Use(Package(func() Sink { mu.Lock(); defer mu.Unlock(); return cur }).Exports()); err != nil {
 		t.Fatal(err)
 	}
 	cells := []string{

@@ -17,12 +17,12 @@ func (printSink) Display(data engine.MIMEBundle, _ map[string]any, id string, up
 
 func (printSink) ClearOutput(wait bool) { fmt.Println("clear, wait:", wait) }
 
-// The session wires the package into its interpreter with Exports; the sink
-// func returns the current cell's output at display time.
-func ExampleExports() {
+// The session wires the package into its interpreter with Package; the
+// sink func returns the current cell's output at display time.
+func ExamplePackage() {
 	i := interp.New(interp.Options{})
 	_ = i.Use(stdlib.Symbols)
-	_ = i.Use(display.Exports(func() display.Sink { return printSink{} }))
+	_ = i.Use(display.Package(func() display.Sink { return printSink{} }).Exports())
 	_, err := i.Eval(`import "display"`)
 	if err == nil {
 		_, err = i.Eval(`display.HTML("<b>hi</b>")`)

@@ -3,24 +3,24 @@ package display
 import (
 	"reflect"
 
-	"github.com/traefik/yaegi/interp"
+	"github.com/gilgo/gilgo/session/hook"
 )
 
-// Exports returns the yaegi symbol table for import path "display" (key
-// "display/display"), with the cell functions bound to sink.
+// Package returns the cell package "display", with the cell functions
+// bound to sink.
 //
-// The table also holds the interface wrapper under this package's real
-// import path: yaegi looks wrappers up by the reflect package path of the
+// Its helpers hold the interface wrapper under this package's real import
+// path: yaegi looks wrappers up by the reflect package path of the
 // interface, and without it converting an interpreted value to
 // display.MIMEBundler panics in the compiler.
-func Exports(sink func() Sink) interp.Exports {
+func Package(sink func() Sink) hook.Package {
 	e := NewEnv(sink)
 	wrappers := map[string]reflect.Value{
 		"MIMEBundler":  reflect.ValueOf((*MIMEBundler)(nil)),
 		"_MIMEBundler": reflect.ValueOf((*wrapMIMEBundler)(nil)),
 	}
 	realPath := reflect.TypeOf((*MIMEBundler)(nil)).Elem().PkgPath()
-	return interp.Exports{realPath + "/display": wrappers, "display/display": {
+	return hook.Package{Path: "display", Docs: docs(), Helpers: hook.Exports{realPath + "/display": wrappers}, Symbols: map[string]reflect.Value{
 		// functions that show at once
 		"HTML":        reflect.ValueOf(e.HTML),
 		"Markdown":    reflect.ValueOf(e.Markdown),

@@ -21,9 +21,6 @@ func BenchmarkScaling(b *testing.B) {
 		if _, err := p.run(c); err != nil {
 			b.Fatalf("cell %d: %v", i, err)
 		}
-		if i == 0 {
-			p.decls.add(c)
-		}
 	}
 	const n = "24"
 	variants := []struct{ name, cell string }{

@@ -13,13 +13,12 @@ import (
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/gilrt"
 	"github.com/gilgo/gilgo/session"
-	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/gilgo/gilgo/worker"
 )
 
 // TestMain doubles as the child: a process started by a pool has
-// ChildEnv set and serves a session like `gilgo worker` does (the wiring
-// of cmd/gilgo/session.go plus this package).
+// ChildEnv set and serves a session like `gilgo worker` does (newSession:
+// the GIL and this package).
 func TestMain(m *testing.M) {
 	if os.Getenv(ChildEnv) != "" {
 		os.Exit(serveChild())
@@ -29,7 +28,7 @@ func TestMain(m *testing.M) {
 
 func serveChild() int {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, _, _, err := newSession(log)
+	s, _, err := newSession(log)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 1
@@ -41,59 +40,19 @@ func serveChild() int {
 	return 0
 }
 
-// declEnv is the test's stand-in for the Session.Declarations accessor:
-// the declaration cells a test ran, in order.
-type declEnv struct {
-	mu    sync.Mutex
-	decls strings.Builder
-}
-
-func (d *declEnv) add(src string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.decls.WriteString(src + "\n")
-}
-
-// get returns the declarations with the import lines first, as the
-// session's accessor does.
-func (d *declEnv) get() string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	var imports, rest strings.Builder
-	for _, l := range strings.SplitAfter(d.decls.String(), "\n") {
-		if strings.HasPrefix(l, "import ") {
-			imports.WriteString(l)
-		} else {
-			rest.WriteString(l)
-		}
-	}
-	return imports.String() + rest.String()
-}
-
 // newSession assembles a session with the GIL and this package, the way
-// the lead wires cmd/gilgo/session.go.
-func newSession(log *slog.Logger) (*session.Session, *Procs, *declEnv, error) {
+// package tiers does; the children are this test binary (TestMain).
+func newSession(log *slog.Logger) (*session.Session, *Procs, error) {
 	sched := gilrt.New(gilrt.Options{Logger: log})
-	var sess *session.Session
-	d := &declEnv{}
-	procs := New(Options{
-		Env: EnvFuncs{
-			DeclarationsFunc: d.get,
-			OutputFunc:       func() engine.Output { return sess.CurrentOutput() },
-			InterruptedFunc:  func() <-chan struct{} { return sess.Interrupted() },
-			BlockingFunc:     sched.Blocking,
-		},
-		Command: []string{os.Args[0], "-test.run=^$"},
-		Logger:  log,
-	})
-	sess, err := session.New(session.Options{Logger: log, Scheduler: sched, Passes: []cellast.Pass{procs.Pass()}})
+	sess, err := session.New(session.Options{Logger: log, Scheduler: sched})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	if err := sess.Use(procs.Exports()); err != nil {
-		return nil, nil, nil, err
+	procs := New(Options{Host: sess, Command: []string{os.Args[0], "-test.run=^$"}, Logger: log})
+	if err := sess.Import(procs.Package()); err != nil {
+		return nil, nil, err
 	}
-	return sess, procs, d, nil
+	return sess, procs, nil
 }
 
 // parent is a session under test.
@@ -101,17 +60,16 @@ type parent struct {
 	t     testing.TB
 	s     *session.Session
 	procs *Procs
-	decls *declEnv
 	n     int
 }
 
 func newParent(t testing.TB) *parent {
 	t.Helper()
-	s, procs, d, err := newSession(slog.New(slog.DiscardHandler))
+	s, procs, err := newSession(slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &parent{t: t, s: s, procs: procs, decls: d}
+	p := &parent{t: t, s: s, procs: procs}
 	t.Cleanup(func() {
 		if err := procs.Close(); err != nil {
 			t.Errorf("close: %v", err)
@@ -157,14 +115,13 @@ func (p *parent) run(code string) (string, *engine.Error) {
 	return o.String(), res.Error
 }
 
-// decl runs a declaration cell and records it for Declarations.
+// decl runs a declaration cell, which the children replay.
 func (p *parent) decl(code string) {
 	p.t.Helper()
 	out, err := p.run(code)
 	if err != nil {
 		p.t.Fatalf("declaration cell failed: %v\n%s", err, out)
 	}
-	p.decls.add(code)
 }
 
 // must runs a cell that must succeed.

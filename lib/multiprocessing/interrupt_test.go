@@ -88,18 +88,6 @@ func TestKillAfterGrace(t *testing.T) {
 	}
 }
 
-func TestGilProcessMergesWithGilPackage(t *testing.T) {
-	p := newParent(t)
-	p.decl(workDecl)
-	out := p.must(`import "gil"
-import "fmt"
-r, err := gil.Process(work, 10)
-fmt.Println(gil.Enabled(), r, err)`)
-	if out != "true 45 <nil>\n" {
-		t.Fatalf("got %q", out)
-	}
-}
-
 func TestRedefinitionReachesChildren(t *testing.T) {
 	p := newParent(t)
 	p.decl(`func f(x int) int { return x }`)

@@ -14,15 +14,15 @@ const (
 	helperName = "__mp"
 )
 
-// Pass returns the AST pass that lets cells pass func values: after every
-// top-level func declaration of a cell it adds
+// registerPass is the AST pass that lets cells pass func values: after
+// every top-level func declaration of a cell it adds
 //
 //	var _ = __mp.R("work", work)
 //
-// so that Procs knows the func under its name (see resolve.go). Add it to
-// session.Options.Passes. Without it, cells must pass a func's name as a
+// so that Procs knows the func under its name (see resolve.go). Package
+// adds it to every cell; without it, cells must pass a func's name as a
 // string.
-func (p *Procs) Pass() cellast.Pass {
+func registerPass() cellast.Pass {
 	return cellast.Pass{Name: "procpool-register", Apply: passRegister}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/session/hook"
 	"github.com/gilgo/gilgo/worker"
 )
 
@@ -97,7 +98,7 @@ type poolState struct {
 // run makes the calls and returns their results in order.
 func (s *poolState) run(f any, calls [][]any) ([]any, error) {
 	res := make([]any, len(calls))
-	env := s.procs.opts.Env
+	env := s.procs.opts.Host
 	decls := env.Declarations()
 	name, err := s.procs.funcName(f, decls)
 	if err != nil {
@@ -174,7 +175,7 @@ func (s *poolState) take(intr <-chan struct{}) (*proc, error) {
 		}
 		return pr, nil
 	case <-intr:
-		return nil, ErrInterrupted
+		return nil, hook.ErrInterrupted
 	}
 }
 
@@ -289,7 +290,7 @@ func (pr *proc) start(intr <-chan struct{}) (*worker.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := interruptContext(intr)
+	ctx, cancel := hook.InterruptContext(intr)
 	defer cancel()
 	c, err := worker.Start(ctx, worker.Options{
 		Command: cmd,
@@ -297,8 +298,8 @@ func (pr *proc) start(intr <-chan struct{}) (*worker.Client, error) {
 		Logger:  p.log,
 	})
 	if err != nil {
-		if context.Cause(ctx) == ErrInterrupted {
-			return nil, ErrInterrupted
+		if context.Cause(ctx) == hook.ErrInterrupted {
+			return nil, hook.ErrInterrupted
 		}
 		return nil, fmt.Errorf("start process: %w", err)
 	}
@@ -321,7 +322,7 @@ func (pr *proc) sync(c *worker.Client, name, decls string, intr <-chan struct{})
 	case pr.loaded != "" && strings.HasPrefix(decls, pr.loaded):
 		src = decls[len(pr.loaded):]
 	case pr.loaded != "":
-		ctx, cancel := interruptContext(intr)
+		ctx, cancel := hook.InterruptContext(intr)
 		err := c.Restart(ctx)
 		cancel()
 		if err != nil {
@@ -364,7 +365,7 @@ func (pr *proc) exec(c *worker.Client, code string, out engine.Output, intr <-ch
 		_ = pr.stop()
 		<-done
 	}
-	return engine.ExecuteResult{Error: &engine.Error{Name: engine.ErrInterrupted, Value: ErrInterrupted.Error()}}
+	return engine.ExecuteResult{Error: &engine.Error{Name: engine.ErrInterrupted, Value: hook.ErrInterrupted.Error()}}
 }
 
 // stop ends the child, asking first and killing it after a short grace.
@@ -384,7 +385,7 @@ func (pr *proc) stop() error {
 // errorOf turns a failed child cell into an error.
 func (pr *proc) errorOf(name string, e *engine.Error) error {
 	if e.Name == engine.ErrInterrupted {
-		return ErrInterrupted
+		return hook.ErrInterrupted
 	}
 	return pr.fail(name, e.Name, e.Value, e.Traceback)
 }
@@ -397,22 +398,4 @@ func (pr *proc) fail(name, kind, msg string, tb []string) error {
 	}
 	pr.mu.Unlock()
 	return &ProcessError{Proc: pr.n, PID: pid, Func: name, Name: kind, Value: msg, Traceback: tb}
-}
-
-// interruptContext returns a context that ends when intr closes (cause
-// ErrInterrupted) or cancel is called; always call cancel.
-func interruptContext(intr <-chan struct{}) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	if intr == nil {
-		return ctx, func() { cancel(nil) }
-	}
-	stop := make(chan struct{})
-	go func() {
-		select {
-		case <-intr:
-			cancel(ErrInterrupted)
-		case <-stop:
-		}
-	}()
-	return ctx, func() { close(stop); cancel(nil) }
 }

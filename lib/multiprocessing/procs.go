@@ -10,18 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/traefik/yaegi/interp"
-)
-
-// Keys of the packages Exports returns.
-const (
-	// CellKey is the cell package: import "multiprocessing".
-	CellKey = "multiprocessing/multiprocessing"
-	// GilKey adds gil.Process to the "gil" cell package of runtime/gilrt
-	// (yaegi merges Use calls symbol by symbol).
-	GilKey = "gil/gil"
-	// HelperKey is the package generated code calls (__mp.R, __mpc.Invoke).
-	HelperKey = helperPath + "/procpool"
+	"github.com/gilgo/gilgo/session/cellast"
+	"github.com/gilgo/gilgo/session/hook"
 )
 
 // ChildEnv is the environment variable set in the processes a pool
@@ -33,17 +23,15 @@ const ChildEnv = "GILGO_PROCPOOL_CHILD"
 // MaxProcs bounds the processes of one pool.
 const MaxProcs = 64
 
-// ErrInterrupted is the cause of a call that the session's Interrupt
-// ended.
-var ErrInterrupted = errors.New("interrupted")
-
 // errChild is returned when a child process tries to start processes.
 var errChild = errors.New("a process started by a pool cannot start processes of its own")
 
 // Options configure Procs.
 type Options struct {
-	// Env connects to the session (required).
-	Env Env
+	// Host is the session whose cells call the pool (required): its
+	// declarations are replayed in the children, its current cell gets
+	// their output, its Interrupt stops calls.
+	Host hook.Host
 	// Command is the argv of a child: nil means {os.Executable(), "worker"}.
 	Command []string
 	// Logger receives diagnostics; nil discards them.
@@ -72,7 +60,7 @@ type Procs struct {
 // never changes.
 var identityOnce = sync.OnceValue(probeIdentity)
 
-// New returns a Procs for the session behind opts.Env.
+// New returns a Procs for the session opts.Host.
 func New(opts Options) *Procs {
 	log := opts.Logger
 	if log == nil {
@@ -81,42 +69,46 @@ func New(opts Options) *Procs {
 	if opts.KillGrace <= 0 {
 		opts.KillGrace = time.Second
 	}
-	if opts.Env == nil {
-		opts.Env = EnvFuncs{}
-	}
 	return &Procs{
 		opts: opts, log: log, id: identityOnce(), child: os.Getenv(ChildEnv) != "",
 		funcs: map[string]reflect.Value{}, pools: map[*poolState]struct{}{},
 	}
 }
 
-// Exports returns the cell packages: "multiprocessing" (NewPool, Pool,
-// Run, Map, CPUCount, ProcessError, ErrInterrupted), gil.Process (= Run)
-// and the helper package generated code calls. Pass it to Session.Use.
-func (p *Procs) Exports() interp.Exports {
-	return interp.Exports{
-		CellKey: {
+// Package returns the cell package "multiprocessing" (NewPool, Pool, Run,
+// Map, CPUCount, ProcessError, ErrInterrupted), with the pass that names
+// the funcs of every cell so that cells can pass func values (Pass) and
+// the helpers its generated code calls.
+func (p *Procs) Package() hook.Package {
+	return hook.Package{
+		Path: "multiprocessing",
+		Symbols: map[string]reflect.Value{
 			"NewPool":        reflect.ValueOf(p.NewPool),
 			"Pool":           reflect.ValueOf((*Pool)(nil)),
 			"Run":            reflect.ValueOf(p.Run),
 			"Map":            reflect.ValueOf(p.Map),
-			"CPUCount":       reflect.ValueOf(runtime.NumCPU),
+			"CPUCount":       reflect.ValueOf(p.CPUCount),
 			"ProcessError":   reflect.ValueOf((*ProcessError)(nil)),
-			"ErrInterrupted": reflect.ValueOf(&ErrInterrupted).Elem(),
+			"ErrInterrupted": reflect.ValueOf(&hook.ErrInterrupted).Elem(),
 		},
-		GilKey: {
-			"Process": reflect.ValueOf(p.Run),
-		},
-		HelperKey: {
+		Docs:   docs(),
+		Passes: []cellast.Pass{registerPass()},
+		Helpers: hook.Exports{helperPath + "/procpool": {
 			"R": reflect.ValueOf(func(name string, f any) bool { p.register(name, f); return true }),
 			"Invoke": reflect.ValueOf(func(f any, args, outPath string) {
 				if err := invoke(f, args, outPath); err != nil {
 					panic(err)
 				}
 			}),
-		},
+		}},
 	}
 }
+
+// CPUCount is multiprocessing.cpu_count: the number of CPUs this process
+// may use, the default size of a pool.
+//
+//	pool := multiprocessing.NewPool(multiprocessing.CPUCount())
+func (p *Procs) CPUCount() int { return runtime.NumCPU() }
 
 // NewPool returns a pool of n processes (n <= 0: one per CPU), started on
 // first use. Close it when done (defer pool.Close()).

@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"path"
 	"reflect"
 
 	"github.com/gilgo/gilgo/engine"
@@ -108,6 +109,16 @@ type Package struct {
 	// Helpers are symbol tables the passes' generated code calls; cells
 	// do not import them.
 	Helpers Exports
+}
+
+// Exports returns p as yaegi symbol tables: its symbols under
+// "path/name", and its helpers.
+func (p Package) Exports() Exports {
+	ex := Exports{p.Path + "/" + path.Base(p.Path): p.Symbols}
+	for k, v := range p.Helpers {
+		ex[k] = v
+	}
+	return ex
 }
 
 // Doc is the documentation of one symbol of a cell package.

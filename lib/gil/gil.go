@@ -1,0 +1,44 @@
+package gil
+
+import (
+	"reflect"
+
+	"github.com/gilgo/gilgo/gil"
+	"github.com/gilgo/gilgo/lib/multiprocessing"
+	"github.com/gilgo/gilgo/session/hook"
+)
+
+// Scheduler is what the package needs of the session's GIL scheduler
+// (*gilrt.Scheduler).
+type Scheduler interface {
+	Lock() *gil.Lock
+	Enable()
+	SetRecursionLimit(n int) error
+	Trace(f func())
+}
+
+// Package returns the cell package "gil" of a session: sched's lock as
+// cells see it, and Process, which runs a func in a worker of its own
+// through procs.
+func Package(sched Scheduler, procs *multiprocessing.Procs) hook.Package {
+	l := sched.Lock()
+	return hook.Package{Path: "gil", Symbols: map[string]reflect.Value{
+		"Enabled":           reflect.ValueOf(l.Enabled),
+		"Enable":            reflect.ValueOf(sched.Enable),
+		"Disable":           reflect.ValueOf(l.Disable),
+		"SetSwitchInterval": reflect.ValueOf(l.SetSwitchInterval),
+		"SwitchInterval":    reflect.ValueOf(l.SwitchInterval),
+		"Stats":             reflect.ValueOf(l.Stats),
+		"ResetStats":        reflect.ValueOf(l.ResetStats),
+		"SetDeterministic":  reflect.ValueOf(l.SetDeterministic),
+		"SetWallClock":      reflect.ValueOf(l.SetWallClock),
+		"Deterministic":     reflect.ValueOf(l.Deterministic),
+		"SetRecursionLimit": reflect.ValueOf(sched.SetRecursionLimit),
+		"RecursionLimit":    reflect.ValueOf(l.RecursionLimit),
+		"Trace":             reflect.ValueOf(sched.Trace),
+		"Record":            reflect.ValueOf(l.Trace),
+		"Process":           reflect.ValueOf(procs.Run),
+		"ThreadStats":       reflect.ValueOf((*gil.ThreadStats)(nil)),
+		"TraceEvent":        reflect.ValueOf((*gil.Event)(nil)),
+	}, Docs: docs()}
+}

@@ -1,0 +1,55 @@
+package gil_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/internal/goldencells"
+	"github.com/gilgo/gilgo/lib/multiprocessing"
+	"github.com/gilgo/gilgo/tiers"
+	"github.com/gilgo/gilgo/worker"
+)
+
+// TestMain doubles as the worker that gil.Process starts: a process with
+// multiprocessing.ChildEnv set serves a session as `gilgo worker` does.
+func TestMain(m *testing.M) {
+	if os.Getenv(multiprocessing.ChildEnv) != "" {
+		sess, err := tiers.New(tiers.Options{})
+		if err == nil {
+			err = worker.ServeProcess(context.Background(), sess)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestProcess: gil.Process runs a func of the cells in a process with a GIL
+// of its own and returns its result, beside the package's other names.
+func TestProcess(t *testing.T) {
+	sess, err := tiers.New(tiers.Options{WorkerCommand: []string{os.Args[0], "-test.run=^$"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Shutdown(context.Background(), false)
+	cells := []struct{ code, want string }{
+		{"func work(n int) int {\n\ts := 0\n\tfor i := 0; i < n; i++ {\n\t\ts += i\n\t}\n\treturn s\n}", ""},
+		{"import \"gil\"\nimport \"fmt\"\nr, err := gil.Process(work, 10)\nfmt.Println(gil.Enabled(), r, err)", "[stdout]\ntrue 45 <nil>\n"},
+	}
+	for i, c := range cells {
+		out := &goldencells.Recorder{}
+		res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: c.code, ExecutionCount: i + 1}, out)
+		if res.Error != nil {
+			t.Fatalf("cell %d: %v", i+1, res.Error)
+		}
+		if got := out.String(); got != c.want {
+			t.Errorf("cell %d: got %q, want %q", i+1, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,11 @@
+// Package tiers assembles the session a worker process serves: the
+// interpreted tier (package session) with its goroutines under the GIL
+// (package gilrt), the packages cells import (lib/...), and the compiled
+// tier (package compiled: %%compile and //gilgo:compile build a cell's
+// declarations into a Go plugin that runs under the same GIL). Its tests
+// run the same cells in both tiers (testdata/*.txtar).
+//
+// New may be called once per process: the compiled tier's runtime
+// (compiled/rt) holds the process's one lock and output. The session it
+// returns is documented in package session.
+package tiers

@@ -1,0 +1,188 @@
+package tiers
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/gilgo/gilgo/compiled"
+	"github.com/gilgo/gilgo/compiled/rt"
+	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/gilrt"
+	"github.com/gilgo/gilgo/lib/coroutine"
+	"github.com/gilgo/gilgo/lib/gil"
+	"github.com/gilgo/gilgo/lib/inspect"
+	"github.com/gilgo/gilgo/lib/multiprocessing"
+	"github.com/gilgo/gilgo/lib/refcount"
+	"github.com/gilgo/gilgo/lib/sys"
+	"github.com/gilgo/gilgo/session"
+)
+
+// Options configure New.
+type Options struct {
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+	// WorkerCommand is the argv of a process that serves a session of
+	// its own (gil.Process, multiprocessing pools); nil means this
+	// executable with the argument "worker", as `gilgo worker` is.
+	WorkerCommand []string
+}
+
+// New assembles the session a worker serves: the interpreted tier
+// (session) with its goroutines under the GIL (gilrt), the cell packages
+// (lib/...), and the compiled tier (%%compile: plugins under the same
+// GIL).
+func New(opts Options) (*session.Session, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// The scheduler's recursion sampler also asks compiled check points to
+	// sample their depth (compiled/rt.MaxDepth).
+	sched := gilrt.New(gilrt.Options{Logger: log, OnSample: rt.RequestSample})
+	rt.SetLock(sched.Lock()) // compiled cells check and release this lock
+	tier := &compileMagic{log: log}
+	sess, err := session.New(session.Options{
+		Logger:     log,
+		Scheduler:  sched,
+		CellMagics: map[string]session.CellMagic{"compile": tier.magic()},
+		OnShutdown: tier.close,
+	})
+	if err != nil {
+		return nil, err
+	}
+	// What compiled code prints goes to the cell like interpreted output.
+	rt.SetOutput(sess.Stdout(), sess.Stderr())
+	procs := multiprocessing.New(multiprocessing.Options{Host: sess, Command: opts.WorkerCommand, Logger: log})
+	err = sess.Import(
+		gil.Package(sched, procs),
+		sys.Package(sched, sess),
+		coroutine.Package(),
+		inspect.Package(),
+		refcount.Package(sess),
+		procs.Package(),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("cell packages: %w", err)
+	}
+	return sess, nil
+}
+
+// compileMagic is %%compile: the cell's declarations built into a Go
+// plugin (runtime/compiled) and bound into the session. The compiler and
+// its temporary work dir are made on first use and removed at Shutdown
+// (the plugins stay mapped until the worker exits, which %reset asks
+// for when any are loaded).
+type compileMagic struct {
+	log *slog.Logger
+
+	once sync.Once
+	c    *compiled.Compiler
+	cErr error
+
+	mu       sync.Mutex
+	progress engine.Output // the Output of the cell being compiled
+	loaded   int           // plugins loaded into this process
+	size     int64         // their total .so size
+}
+
+// compiler returns the session's compiler, made once.
+func (m *compileMagic) compiler() (*compiled.Compiler, error) {
+	m.once.Do(func() {
+		m.c, m.cErr = compiled.New(compiled.Options{Logger: m.log, Progress: m.showProgress})
+		if m.cErr == nil {
+			m.cErr = m.c.Available()
+		}
+	})
+	return m.c, m.cErr
+}
+
+// close removes the work dir, if the compiler was made.
+func (m *compileMagic) close() {
+	m.once.Do(func() {}) // no compiler after this
+	if m.c != nil {
+		if err := m.c.Close(); err != nil {
+			m.log.Warn("compiled tier: remove work dir", "err", err)
+		}
+	}
+}
+
+// showProgress writes a progress line of a slow build to the cell's stderr.
+func (m *compileMagic) showProgress(line string) {
+	m.mu.Lock()
+	out := m.progress
+	m.mu.Unlock()
+	if out != nil {
+		out.Stream("stderr", line+"\n")
+	}
+}
+
+func (m *compileMagic) magic() session.CellMagic {
+	return session.CellMagic{
+		Help:   "%%compile: build the cell's declarations (funcs, types, vars) with go build into a plugin that runs natively under the GIL; also //gilgo:compile before a func",
+		Run:    m.run,
+		Frames: compiled.Frames,
+		// Go cannot unload a plugin: a non-empty note makes %reset ask
+		// for a fresh worker process (engine.ExecuteResult.Restart),
+		// which worker.Client starts before the reply, freeing them.
+		ResetNote: func() string {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			if m.loaded == 0 {
+				return ""
+			}
+			return fmt.Sprintf("%%reset: %d compiled cell(s) (%.1f MB of plugins) freed by starting a fresh worker process",
+				m.loaded, float64(m.size)/(1<<20))
+		},
+	}
+}
+
+// run compiles a %%compile cell, or runs it interpreted when the compiled
+// tier is unavailable.
+func (m *compileMagic) run(mc *session.MagicCell) error {
+	out := mc.Output()
+	c, err := m.compiler()
+	if err != nil {
+		out.Stream("stderr", fmt.Sprintf("compiled tier unavailable: %v; running interpreted\n", err))
+		return mc.Run(mc.Body)
+	}
+	m.mu.Lock()
+	m.progress = out
+	m.mu.Unlock()
+	var res compiled.Result
+	pkgs := mc.Packages()
+	mc.Blocking(func() { res, err = c.Compile(mc.Context(), mc.Body, mc.Cell, pkgs) })
+	m.mu.Lock()
+	m.progress = nil
+	m.mu.Unlock()
+	var be *compiled.BuildError
+	switch {
+	case errors.As(err, &be):
+		lines := be.Lines
+		for _, l := range lines {
+			if strings.Contains(l, "expected declaration") {
+				lines = append(lines[:len(lines):len(lines)], "a %%compile cell holds declarations only (imports, funcs, types, vars, consts): run statements in another cell")
+				break
+			}
+		}
+		return mc.CompileError(lines)
+	case err != nil && mc.Context().Err() != nil:
+		return mc.Context().Err()
+	case err != nil:
+		out.Stream("stderr", fmt.Sprintf("compiled tier failed: %v; running interpreted\n", err))
+		return mc.Run(mc.Body)
+	}
+	m.mu.Lock()
+	m.loaded++
+	m.size += res.PluginSize
+	m.mu.Unlock()
+	if len(res.Skipped) > 0 {
+		out.Stream("stderr", "compiled but not callable from other cells: "+strings.Join(res.Skipped, ", ")+"\n")
+	}
+	if err := mc.Use(res.Exports); err != nil {
+		return fmt.Errorf("compiled cell: %w", err)
+	}
+	return mc.RunGenerated(res.Bindings)
+}
