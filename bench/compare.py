@@ -36,8 +36,11 @@ import sys
 import time
 import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import jkit  # noqa: E402
+# The kernel-client kit is tests/kernelkit.py, shared with the tests; bench/
+# and tests/ are directories of scripts, not packages, so tests/ goes on the
+# path (this script is run as `python3 bench/compare.py`).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+import kernelkit  # noqa: E402
 
 CELLS = {
     "gilgo": {
@@ -106,7 +109,7 @@ def one_round(name, samples, errors, rnd):
     next step, unless the kernel died.
     """
     c = CELLS[name]
-    k = jkit.Kernel(name)
+    k = kernelkit.Kernel(name)
     st = {"cells": 0}
 
     def step(label, fn):
@@ -289,12 +292,12 @@ def fmt_kib(x):
 def cell(xs, fmt, pooled):
     if not xs:
         return "n/a"
-    lo, hi = jkit.quartiles(xs) if pooled else (min(xs), max(xs))
-    return f"{fmt(jkit.median(xs))} [{fmt(lo)}–{fmt(hi)}]"
+    lo, hi = kernelkit.quartiles(xs) if pooled else (min(xs), max(xs))
+    return f"{fmt(kernelkit.median(xs))} [{fmt(lo)}–{fmt(hi)}]"
 
 
 def ratio(a, b):
-    ma, mb = jkit.median(a), jkit.median(b)
+    ma, mb = kernelkit.median(a), kernelkit.median(b)
     if not a or not b or mb == 0:
         return float("nan")
     return ma / mb
@@ -324,7 +327,7 @@ def build_rows(s, cpy):
         lambda r: r <= 0.2)
     add(f"warm completion (×{COMPLETE_N}/round)", "complete", fmt_s, True, "≤ 0.2", lambda r: r <= 0.2)
     cpy_cell = cell(cpy, fmt_s, False)
-    r_in = jkit.median(g["fib_inside"]) / jkit.median(cpy) if cpy and g["fib_inside"] else float("nan")
+    r_in = kernelkit.median(g["fib_inside"]) / kernelkit.median(cpy) if cpy and g["fib_inside"] else float("nan")
     add("fib(27), time inside the cell", "fib_inside", fmt_s, False,
         f"report (gilgo/CPython -c = {r_in:.1f})", None, cpy_cell)
     add("fib(27), cell round trip", "fib_rt", fmt_s, False)
@@ -473,10 +476,10 @@ def report(args, s, cpy, go_lines, errors, wall):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gilgo", default=os.path.join(jkit.REPO, "bin", "gilgo"), help="gilgo binary")
+    ap.add_argument("--gilgo", default=os.path.join(kernelkit.REPO, "bin", "gilgo"), help="gilgo binary")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--go-bench", help="file of `go test -bench` output to include")
-    ap.add_argument("--out", default=os.path.join(jkit.REPO, "bench", "RESULTS.md"))
+    ap.add_argument("--out", default=os.path.join(kernelkit.REPO, "bench", "RESULTS.md"))
     args = ap.parse_args()
 
     go_lines = []
@@ -490,9 +493,9 @@ def main():
     s = {n: {m: [] for m in metrics} for n in CELLS}
     cpy, errors = [], []
     t_begin = time.perf_counter()
-    with jkit.Env(args.gilgo) as _env:
+    with kernelkit.Env(args.gilgo) as _env:
         for name in CELLS:  # warm the file cache; not measured
-            k = jkit.Kernel(name)
+            k = kernelkit.Kernel(name)
             try:
                 k.start()
             finally:

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Unit tests of the pure parts of bench/compare.py and bench/jkit.py (no kernel).
+"""Unit tests of the pure parts of bench/compare.py and of tests/kernelkit.py,
+the kit it drives kernels with (no kernel).
 
     /usr/bin/python3 -m unittest discover -s bench -p 'test_*.py'
 """
@@ -10,7 +11,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compare  # noqa: E402
-import jkit  # noqa: E402
+
+kernelkit = compare.kernelkit  # tests/kernelkit.py, imported by compare from tests/
 
 GO_BENCH = """goos: linux
 goarch: amd64
@@ -52,14 +54,14 @@ class ParseGoBench(unittest.TestCase):
 
 class Stats(unittest.TestCase):
     def test_slope(self):
-        self.assertAlmostEqual(jkit.slope([0, 1, 2, 3], [1, 3, 5, 7]), 2.0)
-        self.assertAlmostEqual(jkit.slope([0, 1000, 2000], [100, 100, 100]), 0.0)
-        self.assertEqual(jkit.slope([5], [1]), 0.0)
-        self.assertEqual(jkit.slope([1, 1], [1, 2]), 0.0)
+        self.assertAlmostEqual(kernelkit.slope([0, 1, 2, 3], [1, 3, 5, 7]), 2.0)
+        self.assertAlmostEqual(kernelkit.slope([0, 1000, 2000], [100, 100, 100]), 0.0)
+        self.assertEqual(kernelkit.slope([5], [1]), 0.0)
+        self.assertEqual(kernelkit.slope([1, 1], [1, 2]), 0.0)
 
     def test_quartiles(self):
-        self.assertEqual(jkit.quartiles([3, 1, 2]), (1, 3))
-        self.assertEqual(jkit.quartiles([1, 2, 3, 4, 5]), (2, 4))
+        self.assertEqual(kernelkit.quartiles([3, 1, 2]), (1, 3))
+        self.assertEqual(kernelkit.quartiles([1, 2, 3, 4, 5]), (2, 4))
 
     def test_ratio(self):
         self.assertAlmostEqual(compare.ratio([1, 2, 3], [10, 20, 30]), 0.1)
@@ -68,13 +70,13 @@ class Stats(unittest.TestCase):
 
 class ProcTree(unittest.TestCase):
     def test_own_tree(self):
-        pids = jkit.tree(os.getpid())
+        pids = kernelkit.tree(os.getpid())
         self.assertIn(os.getpid(), pids)
-        rss, n = jkit.tree_rss_kib(os.getpid())
+        rss, n = kernelkit.tree_rss_kib(os.getpid())
         self.assertGreater(rss, 0)
         self.assertGreaterEqual(n, 1)
-        self.assertEqual(jkit.rss_kib(-1), 0)
-        self.assertIsNotNone(jkit.starttime(os.getpid()))
+        self.assertEqual(kernelkit.rss_kib(-1), 0)
+        self.assertIsNotNone(kernelkit.starttime(os.getpid()))
 
 
 if __name__ == "__main__":

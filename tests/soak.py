@@ -35,8 +35,7 @@ import sys
 import time
 from queue import Empty
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench"))
-import jkit  # noqa: E402
+import kernelkit
 
 SETUP = 'import (\n\t"fmt"\n\t"os"\n\t"runtime"\n\t"time"\n)'
 SETUP2 = "var v int"
@@ -146,9 +145,9 @@ class Soak:
         if not out.isdigit():
             raise RuntimeError(f"NumGoroutine cell printed {out!r}: {self.replies[mid][0]['content']}")
         rss, nproc = self.k.rss()
-        pids = sorted(jkit.tree(self.k.pid))
+        pids = sorted(kernelkit.tree(self.k.pid))
         return {"cells": cells, "rss": rss, "goroutines": int(out), "pids": pids,
-                "per_pid": [jkit.rss_kib(p) for p in pids]}
+                "per_pid": [kernelkit.rss_kib(p) for p in pids]}
 
     # ----------------------------------------------------------- accounting
 
@@ -212,7 +211,7 @@ def main():
                     help="cells before the RSS and goroutine baselines (capped at cells/4)")
     ap.add_argument("--rss-bound", type=float, default=2048, help="KiB per 1,000 cells after warm-up")
     ap.add_argument("--goroutine-slack", type=int, default=2)
-    ap.add_argument("--gilgo", default=os.path.join(jkit.REPO, "bin", "gilgo"))
+    ap.add_argument("--gilgo", default=os.path.join(kernelkit.REPO, "bin", "gilgo"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--kinds", default=",".join(k for k in KINDS if KINDS[k][0]),
                     help="comma-separated cell kinds to mix (to find which one leaks)")
@@ -227,8 +226,8 @@ def main():
 
     failures, samples, counts = [], [], {}
     t0 = time.monotonic()
-    with jkit.Env(args.gilgo):
-        k = jkit.Kernel("gilgo")
+    with kernelkit.Env(args.gilgo):
+        k = kernelkit.Kernel("gilgo")
         try:
             k.start()
             s = Soak(k)
@@ -263,8 +262,8 @@ def main():
         failures.append(f"the kernel's process tree changed (worker restarted?): "
                         f"{[x['pids'] for x in samples]}")
     after = [x for x in samples if x["cells"] >= warmup]
-    rss_slope = jkit.slope([x["cells"] for x in after], [x["rss"] for x in after]) * 1000
-    gor_slope = jkit.slope([x["cells"] for x in after], [x["goroutines"] for x in after]) * 1000
+    rss_slope = kernelkit.slope([x["cells"] for x in after], [x["rss"] for x in after]) * 1000
+    gor_slope = kernelkit.slope([x["cells"] for x in after], [x["goroutines"] for x in after]) * 1000
     print()
     print(f"cells {args.cells} in {time.monotonic() - t0:.1f} s; kinds {dict(sorted(counts.items()))}")
     print(f"samples after warm-up ({warmup} cells): {len(after)}")

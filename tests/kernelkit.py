@@ -1,4 +1,5 @@
-"""Helpers shared by bench/compare.py and tests/soak.py.
+"""The kernel-client kit: driving a real kernel through jupyter_client, for
+tests/soak.py and bench/compare.py.
 
 A private gilgo install (the binary copied into a temporary prefix, so that a
 rebuild of bin/gilgo by someone else cannot change the kernel under a running
@@ -34,7 +35,7 @@ class Env:
     """
 
     def __init__(self, gilgo_bin, log_level="error"):
-        self.dir = tempfile.mkdtemp(prefix="gilgo-bench-")
+        self.dir = tempfile.mkdtemp(prefix="gilgo-kit-")
         self.gilgo = os.path.join(self.dir, "gilgo")
         shutil.copy2(gilgo_bin, self.gilgo)
         subprocess.run(
