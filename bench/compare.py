@@ -91,17 +91,6 @@ class MeasureError(Exception):
     pass
 
 
-def stdout_text(outs):
-    return "".join(c["text"] for t, c in outs if t == "stream" and c["name"] == "stdout")
-
-
-def run_ok(k, code, timeout=60):
-    reply, outs, _, t_done = k.execute(code, timeout=timeout)
-    if reply["status"] != "ok":
-        raise MeasureError(f"{k.name}: cell {code[:40]!r}: {reply.get('ename')}: {reply.get('evalue')}")
-    return outs, t_done
-
-
 def one_round(name, samples, errors, rnd):
     """Measure one fresh kernel; append to samples[metric].
 
@@ -125,9 +114,9 @@ def one_round(name, samples, errors, rnd):
             return False
 
     def cell_ok(code, timeout=60):
-        outs, t = run_ok(k, code, timeout)
+        r = k.must_run(code, timeout=timeout)
         st["cells"] += 1
-        return outs, t
+        return r.outputs, r.t_idle
 
     def start():
         t_info, t_idle = k.start()
@@ -176,17 +165,17 @@ def one_round(name, samples, errors, rnd):
     def fib():
         cell_ok(c["fib_def"])
         outs, t = cell_ok(c["fib_call"], timeout=300)
-        fields = stdout_text(outs).split()
+        fields = kernelkit.stdout_text(outs).split()
         if len(fields) != 2 or fields[0] != "196418":
-            raise MeasureError(f"fib(27) printed {stdout_text(outs)!r}")
+            raise MeasureError(f"fib(27) printed {kernelkit.stdout_text(outs)!r}")
         samples["fib_inside"].append(float(fields[1]))
         samples["fib_rt"].append(t)
 
     def printing():
         outs, t = cell_ok(c["print"], timeout=300)
-        text = stdout_text(outs)
+        text = kernelkit.stdout_text(outs)
         lines = text.count("\n")
-        streams = sum(1 for typ, _ in outs if typ == "stream")
+        streams = sum(1 for m in outs if m["msg_type"] == "stream")
         if lines != PRINT_LINES or not text.endswith(f"{PRINT_LINES - 1}\n"):
             raise MeasureError(f"print cell gave {lines} lines")
         samples["print"].append(t)
@@ -201,15 +190,16 @@ def one_round(name, samples, errors, rnd):
             k.km.interrupt_kernel()
 
         t0 = time.perf_counter()
-        reply, _, t_reply, _ = k.execute(c["spin"], timeout=60, on_input=send)
+        r = k.execute(c["spin"], timeout=60, on_input=send)
+        reply, t_reply = r.reply["content"], r.t_reply
         if "t" not in sent or reply["status"] != "error":
             raise MeasureError(f"interrupted cell replied {reply.get('status')}")
         samples["interrupt"].append(t0 + t_reply - sent["t"])
         samples["interrupt_ename"].append(reply.get("ename"))
         ok = False
         try:
-            outs, _ = run_ok(k, c["after"])
-            ok = stdout_text(outs).strip() == "42"
+            outs = k.must_run(c["after"], timeout=60).outputs
+            ok = kernelkit.stdout_text(outs).strip() == "42"
         finally:
             samples["usable_after"].append(ok)
 

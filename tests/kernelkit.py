@@ -1,11 +1,21 @@
-"""The kernel-client kit: driving a real kernel through jupyter_client, for
-tests/soak.py and bench/compare.py.
+"""The kernel-client kit: a real kernel driven through Debian's
+jupyter_client, for tests/test_protocol.py, tests/soak.py and
+bench/compare.py.
 
-A private gilgo install (the binary copied into a temporary prefix, so that a
-rebuild of bin/gilgo by someone else cannot change the kernel under a running
-measurement), a kernel started through jupyter_client's KernelManager, the
-resident set size of the kernel's process tree, and a shutdown that never
-leaves a process behind.
+- Env: a private gilgo install (the binary copied into a temporary prefix,
+  so that a rebuild of bin/gilgo by someone else cannot change the kernel
+  under a running measurement) that JUPYTER_PATH points at.
+- Kernel: a kernel started through jupyter_client's KernelManager with a
+  blocking client; executing a cell and collecting its reply and IOPub
+  outputs (Execution), requests on control, the reply and IOPub messages of
+  one request, raw sockets on its ports, restart, and a shutdown that never
+  leaves a process behind.
+- MinimalClient: execute requests over raw ZeroMQ, for round trips without
+  jupyter_client's own cost.
+- stream_text, stdout_text, result_text: the text of collected outputs.
+- tree, rss_kib, pss_kib, tree_rss_kib, tree_pss_kib, proc_kib: the kernel's
+  process tree and its memory, from /proc.
+- median, quartiles, slope: statistics of samples.
 
 Run everything with /usr/bin/python3 (Debian's jupyter_client and ipykernel).
 """
@@ -21,7 +31,9 @@ import tempfile
 import time
 import uuid
 from queue import Empty
+from typing import NamedTuple
 
+import zmq  # pyzmq, a dependency of jupyter_client
 from jupyter_client.manager import KernelManager
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -148,8 +160,55 @@ def tree_pss_kib(pid):
     return sum(pss_kib(p) for p in tree(pid))
 
 
+def kill_all(pids, leader, pgid):
+    """SIGKILL the processes in pids (pid -> start time) that still exist,
+    and the leader's process group pgid when the leader started its own
+    (never our own group)."""
+    if leader and pgid == leader and pgid != os.getpgid(0):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass
+    for p, st in pids.items():
+        if st is None or starttime(p) != st:
+            continue
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+    # Reap our direct child if it is ours and a zombie.
+    if leader:
+        try:
+            os.waitpid(leader, os.WNOHANG)
+        except OSError:
+            pass
+
+
 # --------------------------------------------------------------------------
 # A kernel
+
+# Deadlines for things that should take milliseconds: none of them is a
+# performance measurement.
+STARTUP_TIMEOUT = 60
+REPLY_TIMEOUT = 30
+
+
+class CheckFailed(AssertionError):
+    """A kernel did not answer as it must."""
+
+
+def check(cond, msg):
+    if not cond:
+        raise CheckFailed(msg)
+
+
+class Execution(NamedTuple):
+    """What Kernel.execute saw of one execute_request."""
+
+    reply: dict  # the execute_reply message
+    outputs: list  # the request's IOPub messages other than status and execute_input, in order
+    t_reply: float  # seconds from sending the request to its reply
+    t_idle: float  # seconds from sending the request to its status: idle on IOPub
 
 
 class Kernel:
@@ -157,6 +216,7 @@ class Kernel:
 
     start() returns timings of the cold start: the kernel_info_reply and the
     first status:idle seen on IOPub, both from before the process was started.
+    Waits that run out raise TimeoutError.
     """
 
     def __init__(self, name):
@@ -167,16 +227,30 @@ class Kernel:
         self.pgid = None
         self.pids = {}  # pid -> start time, everything the kernel's tree ever held
 
-    def start(self, timeout=60):
+    def start(self, timeout=STARTUP_TIMEOUT):
         t0 = time.perf_counter()
         self.km.start_kernel()
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        return self._ready(t0, timeout)
+
+    def restart(self, timeout=STARTUP_TIMEOUT):
+        """Restart through the manager (shutdown_request with restart, then a
+        new process on the same ports) and wait until it is ready."""
+        self.remember_pids()
+        t0 = time.perf_counter()
+        self.km.restart_kernel(now=False)
+        self._ready(t0, timeout)
+        self.drain(0.2)
+
+    def _ready(self, t0, timeout):
+        """Wait for the kernel_info_reply and an idle status on IOPub;
+        (seconds to each from t0)."""
         self.pid = self.km.provisioner.process.pid
         try:
             self.pgid = os.getpgid(self.pid)
         except OSError:
             self.pgid = None
-        self.kc = self.km.client()
-        self.kc.start_channels()
         deadline = t0 + timeout
         info = self.kc.kernel_info()
         t_info = t_idle = None
@@ -197,6 +271,8 @@ class Kernel:
                 if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
                     t_idle = time.perf_counter() - t0
             except Empty:
+                if not self.km.is_alive():
+                    raise RuntimeError(f"{self.name}: the kernel died before it was ready")
                 if t_info is not None:
                     self.kc.kernel_info()
         self.remember_pids()
@@ -212,37 +288,44 @@ class Kernel:
         self.remember_pids()
         return tree_rss_kib(self.pid)
 
+    def pss(self):
+        self.remember_pids()
+        return tree_pss_kib(self.pid)
+
     def drain(self, quiet=0.05):
-        """Discard IOPub and shell messages until quiet for `quiet` seconds."""
-        n = 0
-        while True:
-            try:
-                self.kc.get_iopub_msg(timeout=quiet)
-                n += 1
-            except Empty:
-                break
-        while True:
-            try:
-                self.kc.get_shell_msg(timeout=0.001)
-                n += 1
-            except Empty:
-                break
-        return n
+        """Discard IOPub, shell and control messages until each channel has
+        been quiet for `quiet` seconds."""
+        for get in (self.kc.get_iopub_msg, self.kc.get_shell_msg, self.kc.get_control_msg):
+            while True:
+                try:
+                    get(timeout=quiet)
+                except Empty:
+                    break
 
-    def execute(self, code, timeout=60, on_input=None):
-        """Run code; returns (reply_content, outputs, seconds to reply, seconds to idle).
+    def execute(self, code, timeout=REPLY_TIMEOUT, stdin_answer=None, on_input=None):
+        """Run code until both its reply and its status: idle have come; an Execution.
 
-        outputs holds (msg_type, content) of this request's IOPub messages
-        other than status and execute_input. on_input(msg_id) is called when
-        execute_input arrives (used to interrupt a running cell).
+        With stdin_answer the request allows stdin and every input_request is
+        answered with it. on_input(msg_id) is called when execute_input
+        arrives (used to interrupt a running cell).
         """
+        allow_stdin = stdin_answer is not None
         t0 = time.perf_counter()
-        mid = self.kc.execute(code)
-        outs, reply, t_reply, t_idle = [], None, None, None
+        mid = self.kc.execute(code, allow_stdin=allow_stdin)
+        seen, outs, reply, t_reply, t_idle = [], [], None, None, None
         deadline = t0 + timeout
         while reply is None or t_idle is None:
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"{self.name}: no reply/idle for {code[:40]!r}")
+                missing = " and ".join(w for w, t in (("reply", t_reply), ("status: idle", t_idle)) if t is None)
+                raise TimeoutError(f"{self.name}: cell {code!r}: no {missing} within {timeout} s "
+                                   f"(IOPub: {seen})")
+            if allow_stdin:
+                try:
+                    req = self.kc.get_stdin_msg(timeout=0)
+                    if req["msg_type"] == "input_request":
+                        self.kc.input(stdin_answer)
+                except Empty:
+                    pass
             if t_idle is None:
                 try:
                     m = self.kc.get_iopub_msg(timeout=0.002 if reply is None else 1)
@@ -250,6 +333,7 @@ class Kernel:
                     m = None
                 if m is not None and m["parent_header"].get("msg_id") == mid:
                     t = m["msg_type"]
+                    seen.append(t)
                     if t == "status":
                         if m["content"]["execution_state"] == "idle":
                             t_idle = time.perf_counter() - t0
@@ -257,32 +341,98 @@ class Kernel:
                         if on_input:
                             on_input(mid)
                     else:
-                        outs.append((t, m["content"]))
+                        outs.append(m)
             if reply is None:
                 try:
                     r = self.kc.get_shell_msg(timeout=0.0 if t_idle is None else 1)
                 except Empty:
                     r = None
                 if r is not None and r["parent_header"].get("msg_id") == mid:
-                    reply = r["content"]
+                    reply = r
                     t_reply = time.perf_counter() - t0
-        return reply, outs, t_reply, t_idle
+        return Execution(reply, outs, t_reply, t_idle)
 
-    def pss(self):
-        self.remember_pids()
-        return tree_pss_kib(self.pid)
+    def must_run(self, code, timeout=REPLY_TIMEOUT, **kw):
+        """execute, and CheckFailed unless the reply's status is ok."""
+        r = self.execute(code, timeout=timeout, **kw)
+        content = r.reply["content"]
+        check(content["status"] == "ok", "%s: cell %r: status %s: %s %s" % (
+            self.name, code, content["status"], content.get("ename"), content.get("evalue")))
+        return r
+
+    def reply_for(self, msg_id, channel="shell", timeout=REPLY_TIMEOUT):
+        """The reply to msg_id on shell or control."""
+        get = self.kc.get_shell_msg if channel == "shell" else self.kc.get_control_msg
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("%s: no %s reply to %s within %ss" % (self.name, channel, msg_id, timeout))
+            try:
+                msg = get(timeout=min(left, 1.0))
+            except Empty:
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg
+
+    def iopub_for(self, msg_id, timeout=REPLY_TIMEOUT):
+        """IOPub messages whose parent is msg_id, up to its status: idle."""
+        msgs = []
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("%s: no status: idle for %s within %ss (got %s)"
+                                   % (self.name, msg_id, timeout, [m["msg_type"] for m in msgs]))
+            try:
+                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
+            except Empty:
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            msgs.append(msg)
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return msgs
+
+    def wait_busy(self, msg_id, timeout=REPLY_TIMEOUT):
+        """Wait for the status: busy whose parent is msg_id."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("%s: request %s never went busy" % (self.name, msg_id))
+            try:
+                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
+            except Empty:
+                continue
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                    and msg["content"]["execution_state"] == "busy"):
+                return
+
+    def control_request(self, msg_type, content=None):
+        """Send a request on control; its msg_id."""
+        msg = self.kc.session.msg(msg_type, content or {})
+        self.kc.control_channel.send(msg)
+        return msg["header"]["msg_id"]
+
+    def complete(self, code, cursor=None, timeout=REPLY_TIMEOUT):
+        """(complete_reply content, seconds to it)."""
+        t0 = time.perf_counter()
+        mid = self.kc.complete(code, len(code) if cursor is None else cursor)
+        r = self.reply_for(mid, timeout=timeout)
+        return r["content"], time.perf_counter() - t0
+
+    def socket(self, channel):
+        """A fresh DEALER connected to the kernel's shell or control port."""
+        info = self.km.get_connection_info()
+        sock = zmq.Context.instance().socket(zmq.DEALER)
+        sock.linger = 0
+        sock.connect(zmq_address(info, info[channel + "_port"]))
+        return sock
 
     def minimal_client(self):
         """A MinimalClient on this kernel's shell and IOPub ports."""
         return MinimalClient(self.km.get_connection_info(), self.name)
-
-    def complete(self, code, cursor=None, timeout=30):
-        t0 = time.perf_counter()
-        mid = self.kc.complete(code, len(code) if cursor is None else cursor)
-        while True:
-            r = self.kc.get_shell_msg(timeout=timeout)
-            if r["parent_header"].get("msg_id") == mid:
-                return r["content"], time.perf_counter() - t0
 
     def close(self):
         """Shut the kernel down; kill whatever of its tree is left."""
@@ -293,17 +443,23 @@ class Kernel:
         except Exception:
             pass
         self.kc = None
+        for now in (False, True):
+            try:
+                if self.km.has_kernel and self.km.is_alive():
+                    self.km.shutdown_kernel(now=now)
+            except Exception:
+                pass
         try:
-            if self.km.has_kernel:
-                self.km.shutdown_kernel(now=False)
-        except Exception:
-            pass
-        try:
-            if self.km.has_kernel:
-                self.km.shutdown_kernel(now=True)
+            self.km.cleanup_resources()
         except Exception:
             pass
         kill_all(self.pids, self.pid, self.pgid)
+
+
+def zmq_address(info, port):
+    """The ZeroMQ address of one of a kernel's ports, from its connection info."""
+    sep = ":" if info["transport"] == "tcp" else "-"
+    return f"{info['transport']}://{info['ip']}{sep}{port}"
 
 
 class MinimalClient:
@@ -318,25 +474,18 @@ class MinimalClient:
     """
 
     def __init__(self, info, name):
-        import zmq  # pyzmq, a dependency of jupyter_client
-
         key = info["key"]
         self.key = key if isinstance(key, bytes) else key.encode()
         self.digest = info.get("signature_scheme", "hmac-sha256").split("-", 1)[1]
         self.name = name
         self.ctx = zmq.Context()
-
-        def addr(port):
-            sep = ":" if info["transport"] == "tcp" else "-"
-            return f"{info['transport']}://{info['ip']}{sep}{port}"
-
         self.shell = self.ctx.socket(zmq.DEALER)
         self.shell.linger = 0
-        self.shell.connect(addr(info["shell_port"]))
+        self.shell.connect(zmq_address(info, info["shell_port"]))
         self.iopub = self.ctx.socket(zmq.SUB)
         self.iopub.linger = 0
         self.iopub.setsockopt(zmq.SUBSCRIBE, b"")
-        self.iopub.connect(addr(info["iopub_port"]))
+        self.iopub.connect(zmq_address(info, info["iopub_port"]))
         self.poller = zmq.Poller()
         self.poller.register(self.shell, zmq.POLLIN)
         self.poller.register(self.iopub, zmq.POLLIN)
@@ -388,28 +537,26 @@ class MinimalClient:
         self.ctx.destroy(linger=0)
 
 
-def kill_all(pids, leader, pgid):
-    """SIGKILL the processes in pids (pid -> start time) that still exist,
-    and the leader's process group pgid when the leader started its own
-    (never our own group)."""
-    if leader and pgid == leader and pgid != os.getpgid(0):
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except OSError:
-            pass
-    for p, st in pids.items():
-        if st is None or starttime(p) != st:
-            continue
-        try:
-            os.kill(p, signal.SIGKILL)
-        except OSError:
-            pass
-    # Reap our direct child if it is ours and a zombie.
-    if leader:
-        try:
-            os.waitpid(leader, os.WNOHANG)
-        except OSError:
-            pass
+# --------------------------------------------------------------------------
+# Outputs: IOPub messages as Kernel.execute collects them
+
+
+def stream_text(msgs, name="stdout"):
+    """The text of the messages' stream outputs to name (stdout or stderr)."""
+    return "".join(m["content"]["text"] for m in msgs
+                   if m["msg_type"] == "stream" and m["content"]["name"] == name)
+
+
+def stdout_text(msgs):
+    return stream_text(msgs, "stdout")
+
+
+def result_text(msgs):
+    """The text/plain of the first execute_result (None without one)."""
+    for m in msgs:
+        if m["msg_type"] == "execute_result":
+            return m["content"]["data"].get("text/plain")
+    return None
 
 
 # --------------------------------------------------------------------------

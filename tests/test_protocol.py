@@ -22,15 +22,12 @@ import signal
 import sys
 import time
 import traceback
-from queue import Empty
 
-import zmq
-from jupyter_client.manager import KernelManager
 from jupyter_client.session import Session
 
+from kernelkit import REPLY_TIMEOUT, CheckFailed, Kernel, check, result_text, stdout_text
+
 KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
-STARTUP_TIMEOUT = 60
-REPLY_TIMEOUT = 30
 # An interrupted 10 s cell must be answered within this many seconds.
 INTERRUPT_BOUND = 5.0
 # How long a dropped message is given to (wrongly) produce a reply.
@@ -39,173 +36,15 @@ SILENCE_WINDOW = 2.0
 CRASH_TIMEOUT = 180
 
 
-class CheckFailed(AssertionError):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise CheckFailed(msg)
-
-
-# --------------------------------------------------------------------------
-# Helpers around one kernel
-
-
-class Kernel:
-    """A gilgo kernel started by a KernelManager, and a blocking client."""
-
-    def __init__(self):
-        self.km = KernelManager(kernel_name=KERNEL_NAME)
-        self.km.start_kernel()
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
-        self.flush()
-
-    def close(self):
-        try:
-            self.kc.stop_channels()
-        except Exception:
-            pass
-        try:
-            if self.km.has_kernel and self.km.is_alive():
-                self.km.shutdown_kernel(now=False)
-        except Exception:
-            pass
-        try:
-            if self.km.has_kernel and self.km.is_alive():
-                self.km.shutdown_kernel(now=True)
-        except Exception:
-            pass
-        try:
-            self.km.cleanup_resources()
-        except Exception:
-            pass
-
-    def restart(self):
-        self.km.restart_kernel(now=False)
-        self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
-        self.flush()
-
-    def flush(self):
-        for get in (self.kc.get_iopub_msg, self.kc.get_shell_msg, self.kc.get_control_msg):
-            while True:
-                try:
-                    get(timeout=0.2)
-                except Empty:
-                    break
-
-    def iopub_for(self, msg_id, timeout=REPLY_TIMEOUT, until_idle=True):
-        """IOPub messages whose parent is msg_id, up to its status: idle."""
-        msgs = []
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            check(left > 0, "no status: idle for %s within %ss (got %s)"
-                  % (msg_id, timeout, [m["msg_type"] for m in msgs]))
-            try:
-                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
-            except Empty:
-                continue
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            msgs.append(msg)
-            if until_idle and msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                return msgs
-
-    def reply_for(self, msg_id, channel="shell", timeout=REPLY_TIMEOUT):
-        get = self.kc.get_shell_msg if channel == "shell" else self.kc.get_control_msg
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            check(left > 0, "no %s reply to %s within %ss" % (channel, msg_id, timeout))
-            try:
-                msg = get(timeout=min(left, 1.0))
-            except Empty:
-                continue
-            if msg["parent_header"].get("msg_id") == msg_id:
-                return msg
-
-    def execute(self, code, timeout=REPLY_TIMEOUT, stdin_answer=None, **kw):
-        """Runs code; returns (reply, outputs) where outputs are the IOPub
-        messages of the request other than status and execute_input."""
-        allow_stdin = stdin_answer is not None
-        msg_id = self.kc.execute(code, allow_stdin=allow_stdin, **kw)
-        msgs = []
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            check(left > 0, "cell %r: no status: idle within %ss (got %s)"
-                  % (code, timeout, [m["msg_type"] for m in msgs]))
-            if allow_stdin:
-                try:
-                    req = self.kc.get_stdin_msg(timeout=0.05)
-                    if req["msg_type"] == "input_request":
-                        self.kc.input(stdin_answer)
-                except Empty:
-                    pass
-            try:
-                msg = self.kc.get_iopub_msg(timeout=min(left, 0.2))
-            except Empty:
-                continue
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            msgs.append(msg)
-            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                break
-        reply = self.reply_for(msg_id, timeout=max(1.0, deadline - time.monotonic()))
-        outputs = [m for m in msgs if m["msg_type"] not in ("status", "execute_input")]
-        return reply, outputs
-
-    def must_run(self, code, **kw):
-        reply, outputs = self.execute(code, **kw)
-        content = reply["content"]
-        check(content["status"] == "ok", "cell %r: status %s: %s %s" % (
-            code, content["status"], content.get("ename"), content.get("evalue")))
-        return reply, outputs
-
-    def control_request(self, msg_type, content=None):
-        msg = self.kc.session.msg(msg_type, content or {})
-        self.kc.control_channel.send(msg)
-        return msg["header"]["msg_id"]
-
-    def wait_busy(self, msg_id, timeout=REPLY_TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            check(left > 0, "request %s never went busy" % msg_id)
-            try:
-                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
-            except Empty:
-                continue
-            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
-                    and msg["content"]["execution_state"] == "busy"):
-                return
-
-    def socket(self, channel):
-        """A fresh DEALER connected to the kernel's shell or control port."""
-        ctx = zmq.Context.instance()
-        sock = ctx.socket(zmq.DEALER)
-        sock.linger = 0
-        port = {"shell": self.km.shell_port, "control": self.km.control_port}[channel]
-        if self.km.transport == "ipc":
-            sock.connect("ipc://%s-%d" % (self.km.ip, port))
-        else:
-            sock.connect("tcp://%s:%d" % (self.km.ip, port))
-        return sock
-
-
-def stdout_text(outputs):
-    return "".join(m["content"]["text"] for m in outputs
-                   if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
-
-
-def result_text(outputs):
-    for m in outputs:
-        if m["msg_type"] == "execute_result":
-            return m["content"]["data"].get("text/plain")
-    return None
+def fresh_kernel():
+    """A started gilgo kernel (kernelkit.Kernel); none left behind when it fails to start."""
+    k = Kernel(KERNEL_NAME)
+    try:
+        k.start()
+    except BaseException:
+        k.close()
+        raise
+    return k
 
 
 def recv_within(sock, seconds):
@@ -263,7 +102,7 @@ def _interrupt_long_cell(k, code, how):
     check(content["status"] == "error", "interrupted cell: status %s, want error" % content["status"])
     check("nterrupt" in content.get("ename", ""), "interrupted cell: ename %r, want Interrupted" % content.get("ename"))
     k.iopub_for(msg_id)
-    _, outputs = k.must_run("keep + 1")
+    outputs = k.must_run("keep + 1").outputs
     check(result_text(outputs) == "42", "after interrupt: keep + 1 = %r, want 42" % result_text(outputs))
     return took
 
@@ -285,8 +124,8 @@ def check_interrupt_by_sigint(k):
 
 
 def check_stdin(k):
-    _, outputs = k.must_run('import "fmt"\nvar s string\nfmt.Scanln(&s)\nfmt.Println("got", s)',
-                            stdin_answer="gopher")
+    outputs = k.must_run('import "fmt"\nvar s string\nfmt.Scanln(&s)\nfmt.Println("got", s)',
+                         stdin_answer="gopher").outputs
     text = stdout_text(outputs)
     check("got gopher" in text, "stdin: stdout %r, want 'got gopher'" % text)
 
@@ -340,7 +179,7 @@ def check_random_frames(k):
             sock.close()
     check(k.kc.hb_channel.is_beating(), "heartbeat stopped after random frames")
     k.reply_for(k.kc.kernel_info())
-    _, outputs = k.must_run("6*7")
+    outputs = k.must_run("6*7").outputs
     check(result_text(outputs) == "42", "after random frames: 6*7 = %r" % result_text(outputs))
 
 
@@ -349,14 +188,13 @@ def check_recursion_limit(k):
     fatal stack overflow: the session keeps its variables."""
     k.must_run("kept := 7")
     k.must_run("func r(n int) int { return r(n+1) + 1 }")
-    reply, outputs = k.execute("r(0)", timeout=CRASH_TIMEOUT)
-    content = reply["content"]
+    content = k.execute("r(0)", timeout=CRASH_TIMEOUT).reply["content"]
     check(content["status"] == "error", "recursion cell: status %s, want error" % content["status"])
     check(content.get("ename") == "RecursionError",
           "recursion cell: ename %r, want RecursionError (%s)" % (content.get("ename"), content.get("evalue")))
     check("maximum recursion depth exceeded" in (content.get("evalue") or ""),
           "recursion cell: evalue %r" % content.get("evalue"))
-    _, outputs = k.must_run("kept")
+    outputs = k.must_run("kept").outputs
     check(result_text(outputs) == "7", "after RecursionError: kept = %r, want 7" % result_text(outputs))
 
 
@@ -377,9 +215,8 @@ for i := 0; ; i++ {
 
 
 def check_crash_recovery(k):
-    reply, _ = k.must_run("before := 7")
-    count = reply["content"]["execution_count"]
-    reply, outputs = k.execute(CONCURRENT_MAP_WRITES, timeout=CRASH_TIMEOUT)
+    count = k.must_run("before := 7").reply["content"]["execution_count"]
+    reply, outputs, _, _ = k.execute(CONCURRENT_MAP_WRITES, timeout=CRASH_TIMEOUT)
     content = reply["content"]
     check(content["status"] == "error", "crash cell: status %s, want error" % content["status"])
     check(content.get("ename") == "InterpreterCrashed",
@@ -389,24 +226,24 @@ def check_crash_recovery(k):
     check(content["execution_count"] == count + 1,
           "crash cell: execution_count %s, want %d" % (content["execution_count"], count + 1))
     check(any(m["msg_type"] == "error" for m in outputs), "crash cell: no error on IOPub")
-    reply, outputs = k.must_run("1+1")
+    reply, outputs, _, _ = k.must_run("1+1")
     check(result_text(outputs) == "2", "after crash: 1+1 = %r" % result_text(outputs))
     check(reply["content"]["execution_count"] == count + 2,
           "after crash: execution_count %s, want %d" % (reply["content"]["execution_count"], count + 2))
-    reply, _ = k.execute("before")
+    reply = k.execute("before").reply
     check(reply["content"]["status"] == "error", "after crash: `before` still defined, want a fresh session")
-    _, outputs = k.must_run("import \"gil\"\ngil.Enabled()")
+    outputs = k.must_run("import \"gil\"\ngil.Enabled()").outputs
     check(result_text(outputs) == "true", "after crash: the fresh session's GIL is on: %r" % result_text(outputs))
 
 
 def check_restart_via_manager(k):
     k.must_run("old := 1")
     k.restart()
-    reply, outputs = k.must_run("1+1")
+    reply, outputs, _, _ = k.must_run("1+1")
     check(result_text(outputs) == "2", "after restart: 1+1 = %r" % result_text(outputs))
     check(reply["content"]["execution_count"] == 1,
           "after restart: execution_count %s, want 1" % reply["content"]["execution_count"])
-    reply, _ = k.execute("old")
+    reply = k.execute("old").reply
     check(reply["content"]["status"] == "error", "after restart: `old` still defined")
 
 
@@ -451,16 +288,17 @@ def main():
             start = time.monotonic()
             try:
                 if k is None:
-                    k = Kernel()
+                    k = fresh_kernel()
                 elif not k.km.is_alive():
                     k.close()
-                    k = Kernel()
-                k.flush()
+                    k = fresh_kernel()
+                k.drain(0.2)
                 fn(k)
                 results.append((name, True, ""))
                 print("ok    %-40s %6.2fs" % (name, time.monotonic() - start), flush=True)
             except Exception as e:  # noqa: BLE001 - report every failure, go on
-                detail = str(e) if isinstance(e, CheckFailed) else traceback.format_exc()
+                # The kit's waits that run out raise TimeoutError: a failed check too.
+                detail = str(e) if isinstance(e, (CheckFailed, TimeoutError)) else traceback.format_exc()
                 results.append((name, False, detail))
                 print("FAIL  %-40s %6.2fs\n      %s" % (name, time.monotonic() - start, detail), flush=True)
                 if k is not None and k.km.has_kernel and not k.km.is_alive():
