@@ -112,8 +112,7 @@ class Soak:
             self.pump_once(0.002)
 
     def text(self, mid, name):
-        return "".join(m["content"]["text"] for m in self.iopub.get(mid, [])
-                       if m["msg_type"] == "stream" and m["content"]["name"] == name)
+        return kernelkit.stream_text(self.iopub.get(mid, []), name)
 
     # ------------------------------------------------------------- requests
 
@@ -124,9 +123,7 @@ class Soak:
             self.wait(lambda: any(m["msg_type"] == "execute_input" for m in self.iopub.get(mid, [])),
                       REPLY_TIMEOUT, f"execute_input of cell {i}")
             time.sleep(0.02)
-            msg = self.kc.session.msg("interrupt_request", {})
-            self.kc.control_channel.send(msg)
-            imid = msg["header"]["msg_id"]
+            imid = self.k.control_request("interrupt_request")
             self.requests.append((imid, "interrupt_request", i, "control"))
             self.wait(lambda: self.done(imid), REPLY_TIMEOUT, f"interrupt_reply for cell {i}")
         elif kind == "late":
