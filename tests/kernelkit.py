@@ -37,6 +37,9 @@ import zmq  # pyzmq, a dependency of jupyter_client
 from jupyter_client.manager import KernelManager
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The kernelspec the Jupyter suites in tests/ run (make test-python installs
+# bin/gilgo as gilgo into a temporary prefix).
+KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
 
 
 class Env:

@@ -17,6 +17,8 @@ import unittest
 
 import jupyter_kernel_test
 
+from kernelkit import KERNEL_NAME
+
 # Optional features of the runtime that the samples below use.
 FEATURES = {
     # display.HTML(...) sends display_data with text/html.
@@ -28,8 +30,6 @@ FEATURES = {
 # off (-name) without editing this file.
 for _name in filter(None, (n.strip() for n in os.environ.get("GILGO_TEST_FEATURES", "").split(","))):
     FEATURES[_name.lstrip("-")] = not _name.startswith("-")
-
-KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
 
 
 class GilgoKernelTests(jupyter_kernel_test.KernelTests):

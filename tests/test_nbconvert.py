@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 
-KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
+from kernelkit import KERNEL_NAME
 
 CELLS = [
     ('import "fmt"\nfmt.Println("hello, world")', "stream", "hello, world\n"),

@@ -31,10 +31,10 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("GILGO_BIN", os.path.join(ROOT, "bin", "gilgo"))
-NB_DIR = os.path.join(ROOT, "notebooks")
-KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
+from kernelkit import KERNEL_NAME, REPO
+
+BIN = os.environ.get("GILGO_BIN", os.path.join(REPO, "bin", "gilgo"))
+NB_DIR = os.path.join(REPO, "notebooks")
 NOTEBOOKS = sorted(f for f in os.listdir(NB_DIR) if f.endswith(".ipynb"))
 
 failures = []

@@ -16,7 +16,6 @@ performance measurements.
 """
 
 import argparse
-import os
 import random
 import signal
 import sys
@@ -25,9 +24,8 @@ import traceback
 
 from jupyter_client.session import Session
 
-from kernelkit import REPLY_TIMEOUT, CheckFailed, Kernel, check, result_text, stdout_text
+from kernelkit import KERNEL_NAME, REPLY_TIMEOUT, CheckFailed, Kernel, check, result_text, stdout_text
 
-KERNEL_NAME = os.environ.get("GILGO_KERNEL_NAME", "gilgo")
 # An interrupted 10 s cell must be answered within this many seconds.
 INTERRUPT_BOUND = 5.0
 # How long a dropped message is given to (wrongly) produce a reply.
