@@ -323,17 +323,11 @@ class Kernel:
                 raise TimeoutError(f"{self.name}: cell {code!r}: no {missing} within {timeout} s "
                                    f"(IOPub: {seen})")
             if allow_stdin:
-                try:
-                    req = self.kc.get_stdin_msg(timeout=0)
-                    if req["msg_type"] == "input_request":
-                        self.kc.input(stdin_answer)
-                except Empty:
-                    pass
+                req = poll(self.kc.get_stdin_msg, 0)
+                if req is not None and req["msg_type"] == "input_request":
+                    self.kc.input(stdin_answer)
             if t_idle is None:
-                try:
-                    m = self.kc.get_iopub_msg(timeout=0.002 if reply is None else 1)
-                except Empty:
-                    m = None
+                m = poll(self.kc.get_iopub_msg, 0.002 if reply is None else 1)
                 if m is not None and m["parent_header"].get("msg_id") == mid:
                     t = m["msg_type"]
                     seen.append(t)
@@ -346,10 +340,7 @@ class Kernel:
                     else:
                         outs.append(m)
             if reply is None:
-                try:
-                    r = self.kc.get_shell_msg(timeout=0.0 if t_idle is None else 1)
-                except Empty:
-                    r = None
+                r = poll(self.kc.get_shell_msg, 0.0 if t_idle is None else 1)
                 if r is not None and r["parent_header"].get("msg_id") == mid:
                     reply = r
                     t_reply = time.perf_counter() - t0
@@ -363,14 +354,13 @@ class Kernel:
             self.name, code, content["status"], content.get("ename"), content.get("evalue")))
         return r
 
-    def reply_for(self, msg_id, channel="shell", timeout=REPLY_TIMEOUT):
-        """The reply to msg_id on shell or control."""
-        get = self.kc.get_shell_msg if channel == "shell" else self.kc.get_control_msg
-        deadline = time.monotonic() + timeout
+    def _next_for(self, get, msg_id, deadline, what):
+        """The next message from get (a channel's get_*_msg) whose parent is
+        msg_id; TimeoutError(what()) once time.monotonic() passes deadline."""
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError("%s: no %s reply to %s within %ss" % (self.name, channel, msg_id, timeout))
+                raise TimeoutError(f"{self.name}: {what()}")
             try:
                 msg = get(timeout=min(left, 1.0))
             except Empty:
@@ -378,21 +368,20 @@ class Kernel:
             if msg["parent_header"].get("msg_id") == msg_id:
                 return msg
 
+    def reply_for(self, msg_id, channel="shell", timeout=REPLY_TIMEOUT):
+        """The reply to msg_id on shell or control."""
+        get = self.kc.get_shell_msg if channel == "shell" else self.kc.get_control_msg
+        return self._next_for(get, msg_id, time.monotonic() + timeout,
+                              lambda: "no %s reply to %s within %ss" % (channel, msg_id, timeout))
+
     def iopub_for(self, msg_id, timeout=REPLY_TIMEOUT):
         """IOPub messages whose parent is msg_id, up to its status: idle."""
         msgs = []
         deadline = time.monotonic() + timeout
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("%s: no status: idle for %s within %ss (got %s)"
-                                   % (self.name, msg_id, timeout, [m["msg_type"] for m in msgs]))
-            try:
-                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
-            except Empty:
-                continue
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
+            msg = self._next_for(self.kc.get_iopub_msg, msg_id, deadline,
+                                 lambda: "no status: idle for %s within %ss (got %s)"
+                                 % (msg_id, timeout, [m["msg_type"] for m in msgs]))
             msgs.append(msg)
             if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
                 return msgs
@@ -401,15 +390,9 @@ class Kernel:
         """Wait for the status: busy whose parent is msg_id."""
         deadline = time.monotonic() + timeout
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("%s: request %s never went busy" % (self.name, msg_id))
-            try:
-                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
-            except Empty:
-                continue
-            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
-                    and msg["content"]["execution_state"] == "busy"):
+            msg = self._next_for(self.kc.get_iopub_msg, msg_id, deadline,
+                                 lambda: "request %s never went busy" % msg_id)
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "busy":
                 return
 
     def control_request(self, msg_type, content=None):
@@ -457,6 +440,15 @@ class Kernel:
         except Exception:
             pass
         kill_all(self.pids, self.pid, self.pgid)
+
+
+def poll(get, timeout):
+    """The next message from get (a channel's get_*_msg) within timeout
+    seconds, or None."""
+    try:
+        return get(timeout=timeout)
+    except Empty:
+        return None
 
 
 def zmq_address(info, port):
