@@ -116,6 +116,7 @@ var rules = []rule{
 	onlyStd("gil"),
 	onlyStd("engine"),
 	onlyStd("install"),
+	onlyStd("internal/streambatch"),
 	forbid("session", module+"/kernel"),
 	forbid("worker", yaegi, module+"/kernel"),
 }
@@ -179,6 +180,7 @@ func TestRulesCatchViolations(t *testing.T) {
 		"kernel/testdata/x/x.go":     file("x", yaegi),
 		"cmd/gilgo/main.go":          file("main", module+"/kernel", module+"/session", module+"/worker"),
 		"install/internal/logo/l.go": file("logo", "image"),
+		"internal/streambatch/b.go":  file("streambatch", "sync", "time"),
 	}
 	tests := []struct {
 		name    string
@@ -202,6 +204,8 @@ func TestRulesCatchViolations(t *testing.T) {
 			[]string{"session -> " + module + "/kernel"}},
 		{"engine imports gil", fstest.MapFS{"engine/e.go": file("engine", module+"/gil")},
 			[]string{"engine imports " + module + "/gil"}},
+		{"streambatch imports engine", fstest.MapFS{"internal/streambatch/e.go": file("streambatch", module+"/engine")},
+			[]string{"internal/streambatch imports " + module + "/engine"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
