@@ -18,7 +18,7 @@ func benchPublisher(b *testing.B, interval time.Duration) (*publisher, *atomic.I
 	p := newPublisher(kEnd, s, "bench", nil)
 	p.log = testLogger()
 	p.start()
-	p.interval, p.maxInterval = interval, 4*interval
+	p.streams.Config.Delay, p.streams.Config.MaxDelay = interval, 4*interval
 	var streams atomic.Int64
 	done := make(chan struct{})
 	go func() {

@@ -112,7 +112,7 @@ func startKernel(t *testing.T, fi *fakeInterp, opts Options) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k.pub.interval, k.pub.maxInterval = time.Hour, time.Hour
+	k.pub.streams.Config.Delay, k.pub.streams.Config.MaxDelay = time.Hour, time.Hour
 	c := attach(t, k, cs)
 	// The first IOPub message is status starting.
 	m := c.recv(c.iopub)

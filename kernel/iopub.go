@@ -3,9 +3,10 @@ package kernel
 import (
 	"encoding/json"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/gilgo/gilgo/internal/streambatch"
 )
 
 // publisher owns the IOPub socket: one goroutine sends, everyone else
@@ -18,36 +19,32 @@ type publisher struct {
 	session string
 	log     *slog.Logger
 
-	// Stream batching knobs; tests may change them before start.
-	interval, maxInterval time.Duration
-	batchSize             int
-
-	mu       sync.Mutex
-	queue    [][][]byte
-	wake     chan struct{} // 1-buffered: queue is non-empty
-	streams  []*streamBuf  // in order of first write
-	timer    *time.Timer
-	armed    bool
-	curDelay time.Duration
-	lastTick time.Time
-	closed   bool
-	done     chan struct{}
+	mu    sync.Mutex
+	queue [][][]byte
+	wake  chan struct{} // 1-buffered: queue is non-empty
+	// streams batches stream text under mu; tests change its Config
+	// before the first stream write.
+	streams *streambatch.Batcher[streamKey, json.RawMessage]
+	closed  bool
+	done    chan struct{}
 }
 
-type streamBuf struct {
-	parent   json.RawMessage
-	parentID string
-	name     string
-	text     strings.Builder
-}
+// streamKey names the text of one stream of one request; the batcher
+// carries the request's header with it.
+type streamKey struct{ parentID, name string }
 
 func newPublisher(sock Socket, sign *signer, session string, log *slog.Logger) *publisher {
-	return &publisher{
+	p := &publisher{
 		sock: sock, sign: sign, session: session, log: log,
-		interval: streamInterval, maxInterval: streamMaxInterval, batchSize: streamBatchSize,
 		wake: make(chan struct{}, 1),
 		done: make(chan struct{}),
 	}
+	p.streams = streambatch.New(&p.mu, streambatch.Config{
+		Delay: streamInterval, MaxDelay: streamMaxInterval, KeyLimit: streamBatchSize,
+	}, func(k streamKey, parent json.RawMessage, text string) {
+		p.enqueueLocked(parent, "stream", map[string]any{"name": k.name, "text": text})
+	})
+	return p
 }
 
 func (p *publisher) start() { go p.run() }
@@ -79,11 +76,9 @@ func (p *publisher) close() {
 		p.mu.Unlock()
 		return
 	}
-	p.flushLocked()
+	p.streams.Flush()
 	p.closed = true
-	if p.timer != nil {
-		p.timer.Stop()
-	}
+	p.streams.Stop()
 	p.signalLocked()
 	p.mu.Unlock()
 	<-p.done
@@ -103,7 +98,7 @@ func (p *publisher) publish(parent json.RawMessage, msgType string, content any)
 	if p.closed {
 		return
 	}
-	p.flushLocked()
+	p.streams.Flush()
 	p.enqueueLocked(parent, msgType, content)
 }
 
@@ -127,69 +122,15 @@ func (p *publisher) flush() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.closed {
-		p.flushLocked()
+		p.streams.Flush()
 	}
-}
-
-func (p *publisher) flushLocked() {
-	for _, s := range p.streams {
-		if s.text.Len() > 0 {
-			p.enqueueLocked(s.parent, "stream", map[string]any{"name": s.name, "text": s.text.String()})
-		}
-	}
-	p.streams = p.streams[:0]
 }
 
 // stream buffers text for the stream name of the request parent.
 func (p *publisher) stream(parent json.RawMessage, parentID, name, text string) {
-	if text == "" {
-		return
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed {
-		return
-	}
-	var buf *streamBuf
-	for _, s := range p.streams {
-		if s.parentID == parentID && s.name == name {
-			buf = s
-			break
-		}
-	}
-	if buf == nil {
-		buf = &streamBuf{parent: parent, parentID: parentID, name: name}
-		p.streams = append(p.streams, buf)
-	}
-	buf.text.WriteString(text)
-	if buf.text.Len() >= p.batchSize {
-		p.flushLocked()
-		return
-	}
-	if !p.armed {
-		p.armed = true
-		now := time.Now()
-		// Output that keeps coming waits longer, up to maxInterval.
-		switch {
-		case p.curDelay == 0 || now.Sub(p.lastTick) > 2*p.curDelay:
-			p.curDelay = p.interval
-		case p.curDelay < p.maxInterval:
-			p.curDelay = min(2*p.curDelay, p.maxInterval)
-		}
-		if p.timer == nil {
-			p.timer = time.AfterFunc(p.curDelay, p.tick)
-		} else {
-			p.timer.Reset(p.curDelay)
-		}
-	}
-}
-
-func (p *publisher) tick() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.armed = false
-	p.lastTick = time.Now()
 	if !p.closed {
-		p.flushLocked()
+		p.streams.Write(streamKey{parentID, name}, parent, text)
 	}
 }
