@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/internal/streambatch"
 )
 
 // File descriptors of the message pipes in the child (cmd.ExtraFiles[0] and
@@ -63,8 +64,11 @@ func Serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Wri
 func serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Writer, delay time.Duration, batch int) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := &server{interp: interp, w: w, cancel: cancel, inputs: make(map[uint64]chan *msg),
-		delay: delay, batch: batch}
+	s := &server{interp: interp, w: w, cancel: cancel, inputs: make(map[uint64]chan *msg), batch: batch}
+	s.streams = streambatch.New(&s.wmu, streambatch.Config{Delay: delay, Limit: batch, StopOnFlush: true},
+		func(k streamKey, _ struct{}, text string) {
+			_ = s.sendLocked(&msg{Kind: kindStream, Cell: k.cell, Name: k.name, Text: text})
+		})
 	defer s.flush()
 	if err := s.send(&msg{Kind: kindReady, PID: os.Getpid()}); err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -124,16 +128,12 @@ type server struct {
 	interp engine.Interpreter
 	cancel context.CancelFunc
 
-	wmu  sync.Mutex // guards w, werr and the stream buffers
-	w    io.Writer
-	werr error // first write error; sticky
-
-	streams  []*pendingStream // in order of first write
-	buffered int              // bytes in streams
-	timer    *time.Timer
-	armed    bool
-	// delay and batch are streamDelay and streamBatch; tests change them.
-	delay time.Duration
+	wmu     sync.Mutex // guards w, werr and streams
+	w       io.Writer
+	werr    error // first write error; sticky
+	streams *streambatch.Batcher[streamKey, struct{}]
+	// batch is streamBatch (tests change it): a write of batch bytes or
+	// more is sent as it is, after what is buffered.
 	batch int
 
 	mu        sync.Mutex
@@ -147,11 +147,10 @@ func (s *server) writeErr() error {
 	return s.werr
 }
 
-// pendingStream is buffered text of one cell's stream.
-type pendingStream struct {
+// streamKey names the text of one stream of one cell.
+type streamKey struct {
 	cell uint64
 	name string
-	text []byte
 }
 
 // stream buffers text for the stream name of cell (see streamDelay).
@@ -163,57 +162,18 @@ func (s *server) stream(cell uint64, name, text string) {
 	}
 	if len(text) >= s.batch {
 		// Too big to be worth copying: what is buffered, then this.
-		s.flushLocked()
+		s.streams.Flush()
 		_ = s.sendLocked(&msg{Kind: kindStream, Cell: cell, Name: name, Text: text})
 		return
 	}
-	var p *pendingStream
-	for _, q := range s.streams {
-		if q.cell == cell && q.name == name {
-			p = q
-			break
-		}
-	}
-	if p == nil {
-		p = &pendingStream{cell: cell, name: name}
-		s.streams = append(s.streams, p)
-	}
-	p.text = append(p.text, text...)
-	s.buffered += len(text)
-	if s.buffered >= s.batch {
-		s.flushLocked()
-		return
-	}
-	if !s.armed {
-		s.armed = true
-		if s.timer == nil {
-			s.timer = time.AfterFunc(s.delay, s.flush)
-		} else {
-			s.timer.Reset(s.delay)
-		}
-	}
+	s.streams.Write(streamKey{cell, name}, struct{}{}, text)
 }
 
 // flush sends the buffered stream text now.
 func (s *server) flush() {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	s.flushLocked()
-}
-
-func (s *server) flushLocked() {
-	if s.armed {
-		s.armed = false
-		s.timer.Stop()
-	}
-	streams := s.streams
-	s.streams, s.buffered = nil, 0
-	for _, p := range streams {
-		if s.werr != nil {
-			return
-		}
-		_ = s.sendLocked(&msg{Kind: kindStream, Cell: p.cell, Name: p.name, Text: string(p.text)})
-	}
+	s.streams.Flush()
 }
 
 // send writes one event, after the buffered stream text. After the first
@@ -221,7 +181,7 @@ func (s *server) flushLocked() {
 func (s *server) send(m *msg) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	s.flushLocked()
+	s.streams.Flush()
 	return s.sendLocked(m)
 }
 
