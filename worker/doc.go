@@ -121,10 +121,11 @@
 // the child sends (result, display, clear_output, input, done, reply), so a
 // cell's output keeps its order relative to everything but the other
 // stream (stdout and stderr buffered together go out in the order of their
-// first write, as the kernel's own batching does). A 100,000-line print is
-// about ten events instead of 100,000. Done events carry the time the
-// interpreter took, which the Client logs at debug level with the round
-// trip ("worker: cell done").
+// first write). The kernel's IOPub batches with the same code
+// (internal/streambatch); here the delay is fixed and the limit counts all
+// buffered text. A 100,000-line print is about ten events instead of
+// 100,000. Done events carry the time the interpreter took, which the
+// Client logs at debug level with the round trip ("worker: cell done").
 //
 // In the child, Serve reads requests on one goroutine and runs each execute
 // and introspection request on a goroutine of its own; interrupt and
