@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Interpreter runs cells and answers introspection requests.
 //
@@ -79,14 +82,38 @@ func (e *Error) Error() string {
 	return e.Name + ": " + e.Value
 }
 
-// Well-known error names.
+// The error names gilgo gives a failed cell besides the Go ones of the
+// cell's own panics ("runtime.Error", "error", a type name).
 const (
+	// ErrSyntax names a cell that does not parse.
+	ErrSyntax = "SyntaxError"
+	// ErrCompile names a cell that does not compile.
+	ErrCompile = "CompileError"
+	// ErrUsage names a misused magic.
+	ErrUsage = "UsageError"
+	// ErrRecursion names a cell stopped at the recursion limit.
+	ErrRecursion = "RecursionError"
 	// ErrInterrupted names a cell stopped by Interrupt or ctx.
 	ErrInterrupted = "Interrupted"
+	// ErrInterpreter names a failure of the interpreter rather than of the
+	// cell's code: a panic inside it, recovered at an API boundary (the
+	// session, the worker, the kernel; see Recovered). The session and
+	// its variables are kept.
+	ErrInterpreter = "InterpreterError"
 	// ErrInterpreterCrashed names a cell whose interpreter process died of
 	// a fatal runtime error; a fresh session has replaced it.
 	ErrInterpreterCrashed = "InterpreterCrashed"
+	// ErrShutDown names a cell sent to an interpreter that was shut down.
+	ErrShutDown = "ShutDown"
 )
+
+// Recovered is the error of a cell during which the interpreter panicked
+// with r, recovered at an API boundary: ErrInterpreter, with r as its
+// value.
+func Recovered(r any) *Error {
+	v := fmt.Sprint(r)
+	return &Error{Name: ErrInterpreter, Value: v, Traceback: []string{ErrInterpreter + ": " + v}}
+}
 
 // MIMEBundle maps a MIME type to its data: a string for text types and
 // base64-encoded binary types, any JSON value for JSON types.

@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -170,7 +169,7 @@ func (k *Kernel) execute(req engine.ExecuteRequest, out engine.Output) (res engi
 	defer func() {
 		if r := recover(); r != nil {
 			k.log.Error("interpreter panicked", "panic", r)
-			res = engine.ExecuteResult{Error: &engine.Error{Name: "KernelError", Value: "interpreter panicked: " + fmt.Sprint(r)}}
+			res = engine.ExecuteResult{Error: engine.Recovered(r)}
 		}
 	}()
 	return k.interp.Execute(k.execCtx, req, out)
@@ -182,7 +181,7 @@ func (k *Kernel) withInterp(f func(ctx context.Context) error) (err error) {
 	defer k.interpMu.Unlock()
 	defer func() {
 		if r := recover(); r != nil {
-			err = &engine.Error{Name: "KernelError", Value: "interpreter panicked: " + fmt.Sprint(r)}
+			err = engine.Recovered(r)
 		}
 	}()
 	return f(k.execCtx)

@@ -565,7 +565,7 @@ func TestInterpreterPanicsRecovered(t *testing.T) {
 	fi.complete = func(string, int) (engine.Completion, error) { panic("complete bug") }
 	c := startKernel(t, fi, Options{})
 	r, _ := c.execute(map[string]any{"code": "x"})
-	if ct := c.content(r); ct["status"] != "error" || ct["ename"] != "KernelError" || !strings.Contains(ct["evalue"].(string), "engine bug") {
+	if ct := c.content(r); ct["status"] != "error" || ct["ename"] != engine.ErrInterpreter || !strings.Contains(ct["evalue"].(string), "engine bug") {
 		t.Errorf("execute reply: got %v", ct)
 	}
 	c.send(c.shell, "complete_request", map[string]any{"code": "x", "cursor_pos": 1})

@@ -164,14 +164,14 @@ func (e *magicCompileError) Error() string { return strings.Join(e.lines, "; ") 
 // describe renders the error for Jupyter.
 func (e *magicCompileError) describe(c *cell) *engine.Error {
 	if len(e.lines) == 0 {
-		return &engine.Error{Name: "CompileError", Value: "the cell did not compile",
-			Traceback: []string{"CompileError: the cell did not compile"}}
+		return &engine.Error{Name: engine.ErrCompile, Value: "the cell did not compile",
+			Traceback: []string{engine.ErrCompile + ": the cell did not compile"}}
 	}
 	var tb []string
 	for _, l := range e.lines {
 		tb = append(tb, c.errorLines(l)...)
 	}
-	return &engine.Error{Name: "CompileError", Value: e.lines[0], Traceback: tb}
+	return &engine.Error{Name: engine.ErrCompile, Value: e.lines[0], Traceback: tb}
 }
 
 // runCellMagic runs m if a CellMagic of that name is registered.

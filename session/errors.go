@@ -261,9 +261,9 @@ func (c *cell) describeError(err error) *engine.Error {
 	}
 	var ce *compileError
 	if errors.As(err, &ce) {
-		name := "CompileError"
+		name := engine.ErrCompile
 		if ce.syntax {
-			name = "SyntaxError"
+			name = engine.ErrSyntax
 		}
 		var lines []string
 		var list scanner.ErrorList
@@ -289,16 +289,16 @@ func (c *cell) describeError(err error) *engine.Error {
 		if re.Pos.IsValid() {
 			msg = c.s.it.FileSet().Position(re.Pos).String() + ": " + msg
 		}
-		return &engine.Error{Name: "CompileError", Value: msg, Traceback: c.errorLines(msg)}
+		return &engine.Error{Name: engine.ErrCompile, Value: msg, Traceback: c.errorLines(msg)}
 	}
 	var ie *interpreterError
 	if errors.As(err, &ie) {
-		return &engine.Error{Name: "InterpreterError", Value: ie.Error(),
-			Traceback: []string{"InterpreterError: " + ie.Error()}}
+		return &engine.Error{Name: engine.ErrInterpreter, Value: ie.Error(),
+			Traceback: []string{engine.ErrInterpreter + ": " + ie.Error()}}
 	}
 	var me *magicError
 	if errors.As(err, &me) {
-		return &engine.Error{Name: "UsageError", Value: me.msg, Traceback: []string{"UsageError: " + me.msg}}
+		return &engine.Error{Name: engine.ErrUsage, Value: me.msg, Traceback: []string{engine.ErrUsage + ": " + me.msg}}
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
@@ -306,7 +306,7 @@ func (c *cell) describeError(err error) *engine.Error {
 			// yaegi kept an undefined name of a failed cell as an
 			// incomplete symbol (its position is that cell's): Go's words.
 			msg := "undefined: " + m[1]
-			return &engine.Error{Name: "CompileError", Value: msg, Traceback: []string{"CompileError: " + msg}}
+			return &engine.Error{Name: engine.ErrCompile, Value: msg, Traceback: []string{engine.ErrCompile + ": " + msg}}
 		}
 		name, value := describePanic(p.Value)
 		if name == "runtime.Error" {

@@ -79,8 +79,8 @@ func schedError(err error) *engine.Error {
 	if e, ok := v.(error); ok {
 		var re *gil.RecursionError
 		if errors.As(e, &re) {
-			return &engine.Error{Name: "RecursionError", Value: re.Error(),
-				Traceback: []string{"RecursionError: " + re.Error()}}
+			return &engine.Error{Name: engine.ErrRecursion, Value: re.Error(),
+				Traceback: []string{engine.ErrRecursion + ": " + re.Error()}}
 		}
 	}
 	return nil

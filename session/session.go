@@ -336,7 +336,7 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 	s.cellMu.Lock()
 	if s.closed {
 		s.cellMu.Unlock()
-		return engine.ExecuteResult{Error: &engine.Error{Name: "ShutDown", Value: "the session is shut down"}}
+		return engine.ExecuteResult{Error: &engine.Error{Name: engine.ErrShutDown, Value: "the session is shut down"}}
 	}
 	s.cancel, s.cellCtx, s.allowStdin = cancel, ctx, req.AllowStdin
 	s.cellMu.Unlock()
@@ -358,7 +358,7 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("execute: recovered panic", "panic", r)
-			res.Error = &engine.Error{Name: "InterpreterError", Value: fmt.Sprint(r)}
+			res.Error = engine.Recovered(r)
 		}
 	}()
 	defer s.beginCell(req.ExecutionCount)()

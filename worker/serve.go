@@ -257,11 +257,9 @@ func (s *server) execute(ctx context.Context, id, cell uint64, req engine.Execut
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				res = engine.ExecuteResult{Error: &engine.Error{
-					Name:      "InterpreterPanic",
-					Value:     fmt.Sprint(r),
-					Traceback: []string{fmt.Sprintf("interpreter panicked: %v", r), string(debug.Stack())},
-				}}
+				e := engine.Recovered(r)
+				e.Traceback = append(e.Traceback, string(debug.Stack()))
+				res = engine.ExecuteResult{Error: e}
 			}
 		}()
 		res = s.interp.Execute(ctx, req, out)

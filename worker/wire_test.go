@@ -149,7 +149,7 @@ func TestServeRecoversPanicAndShutsDown(t *testing.T) {
 		t.Fatalf("events: got %+v, want ready first", events)
 	}
 	for _, e := range events[1:] {
-		if e.Kind == kindDone && (e.Result.Error == nil || e.Result.Error.Name != "InterpreterPanic") {
+		if e.Kind == kindDone && (e.Result.Error == nil || e.Result.Error.Name != engine.ErrInterpreter) {
 			t.Errorf("done: got %+v, want InterpreterPanic", e.Result.Error)
 		}
 	}
