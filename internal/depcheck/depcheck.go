@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -14,10 +15,14 @@ import (
 // Package is one package of the module: its non-test files' imports.
 type Package struct {
 	Path string // import path
+	Name string // package name (of its first file read)
 	Dir  string // slash-separated directory relative to the module root
 	// Imports maps each imported path to the files (relative to the module
 	// root) that import it.
 	Imports map[string][]string
+	// TestImports is Imports of the package's _test.go files (internal
+	// and external tests).
+	TestImports map[string][]string
 }
 
 // Graph is the import graph of one module's packages.
@@ -26,9 +31,10 @@ type Graph struct {
 	Pkgs   map[string]*Package // by import path
 }
 
-// Load parses the non-test .go files of every package under fsys, the root
-// of the module named module. Directories named testdata or vendor and
-// those starting with '.' or '_' are skipped, as the go command does.
+// Load parses the .go files of every package under fsys, the root of the
+// module named module (the imports of _test.go files apart). Directories
+// named testdata or vendor and those starting with '.' or '_' are
+// skipped, as the go command does.
 func Load(fsys fs.FS, module string) (*Graph, error) {
 	g := &Graph{Module: module, Pkgs: map[string]*Package{}}
 	fset := token.NewFileSet()
@@ -44,9 +50,10 @@ func Load(fsys fs.FS, module string) (*Graph, error) {
 			}
 			return nil
 		}
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+		if !strings.HasSuffix(name, ".go") {
 			return nil
 		}
+		test := strings.HasSuffix(name, "_test.go")
 		src, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
@@ -62,15 +69,21 @@ func Load(fsys fs.FS, module string) (*Graph, error) {
 		}
 		pkg := g.Pkgs[ip]
 		if pkg == nil {
-			pkg = &Package{Path: ip, Dir: dir, Imports: map[string][]string{}}
+			pkg = &Package{Path: ip, Dir: dir, Imports: map[string][]string{}, TestImports: map[string][]string{}}
 			g.Pkgs[ip] = pkg
+		}
+		imports := pkg.Imports
+		if test {
+			imports = pkg.TestImports
+		} else if pkg.Name == "" {
+			pkg.Name = f.Name.Name
 		}
 		for _, spec := range f.Imports {
 			imp, err := strconv.Unquote(spec.Path.Value)
 			if err != nil {
 				return fmt.Errorf("%s: bad import %s: %w", p, spec.Path.Value, err)
 			}
-			pkg.Imports[imp] = append(pkg.Imports[imp], p)
+			imports[imp] = append(imports[imp], p)
 		}
 		return nil
 	})
@@ -88,11 +101,12 @@ func IsStd(importPath string) bool {
 }
 
 // Under returns the module's packages at dir or below it (dir relative to
-// the module root, e.g. "kernel" gives kernel and kernel/wire), sorted.
+// the module root, e.g. "kernel" gives kernel and kernel/wire; "." gives
+// them all), sorted.
 func (g *Graph) Under(dir string) []*Package {
 	var out []*Package
 	for _, p := range g.Pkgs {
-		if p.Dir == dir || strings.HasPrefix(p.Dir, dir+"/") {
+		if dir == "." || p.Dir == dir || strings.HasPrefix(p.Dir, dir+"/") {
 			out = append(out, p)
 		}
 	}
@@ -130,13 +144,44 @@ func (g *Graph) Deps(pkg string) map[string][]string {
 	return chains
 }
 
-// Importers returns the files (relative to the module root) that import
-// importPath, sorted.
+// Importers returns the files (relative to the module root), tests
+// included, that import importPath, sorted.
 func (g *Graph) Importers(importPath string) []string {
 	var files []string
 	for _, p := range g.Pkgs {
 		files = append(files, p.Imports[importPath]...)
+		files = append(files, p.TestImports[importPath]...)
 	}
 	slices.Sort(files)
 	return files
+}
+
+// StdNames returns the names of the packages of the standard library a
+// program may import (no internal or vendor ones, no commands), read from
+// the source tree under goroot/src.
+func StdNames(goroot string) (map[string]bool, error) {
+	src := goroot + "/src"
+	names := map[string]bool{}
+	err := fs.WalkDir(os.DirFS(src), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() || p == "." {
+			return nil
+		}
+		switch d.Name() {
+		case "internal", "vendor", "testdata", "cmd":
+			return fs.SkipDir
+		}
+		name := path.Base(p)
+		if strings.HasPrefix(name, "v") && len(name) > 1 && strings.Trim(name[1:], "0123456789") == "" {
+			name = path.Base(path.Dir(p)) // math/rand/v2 is package rand
+		}
+		names[name] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the standard library at %s: %w", src, err)
+	}
+	return names, nil
 }

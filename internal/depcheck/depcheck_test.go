@@ -3,8 +3,10 @@ package depcheck
 import (
 	"errors"
 	"fmt"
+	"go/build"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,8 +26,17 @@ type rule struct {
 	check func(g *Graph) []string // violations, human-readable
 }
 
+// matches reports whether import path dep is target, or, for a target
+// ending in "/...", the path before it or a package below it.
+func matches(dep, target string) bool {
+	if root, ok := strings.CutSuffix(target, "/..."); ok {
+		return dep == root || strings.HasPrefix(dep, root+"/")
+	}
+	return dep == target
+}
+
 // forbid: no package at or under dir reaches any of the given import paths
-// (or their subpackages), directly or through the module's packages.
+// (see matches), directly or through the module's packages.
 func forbid(dir string, targets ...string) rule {
 	return rule{
 		name: fmt.Sprintf("%s never imports %s", dir, strings.Join(targets, ", ")),
@@ -35,7 +46,7 @@ func forbid(dir string, targets ...string) rule {
 				deps := g.Deps(p.Path)
 				for _, dep := range sortedKeys(deps) {
 					for _, t := range targets {
-						if dep == t || strings.HasPrefix(dep, t+"/") {
+						if matches(dep, t) {
 							bad = append(bad, strings.Join(deps[dep], " -> "))
 						}
 					}
@@ -109,16 +120,118 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// rules are the architecture's edges.
-var rules = []rule{
-	forbid("kernel", yaegi, module+"/session", module+"/worker"),
-	onlyFiles(zmq4, "kernel/transport_zmq.go"),
-	onlyStd("gil"),
-	onlyStd("engine"),
-	onlyStd("install"),
-	onlyStd("internal/streambatch"),
-	forbid("session", module+"/kernel"),
-	forbid("worker", yaegi, module+"/kernel"),
+// testsForbid: no test file of a package at or under dir imports any of
+// targets (see matches) directly.
+func testsForbid(dir string, targets ...string) rule {
+	return rule{
+		name: fmt.Sprintf("tests of %s never import %s", dir, strings.Join(targets, ", ")),
+		check: func(g *Graph) []string {
+			var bad []string
+			for _, p := range g.Under(dir) {
+				for _, imp := range sortedKeys(p.TestImports) {
+					for _, t := range targets {
+						if matches(imp, t) {
+							bad = append(bad, fmt.Sprintf("%s imports %s", strings.Join(p.TestImports[imp], ", "), imp))
+						}
+					}
+				}
+			}
+			return bad
+		},
+	}
+}
+
+// testsOnlyStd: the test files of packages at or under dir import only
+// the standard library and the packages themselves.
+func testsOnlyStd(dir string) rule {
+	return rule{
+		name: "tests of " + dir + " import only the standard library",
+		check: func(g *Graph) []string {
+			var bad []string
+			for _, p := range g.Under(dir) {
+				for _, imp := range sortedKeys(p.TestImports) {
+					if !IsStd(imp) && imp != p.Path {
+						bad = append(bad, fmt.Sprintf("%s imports %s", strings.Join(p.TestImports[imp], ", "), imp))
+					}
+				}
+			}
+			return bad
+		},
+	}
+}
+
+// noParentImports: no package imports the package of a folder above it
+// (session/hook may not import session): a folder's children are the
+// pieces it is built from.
+func noParentImports() rule {
+	return rule{
+		name: "no package imports a folder above it",
+		check: func(g *Graph) []string {
+			var bad []string
+			for _, p := range g.Under(".") {
+				for dir := path.Dir(p.Dir); dir != "."; dir = path.Dir(dir) {
+					parent := module + "/" + dir
+					if files, ok := p.Imports[parent]; ok {
+						bad = append(bad, fmt.Sprintf("%s imports its parent %s (%s)", p.Path, parent, strings.Join(files, ", ")))
+					}
+				}
+			}
+			return bad
+		},
+	}
+}
+
+// noStdNames: no package (but a command) is named like a package of the
+// standard library, so "runtime" or "sync" always means Go's.
+func noStdNames(std map[string]bool) rule {
+	return rule{
+		name: "no package is named like a standard-library package",
+		check: func(g *Graph) []string {
+			var bad []string
+			for _, p := range g.Under(".") {
+				if p.Name != "main" && std[p.Name] {
+					bad = append(bad, fmt.Sprintf("%s is package %s, like the standard library's", p.Path, p.Name))
+				}
+			}
+			return bad
+		},
+	}
+}
+
+// rules are the architecture's edges (docs/ARCHITECTURE.md); std holds
+// the standard library's package names.
+func rules(std map[string]bool) []rule {
+	m := func(p string) string { return module + "/" + p }
+	return []rule{
+		// The kernel speaks Jupyter and knows interpreters only as engine.
+		forbid("kernel", yaegi+"/...", m("session/..."), m("worker/..."), m("tiers"), m("gilrt"), m("compiled/..."), m("lib/...")),
+		testsForbid("kernel", yaegi+"/...", m("session/..."), m("worker/..."), m("tiers")),
+		onlyFiles(zmq4, "kernel/transport_zmq.go", "kernel/transport_zmq_test.go"),
+		// The worker is the process boundary: engine and the batcher only.
+		onlyStd("worker", "engine", "internal/streambatch"),
+		// Leaves.
+		onlyStd("engine"),
+		onlyStd("gil"),
+		testsOnlyStd("gil"),
+		onlyStd("coroutine"),
+		onlyStd("refcount"),
+		onlyStd("install"),
+		onlyStd("internal/streambatch"),
+		onlyStd("notebook", "engine"),
+		// The AST passes need no interpreter; the seams need nothing of
+		// the session.
+		onlyStd("session/cellast"),
+		onlyStd("session/hook", "engine", "session/cellast"),
+		// The session is extended only through its seams.
+		forbid("session", m("kernel/..."), m("worker/..."), m("tiers"), m("gilrt"), m("compiled/..."),
+			m("lib/gil"), m("lib/sys"), m("lib/coroutine"), m("lib/inspect"), m("lib/refcount"), m("lib/multiprocessing")),
+		// What plugs into a session depends on its seams, not on it.
+		forbid("gilrt", m("session"), m("tiers"), m("kernel/..."), m("lib/...")),
+		forbid("lib", m("session"), m("tiers"), m("kernel/...")),
+		forbid("compiled", m("session"), m("tiers"), m("kernel/..."), m("gilrt")),
+		noParentImports(),
+		noStdNames(std),
+	}
 }
 
 func moduleRoot(t *testing.T) string {
@@ -149,7 +262,14 @@ func TestArchitecture(t *testing.T) {
 	if g.Pkgs[module+"/engine"] == nil {
 		t.Fatal("package engine not found: is the module root right?")
 	}
-	for _, r := range rules {
+	std, err := StdNames(build.Default.GOROOT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !std["runtime"] || !std["sync"] || !std["rand"] || std["internal"] {
+		t.Fatalf("StdNames(%s) looks wrong: runtime %v, sync %v, rand %v, internal %v", build.Default.GOROOT, std["runtime"], std["sync"], std["rand"], std["internal"])
+	}
+	for _, r := range rules(std) {
 		t.Run(r.name, func(t *testing.T) {
 			for _, v := range r.check(g) {
 				t.Error(v)
@@ -173,7 +293,7 @@ func TestRulesCatchViolations(t *testing.T) {
 		"gil/gil.go":                 file("gil", "sync", "sync/atomic"),
 		"kernel/kernel.go":           file("kernel", module+"/engine", "github.com/google/uuid"),
 		"kernel/transport_zmq.go":    file("kernel", zmq4),
-		"kernel/kernel_test.go":      file("kernel", module+"/session"), // tests are not checked
+		"kernel/kernel_test.go":      file("kernel", module+"/engine"),
 		"session/session.go":         file("session", module+"/engine", module+"/gil", yaegi+"/interp"),
 		"worker/worker.go":           file("worker", module+"/engine"),
 		"install/install.go":         file("install", "embed"),
@@ -204,6 +324,24 @@ func TestRulesCatchViolations(t *testing.T) {
 			[]string{"session -> " + module + "/kernel"}},
 		{"engine imports gil", fstest.MapFS{"engine/e.go": file("engine", module+"/gil")},
 			[]string{"engine imports " + module + "/gil"}},
+		{"session/hook imports session", fstest.MapFS{"session/hook/h.go": file("hook", module+"/session")},
+			[]string{"session/hook imports its parent " + module + "/session", "session/hook imports " + module + "/session ("}},
+		{"a package named like the standard library's", fstest.MapFS{"lib/sync/s.go": file("sync", "sync")},
+			[]string{"lib/sync is package sync"}},
+		{"session imports gilrt", fstest.MapFS{"session/g.go": file("session", module+"/gilrt"), "gilrt/g.go": file("gilrt", "sync")},
+			[]string{"session -> " + module + "/gilrt"}},
+		{"a cell package imports the session", fstest.MapFS{"lib/sys/s.go": file("sys", module+"/session")},
+			[]string{"lib/sys -> " + module + "/session"}},
+		{"cellast imports yaegi", fstest.MapFS{"session/cellast/c.go": file("cellast", yaegi+"/interp")},
+			[]string{"session/cellast imports " + yaegi + "/interp"}},
+		{"worker imports a module package", fstest.MapFS{"worker/w.go": file("worker", module+"/gil")},
+			[]string{"worker imports " + module + "/gil"}},
+		{"a kernel test imports the session", fstest.MapFS{"kernel/x_test.go": file("kernel", module+"/session")},
+			[]string{"kernel/x_test.go imports " + module + "/session"}},
+		{"a gil test imports a module", fstest.MapFS{"gil/x_test.go": file("gil", "github.com/google/uuid")},
+			[]string{"gil/x_test.go imports github.com/google/uuid"}},
+		{"a test imports zmq4 outside the transport", fstest.MapFS{"kernel/x_test.go": file("kernel", zmq4)},
+			[]string{"kernel/x_test.go imports " + zmq4}},
 		{"streambatch imports engine", fstest.MapFS{"internal/streambatch/e.go": file("streambatch", module+"/engine")},
 			[]string{"internal/streambatch imports " + module + "/engine"}},
 	}
@@ -221,7 +359,7 @@ func TestRulesCatchViolations(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, r := range rules {
+			for _, r := range rules(map[string]bool{"runtime": true, "sync": true}) {
 				got = append(got, r.check(g)...)
 			}
 			for _, want := range tt.wantBad {
