@@ -34,11 +34,19 @@ func Busy() bool {
 	return busyIn(buf)
 }
 
+// Frames of interpreted code and of the session, by their functions'
+// package prefix in a stack dump (TestBusyFrames checks them against the
+// packages' real paths).
+const (
+	yaegiFrames   = "github.com/traefik/yaegi/interp."
+	sessionFrames = "github.com/gilgo/gilgo/session."
+)
+
 var stackPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 var (
 	goroutineHdr = []byte("goroutine ")
-	ours         = [][]byte{[]byte("github.com/traefik/yaegi/interp."), []byte("github.com/gilgo/gilgo/session.")}
+	ours         = [][]byte{[]byte(yaegiFrames), []byte(sessionFrames)}
 	parkedInGIL  = [][]byte{
 		[]byte("github.com/gilgo/gilgo/gil.(*Lock).acquireLocked"),
 		[]byte("github.com/gilgo/gilgo/gil.(*Thread).Blocking"),

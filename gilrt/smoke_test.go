@@ -4,9 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/gil"
@@ -110,5 +113,18 @@ wg.Wait()
 fmt.Println(counter, gil.Enabled())`,
 	} {
 		t.Log(f.run(c))
+	}
+}
+
+// TestBusyFrames: the package prefixes Busy looks for in stack dumps are
+// those of yaegi's interpreter and of the session, wherever they move.
+func TestBusyFrames(t *testing.T) {
+	for _, tc := range []struct{ prefix, pkg string }{
+		{yaegiFrames, reflect.TypeOf((*interp.Interpreter)(nil)).Elem().PkgPath()},
+		{sessionFrames, reflect.TypeOf((*session.Session)(nil)).Elem().PkgPath()},
+	} {
+		if tc.prefix != tc.pkg+"." {
+			t.Errorf("Busy looks for frames of %q, but the package is %q", tc.prefix, tc.pkg)
+		}
 	}
 }
