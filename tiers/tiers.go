@@ -3,7 +3,9 @@ package tiers
 import (
 	"errors"
 	"fmt"
+	stdlog "log"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 
@@ -53,8 +55,10 @@ func New(opts Options) (*session.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	// What compiled code prints goes to the cell like interpreted output.
+	// What compiled code prints goes to the cell like interpreted output;
+	// what yaegi logs about itself goes to the worker's log, never there.
 	rt.SetOutput(sess.Stdout(), sess.Stderr())
+	stdlog.SetOutput(interpreterLog{log: log, cell: os.Stderr})
 	procs := multiprocessing.New(multiprocessing.Options{Host: sess, Command: opts.WorkerCommand, Logger: log})
 	err = sess.Import(
 		gil.Package(sched, procs),

@@ -105,7 +105,11 @@ func (c *Client) spawn(ctx context.Context) (*child, error) {
 	cmd.Stdin = null
 	cmd.Stdout = outW
 	cmd.Stderr = errW
-	cmd.ExtraFiles = []*os.File{reqR, evW} // fds 3 and 4
+	logFile := c.opts.LogFile
+	if logFile == nil {
+		logFile = os.Stderr
+	}
+	cmd.ExtraFiles = []*os.File{reqR, evW, logFile} // RequestFD, EventFD, LogFD
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Setpgid:   true, // SIGINT to the kernel's group does not reach the child
 		Pdeathsig: syscall.SIGKILL,

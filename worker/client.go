@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,9 @@ type Options struct {
 	Dir string
 	// Logger receives the Client's diagnostics; nil means slog.Default().
 	Logger *slog.Logger
+	// LogFile receives the worker's log lines (its LogFD); nil means this
+	// process's stderr.
+	LogFile *os.File
 }
 
 // Stats describe the worker processes a Client has run.

@@ -108,6 +108,8 @@ func (f *fakeInterp) Execute(ctx context.Context, req engine.ExecuteRequest, out
 			<-intr
 			recurse(1)
 		}()
+	case "log":
+		fmt.Fprintln(LogWriter(), "LOG-MARKER", arg)
 	case "rawstdout":
 		os.Stdout.WriteString("RAW-STDOUT-MARKER\n")
 		os.Stderr.WriteString("RAW-STDERR-MARKER\n")

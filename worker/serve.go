@@ -18,12 +18,26 @@ import (
 	"github.com/gilgo/gilgo/internal/streambatch"
 )
 
-// File descriptors of the message pipes in the child (cmd.ExtraFiles[0] and
-// [1]): the child reads requests from RequestFD and writes events to EventFD.
+// File descriptors of the child (cmd.ExtraFiles): it reads requests from
+// RequestFD, writes events to EventFD and its log lines to LogFD, the
+// kernel's own stderr. Its stdout and stderr are the cells'.
 const (
 	RequestFD = 3
 	EventFD   = 4
+	LogFD     = 5
 )
+
+// LogWriter returns where a worker process writes its log lines: LogFD
+// when the process has it open (a Client starts it so), else io.Discard.
+// Never the process's stderr, which belongs to the cells.
+func LogWriter() io.Writer {
+	var st syscall.Stat_t
+	if err := syscall.Fstat(LogFD, &st); err != nil {
+		return io.Discard
+	}
+	syscall.CloseOnExec(LogFD)
+	return os.NewFile(LogFD, "gilgo-log")
+}
 
 // ServeProcess is the body of `gilgo worker`: it ignores SIGINT (the kernel
 // interrupts cells with a message; Jupyter's signal_kernel may signal the

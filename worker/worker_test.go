@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -373,6 +374,41 @@ func TestRawOutputGoesToCell(t *testing.T) {
 	out.waitFor(t, "raw output", func() bool {
 		return out.stream("stdout") == "RAW-STDOUT-MARKER\n" && out.stream("stderr") == "RAW-STDERR-MARKER\n"
 	})
+}
+
+// TestLogLinesGoToTheLogFile: what the worker writes to LogWriter reaches
+// Options.LogFile, and nothing of it the cell's streams.
+func TestLogLinesGoToTheLogFile(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	opts := testOptions(t)
+	opts.LogFile = w
+	c := startClient(t, opts)
+	w.Close() // the child holds its copy
+	res, logged := run(c, "log from the worker")
+	if res.Error != nil {
+		t.Fatal(res.Error)
+	}
+	if err := r.SetReadDeadline(time.Now().Add(waitLimit)); err != nil { // a hang guard
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil || line != "LOG-MARKER from the worker\n" {
+		t.Fatalf("log file: %q, %v", line, err)
+	}
+	// A line written to the child's stderr before the next cell's raw
+	// output would have reached one of the two cells by the time that
+	// output has.
+	_, raw := run(c, "rawstdout")
+	raw.waitFor(t, "raw output", func() bool { return strings.Contains(raw.stream("stderr"), "RAW-STDERR-MARKER") })
+	for _, out := range []*recorder{logged, raw} {
+		if s := out.stream("stdout") + out.stream("stderr"); strings.Contains(s, "LOG-MARKER") {
+			t.Errorf("the log line reached a cell: %q", s)
+		}
+	}
 }
 
 func TestIdleCrashReportedAsStderr(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 
 	"github.com/gilgo/gilgo/tiers"
 	"github.com/gilgo/gilgo/worker"
@@ -21,7 +22,9 @@ func workerCommand() command {
 				if !noArgs(e, fs, args) {
 					return exitUsage
 				}
-				log := newLogger(e.stderr, level, "worker")
+				// Never e.stderr: the worker's stderr is the cells'.
+				log := newLogger(worker.LogWriter(), level, "worker")
+				slog.SetDefault(log)
 				sess, err := tiers.New(tiers.Options{Logger: log})
 				if err != nil {
 					fmt.Fprintf(e.stderr, "gilgo worker: %v\n", err)

@@ -1,0 +1,47 @@
+package tiers
+
+import (
+	"bytes"
+	"context"
+	"log"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/internal/goldencells"
+)
+
+// TestInterpreterLog: yaegi's own log lines (it writes "nil type" before
+// a compile panic of a range it cannot type) go to the worker's log, not
+// to the process's stderr, which is the running cell's; a line logged by
+// other code still goes there.
+func TestInterpreterLog(t *testing.T) {
+	var cellErr, workerLog bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&workerLog, nil))
+	sess, err := New(Options{Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Shutdown(context.Background(), false)
+	prev := log.Writer()
+	log.SetOutput(interpreterLog{log: logger, cell: &cellErr})
+	defer log.SetOutput(prev)
+
+	out := &goldencells.Recorder{}
+	cell := "func g[T any](x T) T { return x }\nfor i := range g(3) { _ = i }\nprintln(\"ran\")"
+	res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: cell, ExecutionCount: 1}, out)
+	if res.Error != nil {
+		t.Fatalf("cell: %v", res.Error)
+	}
+	if !strings.Contains(workerLog.String(), "nil type") {
+		t.Errorf("the worker's log has no line of yaegi's: %q", workerLog.String())
+	}
+	if cellErr.Len() != 0 {
+		t.Errorf("yaegi's log reached the cell's stderr: %q", cellErr.String())
+	}
+	log.Print("from compiled code")
+	if !strings.Contains(cellErr.String(), "from compiled code") {
+		t.Errorf("a line of other code did not reach the cell's stderr: %q", cellErr.String())
+	}
+}
