@@ -5,7 +5,7 @@
 // messages, history, stop_on_error. An interpreter only runs code and answers
 // questions about it through the Interpreter interface below. Neither side
 // imports the other: the kernel knows the Go session on yaegi (package
-// runtime) only through this package, and the worker process boundary
+// session) only through this package, and the worker process boundary
 // (package worker) implements Interpreter on the kernel's side by forwarding
 // every call to a child process that serves a real Interpreter.
 //
