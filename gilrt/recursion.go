@@ -31,7 +31,7 @@ import (
 //
 // A runaway recursion therefore costs the fast path nothing until a tick
 // finds it; its depth at that tick is bounded by how fast yaegi recurses
-// in one samplePeriod (BenchmarkRecursionOvershoot measures it). Past the
+// in one samplePeriod (TestRunawayRecursion logs the depth reached). Past the
 // limit it panics with *gil.RecursionError. The counter and the mode are
 // shared by all goroutines, which only makes samples come earlier, except
 // that a sample on a shallow goroutine ends counting mode for a deep one

@@ -109,10 +109,10 @@ func (m *MagicCell) RunGenerated(src string) error {
 func (m *MagicCell) Use(exports interp.Exports) error { return m.c.s.useLocked(exports) }
 
 // Packages returns the packages cells import besides the standard
-// library, as the session gave them to yaegi: display, the scheduler's
-// packages (gil, sys), Options.Symbols and every Use, merged symbol by
-// symbol in that order (a later registration of a name wins, as in
-// yaegi). The session's replacements of standard symbols (time.Sleep,
+// library, as the session gave them to yaegi: the cell packages (display,
+// then those of Import), the scheduler's exports and every Use, merged
+// symbol by symbol in that order (a later registration of a name wins, as
+// in yaegi). The session's replacements of standard symbols (time.Sleep,
 // sync.Mutex under the scheduler, ...) are left out: they are not
 // packages of their own. The map is the caller's.
 func (m *MagicCell) Packages() interp.Exports {

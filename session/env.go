@@ -27,7 +27,7 @@ func (s *Session) Interrupted() <-chan struct{} {
 // Declarations returns the session's imports and top-level declarations as
 // compilable source, in the order cells made them (the source a fresh
 // interpreter replays), so that another process can rebuild the session's
-// functions (runtime/procpool). Like Globals, it is meant for code running
+// functions (lib/multiprocessing). Like Globals, it is meant for code running
 // in a cell and does not take the execution lock.
 func (s *Session) Declarations() string {
 	var b strings.Builder

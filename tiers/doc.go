@@ -6,6 +6,8 @@
 // run the same cells in both tiers (testdata/*.txtar).
 //
 // New may be called once per process: the compiled tier's runtime
-// (compiled/rt) holds the process's one lock and output. The session it
-// returns is documented in package session.
+// (compiled/rt) holds the process's one lock and output, and New routes
+// the standard log package (yaegi's own lines to Options.Logger, never to
+// the cell's stderr). The session it returns is documented in package
+// session.
 package tiers

@@ -75,7 +75,7 @@ func New(opts Options) (*session.Session, error) {
 }
 
 // compileMagic is %%compile: the cell's declarations built into a Go
-// plugin (runtime/compiled) and bound into the session. The compiler and
+// plugin (package compiled) and bound into the session. The compiler and
 // its temporary work dir are made on first use and removed at Shutdown
 // (the plugins stay mapped until the worker exits, which %reset asks
 // for when any are loaded).

@@ -16,7 +16,8 @@
 // honoured by replacing the child before Execute returns. In the child,
 // ServeProcess (or Serve with explicit pipes) serves an engine.Interpreter
 // until the request pipe closes or a shutdown arrives; a panic in the
-// interpreter is answered as an error (InterpreterPanic for Execute).
+// interpreter is answered as engine.Recovered for Execute. The child logs
+// to LogFD (LogWriter), never to its stderr, which is the cells'.
 // docs/worker.md has the pipes, the wire format and the crash handling.
 //
 // Execute, Complete, Inspect and IsComplete are called from one goroutine

@@ -150,7 +150,7 @@ func TestServeRecoversPanicAndShutsDown(t *testing.T) {
 	}
 	for _, e := range events[1:] {
 		if e.Kind == kindDone && (e.Result.Error == nil || e.Result.Error.Name != engine.ErrInterpreter) {
-			t.Errorf("done: got %+v, want InterpreterPanic", e.Result.Error)
+			t.Errorf("done: got %+v, want %s", e.Result.Error, engine.ErrInterpreter)
 		}
 	}
 	events, err = serveOnce(t, frameBytes(t, &msg{Kind: kindShutdown, ID: 9}, &msg{Kind: kindExecute, ID: 10}))

@@ -220,7 +220,7 @@ func render(v any) (engine.MIMEBundle, map[string]any) {
 }
 
 // Env binds the cell functions to a sink. Its methods are what cells call
-// as display.HTML, display.Show and so on (see Exports).
+// as display.HTML, display.Show and so on (see Package).
 type Env struct {
 	sink func() Sink
 }

@@ -13,8 +13,10 @@ import (
 type Exports = map[string]map[string]reflect.Value
 
 // Host is what a Scheduler and the cell packages may ask of the session.
-// *session.Session implements it; every method is safe for concurrent use
-// and may be called from code running in a cell.
+// *session.Session implements it. Every method may be called from code
+// running in a cell; all but Globals and Declarations are safe for
+// concurrent use from any goroutine (those two read the session's state
+// without its lock, which the running cell holds).
 type Host interface {
 	// CurrentOutput is the Output of the calling goroutine's cell, or nil
 	// before the first cell.
