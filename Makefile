@@ -5,7 +5,7 @@
 #   make test   go vet, go test, then the Jupyter suites in tests/ against
 #               bin/gilgo installed into a temporary prefix
 #
-# Other targets: build, install, bench, soak, e2e, e2e-browser, e2e-hub,
+# Other targets: build, install, bench, corpus, soak, e2e, e2e-browser, e2e-hub,
 # lint, clean, help.
 
 SHELL := /bin/bash
@@ -25,7 +25,7 @@ NOTEBOOK_DIR ?= notebooks
 
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: deps build install run test test-go test-race test-python test-e2e bench soak e2e e2e-browser e2e-hub lint clean help
+.PHONY: deps build install run test test-go test-race test-python test-e2e bench corpus soak e2e e2e-browser e2e-hub lint clean help
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -99,6 +99,12 @@ e2e-browser: build
 
 e2e-hub: build
 	deploy/jupyterhub/test/run.sh
+
+# Go's own `// run` programs and testdata/idiomatic, each run with go run
+# and as a gilgo cell: docs/corpus.md has the table (not part of make test:
+# about 5 minutes on 2 cores).
+corpus: build
+	$(GO) run ./internal/corpus -gilgo $(BIN) -list -o docs/corpus.md
 
 SOAK_CELLS ?= 10000
 
