@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io"
 	"log/slog"
 	"path"
@@ -23,6 +24,7 @@ import (
 	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/gilgo/gilgo/session/hook"
 	"github.com/gilgo/gilgo/session/stdlib"
+	"github.com/gilgo/gilgo/session/typecheck"
 )
 
 // Options configures a Session.
@@ -75,6 +77,9 @@ type Session struct {
 	st     *state   // declarations of this interpreter, reset by %reset
 	frames frameLog // interpreted frames of the last panic
 	files  cellFiles
+	// checker type-checks cells before yaegi sees them (nil: the Go
+	// sources are missing, cells run unchecked).
+	checker *typecheck.Checker
 }
 
 // state is what the session knows about the cells run so far.
@@ -122,6 +127,11 @@ func New(opts Options) (*Session, error) {
 		return nil, err
 	}
 	s.it, s.st = it, newState()
+	if s.checker, err = typecheck.New(s.symbolsOf); err != nil {
+		log.Info("cells run without a type check", "err", err)
+	} else {
+		go s.checker.Warm()
+	}
 	return s, nil
 }
 
@@ -425,9 +435,11 @@ type cell struct {
 	out engine.Output
 	ctx context.Context
 
-	unknownRanges []*ast.RangeStmt // range statements of unknown operand type (rangeprobe.go)
-	generated     bool             // running generated source (MagicCell.RunGenerated)
-	restart       bool             // %reset asks for a fresh process (ExecuteResult.Restart)
+	unknownRanges []*ast.RangeStmt        // range statements of unknown operand type (rangeprobe.go)
+	types         *types.Info             // the type check's facts about the cell's files (typecheck.go)
+	defines       map[*ast.ValueSpec]bool // the var specs of top-level := (parseUnit)
+	generated     bool                    // running generated source (MagicCell.RunGenerated)
+	restart       bool                    // %reset asks for a fresh process (ExecuteResult.Restart)
 }
 
 // directive is the line comment that makes positions read cell[N]:L:C.
@@ -500,6 +512,10 @@ func (c *cell) runGo(src string) error {
 			return err
 		}
 		files[i] = f
+	}
+	// Then type-check: a type error anywhere runs nothing either.
+	if err := c.typeCheck(units, files); err != nil {
+		return err
 	}
 	for i, u := range units {
 		if err := c.ctx.Err(); err != nil {
@@ -595,6 +611,20 @@ func (c *cell) parseUnit(u unit) (*ast.File, error) {
 		src += fmt.Sprintf("/*line _.go:1:1*/var _ = __cell%d_%d()\n", c.n, c.s.st.unit)
 	}
 	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
+	if err == nil && u.kind == cellast.Decl && len(f.Decls) == len(u.items) {
+		for i, it := range u.items {
+			if g, ok := f.Decls[i].(*ast.GenDecl); ok && it.DefineAt > 0 {
+				for _, sp := range g.Specs {
+					if vs, ok := sp.(*ast.ValueSpec); ok {
+						if c.defines == nil {
+							c.defines = map[*ast.ValueSpec]bool{}
+						}
+						c.defines[vs] = true
+					}
+				}
+			}
+		}
+	}
 	if err != nil {
 		if u.kind == cellast.Stmt {
 			// Report the errors of the cell's source alone.

@@ -37,6 +37,11 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			e.Setenv("HOME", e.WorkDir+"/home")
+			// The type check's cache of the standard library is the
+			// user's, as the Go build cache is.
+			if dir, err := os.UserCacheDir(); err == nil {
+				e.Setenv("XDG_CACHE_HOME", dir)
+			}
 			e.Setenv("XDG_DATA_HOME", "")
 			e.Setenv("JUPYTER_DATA_DIR", "")
 			e.Setenv("JUPYTER_PATH", "")

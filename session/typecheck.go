@@ -1,0 +1,124 @@
+package session
+
+import (
+	"go/ast"
+	"go/scanner"
+	"go/token"
+	"path"
+	"reflect"
+	"strings"
+
+	"github.com/gilgo/gilgo/session/typecheck"
+)
+
+// maxTypeErrors is how many type errors a cell reports, as gc does.
+const maxTypeErrors = 10
+
+// typeCheck checks the cell's parsed units (files; nil for the trailing
+// expression) against the session's declarations. Type errors are the
+// cell's CompileError, worded as gc words them; a cell the checker cannot
+// check (an import it cannot resolve) runs unchecked.
+func (c *cell) typeCheck(units []unit, files []*ast.File) error {
+	s := c.s
+	if s.checker == nil || c.generated {
+		return nil
+	}
+	in := typecheck.Cell{Fset: s.it.FileSet(), Imports: s.st.importSr, Defines: c.defines,
+		Prelude: []string{strings.TrimPrefix(prelude, "package main\n"), s.sched.Prelude}}
+	for i, u := range units {
+		switch {
+		case u.last:
+			it := u.items[0]
+			in.Trailing = c.directive(it.Line, it.Col) + it.Text
+		case files[i] != nil:
+			in.Files = append(in.Files, files[i])
+		}
+	}
+	for _, e := range s.st.entries {
+		in.Decls = append(in.Decls, e.current())
+	}
+	res, err := s.checker.Check(in)
+	if typecheck.IsSkip(err) {
+		s.log.Debug("type check skipped", "cell", c.n, "err", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, f := range res.Added {
+		s.files.keep(f)
+	}
+	var list scanner.ErrorList
+	for _, te := range res.Errors {
+		if isWrapperReturn(te.Msg, te.Pos, files) {
+			continue
+		}
+		if len(list) == maxTypeErrors {
+			list.Add(s.it.FileSet().Position(te.Pos), "too many errors")
+			break
+		}
+		list.Add(s.it.FileSet().Position(te.Pos), te.Msg)
+	}
+	if len(list) > 0 {
+		return &compileError{err: list}
+	}
+	c.types = res.Info
+	return nil
+}
+
+// isWrapperReturn reports whether a "missing return" error is the one of
+// the func a statement unit runs in (parseUnit's __cellN_K, whose result
+// only serves its call from a var initializer).
+func isWrapperReturn(msg string, pos token.Pos, files []*ast.File) bool {
+	if msg != "missing return" {
+		return false
+	}
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fd.Body.Rbrace == pos && strings.HasPrefix(fd.Name.Name, "__cell") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// symbolsOf is the symbol table of import path p that cells see, other
+// than the standard library's: a cell package, a compiled cell's package;
+// nil if there is none.
+func (s *Session) symbolsOf(p string) map[string]reflect.Value {
+	key := p + "/" + path.Base(p)
+	var syms map[string]reflect.Value
+	add := func(m map[string]reflect.Value) {
+		if m == nil {
+			return
+		}
+		if syms == nil {
+			syms = map[string]reflect.Value{}
+		}
+		for k, v := range m {
+			syms[k] = v
+		}
+	}
+	for _, pkg := range s.pkgs {
+		if pkg.Path == p {
+			add(pkg.Symbols)
+		}
+		add(pkg.Helpers[key])
+	}
+	for _, ex := range s.sched.Exports {
+		if m, ok := ex[key]; ok {
+			add(m)
+		}
+	}
+	add(s.overrides()[key])
+	for _, ex := range s.used {
+		if m, ok := ex[key]; ok {
+			add(m)
+		}
+	}
+	return syms
+}

@@ -1,0 +1,522 @@
+package typecheck
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Checker type-checks cells against the declarations of the cells before
+// them. It is safe for concurrent use; checks run one at a time.
+type Checker struct {
+	mu      sync.Mutex
+	std     *stdImporter
+	symbols func(path string) map[string]reflect.Value
+	cells   map[string]*types.Package // packages made from symbol tables
+	refl    *fromReflect
+	parsed  map[string][]ast.Decl // session declarations by source, in fset
+	fset    *token.FileSet        // of parsed
+}
+
+// New returns a Checker whose standard library comes from the sources of
+// the Go installation (GOROOT/src), and whose other packages come from
+// symbols: the symbol table the session gives yaegi for an import path, or
+// nil. It fails when the Go sources are not there.
+func New(symbols func(path string) map[string]reflect.Value) (*Checker, error) {
+	root := build.Default.GOROOT
+	if _, err := os.Stat(filepath.Join(root, "src", "fmt", "print.go")); err != nil {
+		return nil, fmt.Errorf("no Go sources to type-check against (GOROOT %q): %w", root, err)
+	}
+	c := &Checker{std: stdPackages(), symbols: symbols, cells: map[string]*types.Package{}, parsed: map[string][]ast.Decl{}}
+	c.refl = newFromReflect(c.std)
+	return c, nil
+}
+
+// stdPackages is the process's one importer of the standard library: the
+// packages it makes serve every Checker and are immutable once made.
+var stdPackages = sync.OnceValue(func() *stdImporter {
+	return newStdImporter(stdCacheDir())
+})
+
+// Warm type-checks fmt and what it imports (most of what cells use), once
+// per process, so that the first cell need not. Call it on a goroutine of
+// its own; a Check that needs the standard library waits for it.
+func (c *Checker) Warm() {
+	c.std.warmed.Do(func() { _, _ = c.std.Import("fmt") })
+}
+
+// Cell is what Check needs of one cell.
+type Cell struct {
+	// Fset holds Files and is where errors' positions are read.
+	Fset *token.FileSet
+	// Files are the cell's units as the session compiles them (package
+	// main; statements inside a generated func), before any rewrite.
+	// Check's Info is keyed by their nodes.
+	Files []*ast.File
+	// Trailing is the cell's trailing expression list, if any, with the
+	// line directive that places it in the cell.
+	Trailing string
+	// Imports are the import specs the session has seen ("fmt", `r
+	// "math/rand"`); every file of the cell sees them, as in the session.
+	Imports []string
+	// Decls are the current top-level declarations of earlier cells, as
+	// source with their line directives; those the cell redeclares are
+	// left out by name.
+	Decls []string
+	// Prelude is source the session compiles into every interpreter
+	// before the cells (helpers of its rewrites), one file each.
+	Prelude []string
+	// Defines are the var specs of Files that were top-level := in the
+	// cell: := may declare a name again when it declares a new one too.
+	Defines map[*ast.ValueSpec]bool
+}
+
+// Result is the outcome of a check.
+type Result struct {
+	Info *types.Info
+	// Errors are the type errors located in the cell, as gc words them,
+	// in source order; unused imports are not errors in a notebook.
+	Errors []types.Error
+	// Added are the files this check added to Cell.Fset for earlier
+	// declarations; later checks use them again, so the session must
+	// keep them in its FileSet.
+	Added []*token.File
+}
+
+// errSkip reports that a cell cannot be checked here (an import the
+// checker cannot resolve): the session runs it unchecked.
+var errSkip = errors.New("cannot type-check this cell")
+
+// IsSkip reports whether err means the cell could not be checked.
+func IsSkip(err error) bool { return errors.Is(err, errSkip) }
+
+// Check type-checks cell.
+func (c *Checker) Check(cell Cell) (*Result, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	declared := map[string]bool{}
+	for _, f := range cell.Files {
+		for name := range topLevelNames(f) {
+			declared[name] = true
+		}
+	}
+	fset := cell.Fset
+	if fset != c.fset { // a new interpreter: earlier parses are of another FileSet
+		c.fset, c.parsed = fset, map[string][]ast.Decl{}
+	}
+	res := &Result{}
+	var files []*ast.File
+	// Earlier declarations, but those the cell declares again.
+	prev := &ast.File{Name: ast.NewIdent("main")}
+	for _, src := range cell.Decls {
+		decls, added, err := c.parseDecls(fset, src)
+		if err != nil {
+			continue // a declaration that no longer parses alone
+		}
+		if added != nil {
+			res.Added = append(res.Added, added)
+		}
+		for _, d := range decls {
+			if !redeclared(d, declared) {
+				prev.Decls = append(prev.Decls, d)
+			}
+		}
+	}
+	// Every file sees the session's imports and the cell's own, as the
+	// session's interpreter does.
+	own := cell.Imports
+	for _, f := range cell.Files {
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+				for _, sp := range g.Specs {
+					own = append(own, specSource(sp.(*ast.ImportSpec)))
+				}
+			}
+		}
+	}
+	imports, err := importSpecs(own)
+	if err != nil {
+		return nil, err
+	}
+	prev = withImports(prev, imports)
+	files = append(files, prev)
+	for _, src := range cell.Prelude {
+		decls, added, err := c.parseDecls(fset, src)
+		if err != nil {
+			return nil, fmt.Errorf("%w: prelude: %v", errSkip, err)
+		}
+		if added != nil {
+			res.Added = append(res.Added, added)
+		}
+		files = append(files, &ast.File{Name: ast.NewIdent("main"), Decls: decls})
+	}
+	redefines, noNew := defineRules(cell.Files, cell.Defines)
+	inCell := map[*token.File]bool{}
+	for _, f := range cell.Files {
+		files = append(files, withImports(f, imports))
+		inCell[fset.File(f.Pos())] = true
+	}
+	var trailing *ast.File
+	if cell.Trailing != "" {
+		f, err := trailingFile(fset, cell.Trailing)
+		if err != nil {
+			return nil, fmt.Errorf("%w: trailing expression: %v", errSkip, err)
+		}
+		trailing = f
+		files = append(files, withImports(f, imports))
+		inCell[fset.File(f.Pos())] = true
+	}
+	res.Info = &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Instances:  map[*ast.Ident]types.Instance{},
+		Implicits:  map[ast.Node]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+	}
+	var importErr error
+	suppressed := false // the last error was dropped: so is its "\tother declaration"
+	conf := types.Config{
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			p, err := c.importPath(path)
+			if err != nil && importErr == nil {
+				importErr = err
+			}
+			return p, err
+		}),
+		Error: func(err error) {
+			te, ok := err.(types.Error)
+			if !ok {
+				return
+			}
+			if strings.HasPrefix(te.Msg, "\t") && suppressed {
+				return
+			}
+			suppressed = !inCell[fset.File(te.Pos)] || unusedImport.MatchString(te.Msg) ||
+				isNoValue(te, trailing) || redefines[te.Pos] && strings.HasSuffix(te.Msg, " redeclared in this block")
+			if !suppressed {
+				res.Errors = append(res.Errors, te)
+			}
+		},
+		FakeImportC: true,
+	}
+	_, _ = conf.Check("main", fset, files, res.Info)
+	for _, pos := range noNew {
+		res.Errors = append(res.Errors, types.Error{Fset: fset, Pos: pos, Msg: "no new variables on left side of :="})
+	}
+	if importErr != nil {
+		return nil, fmt.Errorf("%w: %v", errSkip, importErr)
+	}
+	res.Errors = sortErrors(res.Errors)
+	return res, nil
+}
+
+// unusedImport matches go/types' error for an import no file uses.
+var unusedImport = regexp.MustCompile(`^"[^"]*" imported (as \w+ )?and not used$`)
+
+// sortErrors orders errors by position, each followed by the lines that
+// continue it ("\tother declaration of x"), as go/types reported them.
+func sortErrors(errs []types.Error) []types.Error {
+	var groups [][]types.Error
+	for _, e := range errs {
+		if strings.HasPrefix(e.Msg, "\t") && len(groups) > 0 {
+			groups[len(groups)-1] = append(groups[len(groups)-1], e)
+			continue
+		}
+		groups = append(groups, []types.Error{e})
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i][0].Pos < groups[j][0].Pos })
+	out := errs[:0]
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// defineRules applies := to the cell's top-level defines, which the
+// session turns into package vars: a name declared again by a define that
+// declares a new name too is an assignment (its "redeclared" error is
+// dropped, at the positions in redefines); a define that declares no new
+// name is an error at its first name (noNew).
+func defineRules(files []*ast.File, defines map[*ast.ValueSpec]bool) (redefines map[token.Pos]bool, noNew []token.Pos) {
+	redefines = map[token.Pos]bool{}
+	seen := map[string]bool{}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok {
+				for _, n := range declNames(d) {
+					seen[n] = true
+				}
+				continue
+			}
+			for _, sp := range g.Specs {
+				vs, ok := sp.(*ast.ValueSpec)
+				if !ok || !defines[vs] {
+					if ok {
+						for _, n := range vs.Names {
+							seen[n.Name] = true
+						}
+					} else if ts, ok := sp.(*ast.TypeSpec); ok {
+						seen[ts.Name.Name] = true
+					}
+					continue
+				}
+				fresh := false
+				var again []token.Pos
+				for _, n := range vs.Names {
+					switch {
+					case n.Name == "_":
+					case seen[n.Name]:
+						again = append(again, n.Pos())
+					default:
+						fresh = true
+					}
+				}
+				if !fresh && len(again) > 0 {
+					noNew = append(noNew, vs.Names[0].Pos())
+				}
+				for _, p := range again {
+					redefines[p] = true
+				}
+				for _, n := range vs.Names {
+					seen[n.Name] = true
+				}
+			}
+		}
+	}
+	return redefines, noNew
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// importPath returns the package of path: one of the session's symbol
+// tables that is not the standard library's (a cell package, a compiled
+// cell), else the standard library from source.
+func (c *Checker) importPath(path string) (*types.Package, error) {
+	if p, ok := c.cells[path]; ok {
+		return p, nil
+	}
+	if !isStd(path) || c.stdMissing(path) {
+		syms := c.symbols(path)
+		if syms == nil {
+			return nil, fmt.Errorf("package %s is not in the session", path)
+		}
+		p, err := c.refl.packageOf(path, syms)
+		if err != nil {
+			return nil, err
+		}
+		c.cells[path] = p
+		return p, nil
+	}
+	return c.std.ImportFrom(path, "", 0)
+}
+
+// stdMissing reports whether an import path without a dot is not a
+// package of the Go installation (it is a cell package such as "gil").
+func (c *Checker) stdMissing(path string) bool {
+	_, err := os.Stat(filepath.Join(build.Default.GOROOT, "src", filepath.FromSlash(path)))
+	return err != nil
+}
+
+// importSpecs are the import specs the session has seen, without
+// positions (they belong to no file of the cell).
+func importSpecs(specs []string) ([]*ast.ImportSpec, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	src := "package main\nimport (\n" + strings.Join(specs, "\n") + "\n)\n"
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the session's imports: %v", errSkip, err)
+	}
+	var out []*ast.ImportSpec
+	seen := map[string]bool{}
+	for _, is := range f.Imports {
+		if k := specSource(is); !seen[k] {
+			seen[k] = true
+			spec := &ast.ImportSpec{Path: &ast.BasicLit{Kind: token.STRING, Value: is.Path.Value}}
+			if is.Name != nil {
+				spec.Name = ast.NewIdent(is.Name.Name)
+			}
+			out = append(out, spec)
+		}
+	}
+	return out, nil
+}
+
+// parseDecls parses a declaration of an earlier cell, once; added is
+// the file it added to fset, if it parsed it now.
+func (c *Checker) parseDecls(fset *token.FileSet, src string) (decls []ast.Decl, added *token.File, err error) {
+	if d, ok := c.parsed[src]; ok {
+		return d, nil, nil
+	}
+	f, err := parser.ParseFile(fset, "_.go", "package main\n"+src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Bodies were checked with their cell; only the signatures matter now.
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			fd.Body = nil
+		}
+	}
+	c.parsed[src] = f.Decls
+	return f.Decls, fset.File(f.Pos()), nil
+}
+
+// withImports is f, sharing its declarations, with the session's imports
+// that f does not make itself.
+func withImports(f *ast.File, imports []*ast.ImportSpec) *ast.File {
+	own := map[string]bool{}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			for _, sp := range g.Specs {
+				own[importName(sp.(*ast.ImportSpec))] = true
+			}
+		}
+	}
+	var specs []ast.Spec
+	for _, is := range imports {
+		if !own[importName(is)] {
+			specs = append(specs, is)
+		}
+	}
+	if len(specs) == 0 {
+		return f
+	}
+	cp := *f
+	cp.Decls = append([]ast.Decl{&ast.GenDecl{Tok: token.IMPORT, Specs: specs}}, f.Decls...)
+	return &cp
+}
+
+// specSource is an import spec as source.
+func specSource(is *ast.ImportSpec) string {
+	if is.Name != nil {
+		return is.Name.Name + " " + is.Path.Value
+	}
+	return is.Path.Value
+}
+
+// importName is the name an import spec binds.
+func importName(is *ast.ImportSpec) string {
+	if is.Name != nil {
+		return is.Name.Name
+	}
+	p, _ := strconv.Unquote(is.Path.Value)
+	return p[strings.LastIndex(p, "/")+1:]
+}
+
+// trailingFile wraps a trailing expression list so that it type-checks:
+// as the arguments of a variadic func (a call of no value is fine there
+// too: Check drops that error).
+func trailingFile(fset *token.FileSet, expr string) (*ast.File, error) {
+	src := "package main\nfunc __gilgo_trailing() {\n__gilgo_show(\n" + expr + ",\n)\n}\nfunc __gilgo_show(...any) {}\n"
+	return parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
+}
+
+// isNoValue reports whether err is the error of a trailing call of no
+// value passed to __gilgo_show, which the session does not do.
+func isNoValue(te types.Error, trailing *ast.File) bool {
+	if trailing == nil || !strings.HasSuffix(te.Msg, "(no value) used as value") {
+		return false
+	}
+	fd := trailing.Decls[0].(*ast.FuncDecl)
+	call := fd.Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
+	return len(call.Args) == 1 && te.Pos == call.Args[0].Pos()
+}
+
+// stripDirective drops a leading /*line ...*/ comment.
+func stripDirective(s string) string {
+	if strings.HasPrefix(s, "/*line ") {
+		if i := strings.Index(s, "*/"); i >= 0 {
+			return s[i+2:]
+		}
+	}
+	return s
+}
+
+// topLevelNames are the names f declares at package level (methods as
+// "T.M").
+func topLevelNames(f *ast.File) map[string]bool {
+	names := map[string]bool{}
+	for _, d := range f.Decls {
+		for _, n := range declNames(d) {
+			names[n] = true
+		}
+	}
+	return names
+}
+
+func declNames(d ast.Decl) []string {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv != nil && len(d.Recv.List) == 1 {
+			return []string{recvName(d.Recv.List[0].Type) + "." + d.Name.Name}
+		}
+		return []string{d.Name.Name}
+	case *ast.GenDecl:
+		var out []string
+		for _, sp := range d.Specs {
+			switch sp := sp.(type) {
+			case *ast.TypeSpec:
+				out = append(out, sp.Name.Name)
+			case *ast.ValueSpec:
+				for _, n := range sp.Names {
+					out = append(out, n.Name)
+				}
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func recvName(e ast.Expr) string {
+	for {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.IndexListExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
+		}
+	}
+}
+
+// redeclared reports whether d declares a name of declared: a type, func
+// or var the cell declares again replaces it (so does a method of a type
+// the cell declares again). A declaration of several names is dropped
+// whole when one of them is declared again.
+func redeclared(d ast.Decl, declared map[string]bool) bool {
+	for _, n := range declNames(d) {
+		if declared[n] {
+			return true
+		}
+		if t, _, ok := strings.Cut(n, "."); ok && declared[t] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,15 @@
+// Package typecheck type-checks a cell with go/types against the
+// declarations of the cells before it, as gc would check the program they
+// make together: the session reports its errors before yaegi compiles
+// anything, and its facts (types.Info) let passes repair what yaegi gets
+// wrong. The standard library comes from the Go installation's sources;
+// cell packages and compiled cells' packages from the symbol tables the
+// session gives yaegi (their reflect types, converted).
+//
+// Unused imports are not errors in a notebook; errors located in earlier
+// cells' declarations are not reported (they were reported with their
+// cell). A cell the checker cannot resolve an import of is skipped
+// (IsSkip), not failed.
+//
+// A Checker is safe for concurrent use; checks run one at a time.
+package typecheck
