@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +104,49 @@ func BenchmarkStatementCell(b *testing.B) { benchRatio(b, "x := 1", "x++", "x++"
 // the session looks up.
 func BenchmarkPrintCell(b *testing.B) {
 	benchRatio(b, "import \"fmt\"\nx := 1", `fmt.Sprint(x)`, `fmt.Sprint(x)`)
+}
+
+// BenchmarkTypeCheck is the cost of the type check on a trivial cell: the
+// same cells in a session with the check and in one without, interleaved,
+// after decls earlier declarations. It reports the difference per cell
+// (the target: at most 0.2 ms) and the ratio.
+func BenchmarkTypeCheck(b *testing.B) {
+	for _, decls := range []int{0, 200} {
+		b.Run(fmt.Sprintf("decls=%d", decls), func(b *testing.B) {
+			checked, unchecked := newTestSession(b), newTestSession(b)
+			unchecked.checker = nil
+			var setup strings.Builder
+			setup.WriteString("import \"fmt\"\nx := 1\n")
+			for i := range decls {
+				fmt.Fprintf(&setup, "func f%d(n int) string { return fmt.Sprint(n + %d) }\n", i, i)
+			}
+			for _, s := range []*Session{checked, unchecked} {
+				if out := runCell(s, 1, setup.String(), nil); out != "" {
+					b.Fatalf("setup: %s", out)
+				}
+			}
+			n := 1
+			run := func(s *Session) func() {
+				return func() {
+					res := s.Execute(context.Background(), engine.ExecuteRequest{Code: "x + 1", ExecutionCount: n}, captureOutput{})
+					if res.Error != nil {
+						b.Fatal(res.Error)
+					}
+				}
+			}
+			n++
+			run(checked)()
+			run(unchecked)()
+			b.ResetTimer()
+			var tChecked, tUnchecked time.Duration
+			for range b.N {
+				n++
+				tChecked += timePer(1, run(checked))
+				tUnchecked += timePer(1, run(unchecked))
+			}
+			b.StopTimer()
+			b.ReportMetric(float64((tChecked-tUnchecked).Microseconds())/float64(b.N), "check-µs/cell")
+			b.ReportMetric(float64(tChecked)/float64(tUnchecked), "ratio")
+		})
+	}
 }

@@ -28,6 +28,7 @@ type Checker struct {
 	refl    *fromReflect
 	parsed  map[string][]ast.Decl // session declarations by source, in fset
 	fset    *token.FileSet        // of parsed
+	base    *base                 // the last earlier declarations checked
 }
 
 // New returns a Checker whose standard library comes from the sources of
@@ -103,6 +104,12 @@ var errSkip = errors.New("cannot type-check this cell")
 func IsSkip(err error) bool { return errors.Is(err, errSkip) }
 
 // Check type-checks cell.
+//
+// The earlier declarations are checked once and kept (base): a cell that
+// declares no type or method of theirs is checked alone, in a package
+// whose scope starts with their objects, so that its cost does not grow
+// with the session. A cell that declares a type or a method of an earlier
+// type is checked with all earlier declarations again.
 func (c *Checker) Check(cell Cell) (*Result, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -114,26 +121,9 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 	}
 	fset := cell.Fset
 	if fset != c.fset { // a new interpreter: earlier parses are of another FileSet
-		c.fset, c.parsed = fset, map[string][]ast.Decl{}
+		c.fset, c.parsed, c.base = fset, map[string][]ast.Decl{}, nil
 	}
 	res := &Result{}
-	var files []*ast.File
-	// Earlier declarations, but those the cell declares again.
-	prev := &ast.File{Name: ast.NewIdent("main")}
-	for _, src := range cell.Decls {
-		decls, added, err := c.parseDecls(fset, src)
-		if err != nil {
-			continue // a declaration that no longer parses alone
-		}
-		if added != nil {
-			res.Added = append(res.Added, added)
-		}
-		for _, d := range decls {
-			if !redeclared(d, declared) {
-				prev.Decls = append(prev.Decls, d)
-			}
-		}
-	}
 	// Every file sees the session's imports and the cell's own, as the
 	// session's interpreter does.
 	own := cell.Imports
@@ -150,17 +140,40 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	prev = withImports(prev, imports)
-	files = append(files, prev)
-	for _, src := range cell.Prelude {
-		decls, added, err := c.parseDecls(fset, src)
-		if err != nil {
-			return nil, fmt.Errorf("%w: prelude: %v", errSkip, err)
+	var importErr error
+	importer := importerFunc(func(path string) (*types.Package, error) {
+		p, err := c.importPath(path)
+		if err != nil && importErr == nil {
+			importErr = err
 		}
-		if added != nil {
-			res.Added = append(res.Added, added)
+		return p, err
+	})
+	b, err := c.baseOf(cell, imports, importer, res)
+	if err != nil {
+		return nil, err
+	}
+	if importErr != nil {
+		return nil, fmt.Errorf("%w: %v", errSkip, importErr)
+	}
+	pkg := types.NewPackage("main", "main")
+	var files []*ast.File
+	if b.extends(declared) {
+		// The cell declares a type or method of an earlier cell again:
+		// check it with every earlier declaration but those, afresh.
+		prev := &ast.File{Name: ast.NewIdent("main")}
+		for _, d := range b.decls {
+			if !redeclared(d, declared) {
+				prev.Decls = append(prev.Decls, d)
+			}
 		}
-		files = append(files, &ast.File{Name: ast.NewIdent("main"), Decls: decls})
+		files = append(files, withImports(prev, imports))
+		files = append(files, b.prelude...)
+	} else {
+		for name, obj := range b.objects {
+			if !declared[name] {
+				pkg.Scope().Insert(obj)
+			}
+		}
 	}
 	redefines, noNew := defineRules(cell.Files, cell.Defines)
 	inCell := map[*token.File]bool{}
@@ -186,16 +199,9 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 		Implicits:  map[ast.Node]types.Object{},
 		Selections: map[*ast.SelectorExpr]*types.Selection{},
 	}
-	var importErr error
 	suppressed := false // the last error was dropped: so is its "\tother declaration"
 	conf := types.Config{
-		Importer: importerFunc(func(path string) (*types.Package, error) {
-			p, err := c.importPath(path)
-			if err != nil && importErr == nil {
-				importErr = err
-			}
-			return p, err
-		}),
+		Importer: importer,
 		Error: func(err error) {
 			te, ok := err.(types.Error)
 			if !ok {
@@ -207,17 +213,19 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 			suppressed = !inCell[fset.File(te.Pos)] || unusedImport.MatchString(te.Msg) ||
 				isNoValue(te, trailing) || redefines[te.Pos] && strings.HasSuffix(te.Msg, " redeclared in this block")
 			if !suppressed {
+				// Objects of the base belong to another package main.
+				te.Msg = basePackage.ReplaceAllString(te.Msg, "")
 				res.Errors = append(res.Errors, te)
 			}
 		},
 		FakeImportC: true,
 	}
-	_, _ = conf.Check("main", fset, files, res.Info)
-	for _, pos := range noNew {
-		res.Errors = append(res.Errors, types.Error{Fset: fset, Pos: pos, Msg: "no new variables on left side of :="})
-	}
+	_ = types.NewChecker(&conf, fset, pkg, res.Info).Files(files)
 	if importErr != nil {
 		return nil, fmt.Errorf("%w: %v", errSkip, importErr)
+	}
+	for _, pos := range noNew {
+		res.Errors = append(res.Errors, types.Error{Fset: fset, Pos: pos, Msg: "no new variables on left side of :="})
 	}
 	res.Errors = sortErrors(res.Errors)
 	return res, nil
@@ -225,6 +233,87 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 
 // unusedImport matches go/types' error for an import no file uses.
 var unusedImport = regexp.MustCompile(`^"[^"]*" imported (as \w+ )?and not used$`)
+
+// basePackage matches the qualifier of the base's objects in messages.
+var basePackage = regexp.MustCompile(`\bmain\.`)
+
+// base is the earlier declarations, type-checked: their package-level
+// objects by name, and the declarations themselves.
+type base struct {
+	key     string
+	objects map[string]types.Object
+	decls   []ast.Decl
+	prelude []*ast.File
+	types   map[string]bool // names of the types declared
+}
+
+// extends reports whether the cell's declared names redeclare a type of
+// the base or declare a method ("T.M") of one.
+func (b *base) extends(declared map[string]bool) bool {
+	for name := range declared {
+		t, _, method := strings.Cut(name, ".")
+		if method && b.types[t] || b.types[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// baseOf returns the earlier declarations of cell, type-checked, from the
+// cache when they did not change.
+func (c *Checker) baseOf(cell Cell, imports []*ast.ImportSpec, importer types.Importer, res *Result) (*base, error) {
+	var key strings.Builder
+	for _, part := range [][]string{cell.Imports, cell.Prelude, cell.Decls} {
+		for _, s := range part {
+			key.WriteString(s)
+			key.WriteByte(0)
+		}
+		key.WriteByte(1)
+	}
+	if c.base != nil && c.base.key == key.String() {
+		return c.base, nil
+	}
+	fset := cell.Fset
+	b := &base{key: key.String(), objects: map[string]types.Object{}, types: map[string]bool{}}
+	for _, src := range cell.Decls {
+		decls, added, err := c.parseDecls(fset, src)
+		if err != nil {
+			continue // a declaration that no longer parses alone
+		}
+		if added != nil {
+			res.Added = append(res.Added, added)
+		}
+		b.decls = append(b.decls, decls...)
+		for _, d := range decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
+				for _, n := range declNames(d) {
+					b.types[n] = true
+				}
+			}
+		}
+	}
+	for _, src := range cell.Prelude {
+		decls, added, err := c.parseDecls(fset, src)
+		if err != nil {
+			return nil, fmt.Errorf("%w: prelude: %v", errSkip, err)
+		}
+		if added != nil {
+			res.Added = append(res.Added, added)
+		}
+		b.prelude = append(b.prelude, &ast.File{Name: ast.NewIdent("main"), Decls: decls})
+	}
+	files := append([]*ast.File{withImports(&ast.File{Name: ast.NewIdent("main"), Decls: b.decls}, imports)}, b.prelude...)
+	// Errors here were reported with their cells.
+	conf := types.Config{Importer: importer, Error: func(error) {}, FakeImportC: true}
+	pkg, _ := conf.Check("main", fset, files, nil)
+	if pkg != nil {
+		for _, name := range pkg.Scope().Names() {
+			b.objects[name] = pkg.Scope().Lookup(name)
+		}
+	}
+	c.base = b
+	return b, nil
+}
 
 // sortErrors orders errors by position, each followed by the lines that
 // continue it ("\tother declaration of x"), as go/types reported them.
