@@ -182,6 +182,16 @@ func (c *Compiler) available() error {
 // compiled code reaches the worker's own instances. Compile calls are
 // serialised.
 func (c *Compiler) Compile(ctx context.Context, src string, cell int, pkgs interp.Exports) (Result, error) {
+	return c.compile(ctx, src, cell, pkgs, false)
+}
+
+// CompileProgram is Compile for a whole program's cell: func main is
+// bound too (as main, among Names), for the session to call once.
+func (c *Compiler) CompileProgram(ctx context.Context, src string, cell int, pkgs interp.Exports) (Result, error) {
+	return c.compile(ctx, src, cell, pkgs, true)
+}
+
+func (c *Compiler) compile(ctx context.Context, src string, cell int, pkgs interp.Exports, program bool) (Result, error) {
 	if err := c.Available(); err != nil {
 		return Result{}, err
 	}
@@ -199,7 +209,7 @@ func (c *Compiler) Compile(ctx context.Context, src string, cell int, pkgs inter
 		to, err := c.shim(path, syms)
 		return to, err == nil, err
 	}
-	g, err := generate(src, cell, c.noCheckpoints, shim)
+	g, err := generate(src, cell, genOptions{noCheckpoints: c.noCheckpoints, program: program, shim: shim})
 	if err != nil {
 		return Result{}, err
 	}

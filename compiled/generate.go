@@ -60,7 +60,18 @@ type edit struct {
 //
 // shim, if not nil, maps the import path of a cell package ("gil") to the
 // import path of its shim (see cellpkg.go); other imports stay as written.
-func generate(src string, cell int, noCheckpoints bool, shim func(path string) (string, bool, error)) (*generated, error) {
+// genOptions are generate's choices.
+type genOptions struct {
+	noCheckpoints bool
+	// program binds func main too (a whole program's cell runs it).
+	program bool
+	// shim returns the import path of the shim of a cell package, if the
+	// path is one (nil: none is).
+	shim func(path string) (string, bool, error)
+}
+
+func generate(src string, cell int, opt genOptions) (*generated, error) {
+	noCheckpoints, shim := opt.noCheckpoints, opt.shim
 	name := fmt.Sprintf("cell[%d]", cell)
 	src, err := dropPackageClause(src)
 	if err != nil {
@@ -131,7 +142,7 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 			}
 			n := decl.Name.Name
 			switch {
-			case n == "_" || n == "init" || n == "main":
+			case n == "_" || n == "init" || n == "main" && !opt.program:
 			case decl.Type.TypeParams != nil:
 				d.skipped = append(d.skipped, n+" (generic: callable only inside the cell)")
 			default:
@@ -161,9 +172,12 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 					}
 				case *ast.TypeSpec:
 					locals[s.Name.Name] = true
-					if s.TypeParams != nil {
+					switch {
+					case s.TypeParams != nil:
 						d.skipped = append(d.skipped, s.Name.Name+" (generic type)")
-					} else {
+					case isConstraint(s.Type):
+						d.skipped = append(d.skipped, s.Name.Name+" (type constraint)")
+					default:
 						d.types = append(d.types, s.Name.Name)
 					}
 				}
@@ -373,6 +387,29 @@ func generate(src string, cell int, noCheckpoints bool, shim func(path string) (
 	}
 	g.src = b.String()
 	return g, nil
+}
+
+// isConstraint reports whether t is an interface with type elements
+// (~int | float64), usable only as a type constraint.
+func isConstraint(t ast.Expr) bool {
+	it, ok := t.(*ast.InterfaceType)
+	if !ok || it.Methods == nil {
+		return false
+	}
+	for _, f := range it.Methods.List {
+		if len(f.Names) == 0 {
+			switch f.Type.(type) {
+			case *ast.BinaryExpr, *ast.UnaryExpr: // A | B, ~T
+				return true
+			case *ast.Ident, *ast.SelectorExpr:
+				// an embedded interface or a single type: a type
+				// element unless it names an interface (not known here)
+			default:
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // goEdits rewrites `go f(a, b)` into

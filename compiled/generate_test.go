@@ -24,7 +24,7 @@ func TestGenerateGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g, err := generate(string(src), 3, false, nil)
+			g, err := generate(string(src), 3, genOptions{})
 			var got string
 			if err != nil {
 				got = "error: " + err.Error() + "\n"
@@ -59,7 +59,7 @@ func TestParseErrors(t *testing.T) {
 		{"package foo\n\nfunc f( {}\n", "cell[7]:3:9: expected ')', found '{'"},
 	}
 	for _, tt := range tests {
-		_, err := generate(tt.src, 7, false, nil)
+		_, err := generate(tt.src, 7, genOptions{})
 		var be *BuildError
 		if !errors.As(err, &be) {
 			t.Errorf("generate(%q) = %v, want a *BuildError", tt.src, err)
@@ -81,7 +81,7 @@ func d(int, bool) {}
 func e(x interface{ M() }) {}
 func (P) m() {}
 func g[T any](x T) {}
-`, 1, false, nil)
+`, 1, genOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func FuzzGenerate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		g, err := generate(src, 1, false, nil)
+		g, err := generate(src, 1, genOptions{})
 		if err != nil {
 			return
 		}
