@@ -35,6 +35,11 @@ type CellMagic struct {
 	// innermost first. The traceback lists them after the interpreted
 	// frames.
 	Frames func(stack []byte) []string
+	// Claim, if set, is asked about every Go cell that names no magic:
+	// when it returns true, the cell runs through this magic (with
+	// MagicCell.Claimed set), e.g. a whole program through the compiled
+	// tier. It must be quick for cells it does not claim.
+	Claim func(src string) bool
 }
 
 // magicFrames lists the frames the cell magics find in a panic's stack.
@@ -81,6 +86,10 @@ type MagicCell struct {
 	// comment before a func declaration instead of a %%NAME line; Body is
 	// then the whole cell.
 	Directive bool
+	// Claimed is set when the magic's Claim chose the cell (Body is the
+	// whole cell): the user did not ask for the magic, so it should not
+	// speak of itself.
+	Claimed bool
 
 	c *cell
 }
@@ -185,8 +194,18 @@ func (c *cell) runCellMagic(m magic, directive bool) (handled bool, err error) {
 	if !directive {
 		body = strings.Repeat("\n", m.line-1) + m.body
 	}
-	mc := &MagicCell{Name: name, Args: m.args, Body: body, Cell: c.n, Directive: directive, c: c}
+	mc := &MagicCell{Name: name, Args: m.args, Body: body, Cell: c.n, Directive: directive && !m.claimed, Claimed: m.claimed, c: c}
 	return true, cm.Run(mc)
+}
+
+// claimedMagic finds the cell magic whose Claim takes the cell.
+func (c *cell) claimedMagic() (magic, bool) {
+	for _, name := range c.s.cellMagicNames() {
+		if cm := c.s.opts.CellMagics[name]; cm.Claim != nil && cm.Claim(c.src) {
+			return magic{name: name, body: c.src, claimed: true}, true
+		}
+	}
+	return magic{}, false
 }
 
 // directiveMagic finds a //gilgo:NAME comment line directly before a func

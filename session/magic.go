@@ -15,6 +15,8 @@ type magic struct {
 	args string // the rest of the magic's line
 	body string // the cell after the magic's line
 	line int    // line of the body's first line in the cell
+	// claimed: a CellMagic's Claim chose the cell (body is the cell).
+	claimed bool
 }
 
 // magicError is a misused or unknown magic.

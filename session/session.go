@@ -384,7 +384,11 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 		if res.Error = schedError(err); res.Error == nil {
 			res.Error = c.toError(err)
 		}
-		return res
+		if res.Error.Name == "Exit" && res.Error.Value == "exit status 0" {
+			res.Error = nil // os.Exit(0): the program ended well, as go run says
+		} else {
+			return res
+		}
 	}
 	if len(req.UserExpressions) > 0 {
 		res.UserExpressions = s.userExpressions(ctx, req)
@@ -464,6 +468,11 @@ func (c *cell) run() error {
 		return c.runMagic(m)
 	}
 	if m, ok := c.directiveMagic(); ok {
+		if handled, err := c.runCellMagic(m, true); handled {
+			return err
+		}
+	}
+	if m, ok := c.claimedMagic(); ok && !c.generated {
 		if handled, err := c.runCellMagic(m, true); handled {
 			return err
 		}
