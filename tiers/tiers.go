@@ -3,6 +3,10 @@ package tiers
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
 	stdlog "log"
 	"log/slog"
 	"os"
@@ -128,6 +132,15 @@ func (m *compileMagic) magic() session.CellMagic {
 		Help:   "%%compile: build the cell's declarations (funcs, types, vars) with go build into a plugin that runs natively under the GIL; also //gilgo:compile before a func",
 		Run:    m.run,
 		Frames: compiled.Frames,
+		// A whole program (package main, func main) runs compiled when it
+		// can: the Go compiler is the reference for what go run prints.
+		Claim: func(src string) bool {
+			if !isProgram(src) {
+				return false
+			}
+			_, err := m.compiler()
+			return err == nil
+		},
 		// Go cannot unload a plugin: a non-empty note makes %reset ask
 		// for a fresh worker process (engine.ExecuteResult.Restart),
 		// which worker.Client starts before the reply, freeing them.
@@ -144,20 +157,30 @@ func (m *compileMagic) magic() session.CellMagic {
 }
 
 // run compiles a %%compile cell, or runs it interpreted when the compiled
-// tier is unavailable.
+// tier is unavailable. A whole program the magic claimed (mc.Claimed) is
+// compiled with its main, which then runs once; nothing is said of the
+// tier on the cell's streams, which are the program's.
 func (m *compileMagic) run(mc *session.MagicCell) error {
 	out := mc.Output()
 	c, err := m.compiler()
 	if err != nil {
-		out.Stream("stderr", fmt.Sprintf("compiled tier unavailable: %v; running interpreted\n", err))
+		if !mc.Claimed {
+			out.Stream("stderr", fmt.Sprintf("compiled tier unavailable: %v; running interpreted\n", err))
+		}
 		return mc.Run(mc.Body)
 	}
-	m.mu.Lock()
-	m.progress = out
-	m.mu.Unlock()
+	if !mc.Claimed {
+		m.mu.Lock()
+		m.progress = out
+		m.mu.Unlock()
+	}
 	var res compiled.Result
 	pkgs := mc.Packages()
-	mc.Blocking(func() { res, err = c.Compile(mc.Context(), mc.Body, mc.Cell, pkgs) })
+	compile := c.Compile
+	if mc.Claimed {
+		compile = c.CompileProgram
+	}
+	mc.Blocking(func() { res, err = compile(mc.Context(), mc.Body, mc.Cell, pkgs) })
 	m.mu.Lock()
 	m.progress = nil
 	m.mu.Unlock()
@@ -175,18 +198,47 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 	case err != nil && mc.Context().Err() != nil:
 		return mc.Context().Err()
 	case err != nil:
-		out.Stream("stderr", fmt.Sprintf("compiled tier failed: %v; running interpreted\n", err))
+		if !mc.Claimed {
+			out.Stream("stderr", fmt.Sprintf("compiled tier failed: %v; running interpreted\n", err))
+		}
 		return mc.Run(mc.Body)
 	}
 	m.mu.Lock()
 	m.loaded++
 	m.size += res.PluginSize
 	m.mu.Unlock()
-	if len(res.Skipped) > 0 {
+	if len(res.Skipped) > 0 && !mc.Claimed {
 		out.Stream("stderr", "compiled but not callable from other cells: "+strings.Join(res.Skipped, ", ")+"\n")
 	}
 	if err := mc.Use(res.Exports); err != nil {
 		return fmt.Errorf("compiled cell: %w", err)
 	}
-	return mc.RunGenerated(res.Bindings)
+	if err := mc.RunGenerated(res.Bindings); err != nil {
+		return err
+	}
+	if mc.Claimed {
+		return mc.RunGenerated("__main()") // the binding of main, renamed as in every cell
+	}
+	return nil
+}
+
+// isProgram reports whether src is a whole program: a package main clause
+// (after comments) and a func main.
+func isProgram(src string) bool {
+	var sc scanner.Scanner
+	fset := token.NewFileSet()
+	sc.Init(fset.AddFile("", -1, len(src)), []byte(src), nil, 0)
+	if _, tok, _ := sc.Scan(); tok != token.PACKAGE {
+		return false
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil || f.Name.Name != "main" {
+		return false
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+			return true
+		}
+	}
+	return false
 }
