@@ -3,7 +3,10 @@ package session
 import (
 	"fmt"
 	"go/ast"
+	"go/types"
 	"reflect"
+	"strconv"
+	"strings"
 
 	"github.com/gilgo/gilgo/session/cellast"
 )
@@ -19,6 +22,29 @@ func (c *cell) Peek(src string) (reflect.Value, error) { return c.peek(src) }
 func (c *cell) NewName(prefix string) string {
 	c.s.st.unit++
 	return fmt.Sprintf("__%s%d", prefix, c.s.st.unit)
+}
+
+// TypeInfo implements cellast.TypedEnv: the type check's facts about the
+// cell's files, nil if it was not checked.
+func (c *cell) TypeInfo() *types.Info { return c.types }
+
+// ImportName implements cellast.TypedEnv from the session's imports and
+// the cell's own.
+func (c *cell) ImportName(path string) string {
+	q := strconv.Quote(path)
+	for _, imp := range append(c.imports, c.s.st.importSr...) {
+		name, p, named := strings.Cut(imp, " ")
+		if !named {
+			if imp == q {
+				return path[strings.LastIndex(path, "/")+1:]
+			}
+			continue
+		}
+		if p == q {
+			return name
+		}
+	}
+	return ""
 }
 
 // UnknownRange implements cellast.RangeRecorder: retryRanges tries r as a

@@ -148,6 +148,7 @@ type __integer interface {
 }
 func __zero2[T __integer](n T) (T, T) { return 0, n }
 func __id[T any](v T) T { return v }
+func __new[T any](v T) *T { return &v }
 `
 
 func (s *Session) newInterp() (*interp.Interpreter, error) {
@@ -442,6 +443,7 @@ type cell struct {
 	unknownRanges []*ast.RangeStmt        // range statements of unknown operand type (rangeprobe.go)
 	types         *types.Info             // the type check's facts about the cell's files (typecheck.go)
 	defines       map[*ast.ValueSpec]bool // the var specs of top-level := (parseUnit)
+	imports       []string                // the cell's import specs as source (parseUnit)
 	generated     bool                    // running generated source (MagicCell.RunGenerated)
 	restart       bool                    // %reset asks for a fresh process (ExecuteResult.Restart)
 }
@@ -620,6 +622,11 @@ func (c *cell) parseUnit(u unit) (*ast.File, error) {
 		src += fmt.Sprintf("/*line _.go:1:1*/var _ = __cell%d_%d()\n", c.n, c.s.st.unit)
 	}
 	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
+	if err == nil {
+		for _, is := range f.Imports {
+			c.imports = append(c.imports, importSource(is))
+		}
+	}
 	if err == nil && u.kind == cellast.Decl && len(f.Decls) == len(u.items) {
 		for i, it := range u.items {
 			if g, ok := f.Decls[i].(*ast.GenDecl); ok && it.DefineAt > 0 {
@@ -741,6 +748,10 @@ func (c *cell) runDecls(f *ast.File, u unit) error {
 			c.noteFailed(newEntries)
 			return u
 		}
+		// yaegi also says so of a package var initialised by a call of
+		// an instantiated generic func (var p = G[int](1)): by value,
+		// the initializer runs in a func, where the call works.
+		return c.runDeclsByValue(f, newEntries, newImports)
 	}
 	if err != nil {
 		c.noteFailed(newEntries)

@@ -2,12 +2,14 @@ package session
 
 import (
 	"go/ast"
+	"go/printer"
 	"go/scanner"
 	"go/token"
 	"path"
 	"reflect"
 	"strings"
 
+	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/gilgo/gilgo/session/typecheck"
 )
 
@@ -63,6 +65,32 @@ func (c *cell) typeCheck(units []unit, files []*ast.File) error {
 		return &compileError{err: list}
 	}
 	c.types = res.Info
+	if res.Trailing != nil {
+		return c.retypeTrailing(units, res.Trailing)
+	}
+	return nil
+}
+
+// retypeTrailing applies the typed passes to the checked trailing
+// expression and, if they changed it, makes the trailing unit's text the
+// rewritten one: evalExpr runs it from text.
+func (c *cell) retypeTrailing(units []unit, f *ast.File) error {
+	changed, err := cellast.RewriteTyped(c, f)
+	if err != nil || !changed {
+		return err
+	}
+	call := f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
+	var b strings.Builder
+	for i, a := range call.Args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if err := printer.Fprint(&b, c.s.it.FileSet(), a); err != nil {
+			return nil // keep the text as written
+		}
+	}
+	u := &units[len(units)-1]
+	u.items[0].Text = b.String()
 	return nil
 }
 

@@ -121,10 +121,9 @@ func (c *cell) declareByValue(vs *ast.ValueSpec) error {
 			ptrs = append(ptrs, &ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(n.Name)})
 		}
 	}
-	body := []ast.Stmt{
-		&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{vs}}},
+	body := append(cellast.LocalVar(vs),
 		&ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.SelectorExpr{X: ast.NewIdent("__rt"), Sel: ast.NewIdent("Keep")}, Args: ptrs}},
-	}
+	)
 	f := &ast.File{Package: vs.Pos(), Name: ast.NewIdent("main"), Decls: []ast.Decl{&ast.FuncDecl{
 		Name: ast.NewIdent(fn),
 		Type: &ast.FuncType{Func: vs.Pos(), Params: &ast.FieldList{}},

@@ -38,6 +38,11 @@ type RangeRecorder interface {
 // builtinPasses are the passes that run first, in this order.
 func builtinPasses() []Pass {
 	return []Pass{
+		// The typed passes first: the type facts are of the nodes as
+		// the cell wrote them.
+		{Name: "typeargs", Apply: passTypeArgs},
+		{Name: "newexpr", Apply: passNewExpr},
+		{Name: "localvars", Apply: passLocalVars},
 		{Name: "main", Apply: passMain},
 		{Name: "deferloop", Apply: passDeferLoop},
 		{Name: "rangeint", Apply: passRangeInt},

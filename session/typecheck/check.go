@@ -94,6 +94,10 @@ type Result struct {
 	// declarations; later checks use them again, so the session must
 	// keep them in its FileSet.
 	Added []*token.File
+	// Trailing is the checked trailing expression list: the arguments
+	// of the one call in the body of the first func of this file. Info
+	// covers its nodes.
+	Trailing *ast.File
 }
 
 // errSkip reports that a cell cannot be checked here (an import the
@@ -187,7 +191,7 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: trailing expression: %v", errSkip, err)
 		}
-		trailing = f
+		trailing, res.Trailing = f, f
 		files = append(files, withImports(f, imports))
 		inCell[fset.File(f.Pos())] = true
 	}
