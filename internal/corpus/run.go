@@ -158,8 +158,17 @@ func (r *runner) gilgoRun(ctx context.Context, p Program) (Outcome, error) {
 	out := &streams{}
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	res := c.Execute(cctx, engine.ExecuteRequest{Code: p.Source, ExecutionCount: 1}, out)
-	o := Outcome{Stdout: out.stdout.String(), Stderr: out.stderr.String(), Error: res.Error}
+	done := make(chan engine.ExecuteResult, 1)
+	go func() { done <- c.Execute(cctx, engine.ExecuteRequest{Code: p.Source, ExecutionCount: 1}, out) }()
+	var res engine.ExecuteResult
+	select {
+	case res = <-done:
+	case <-time.After(r.timeout + hardStop):
+		// Interrupted and still running (compiled code between check
+		// points, say): the deferred Shutdown kills the worker.
+		res = engine.ExecuteResult{Error: &engine.Error{Name: engine.ErrInterrupted, Value: "the cell did not stop when interrupted"}}
+	}
+	o := Outcome{Stdout: out.text("stdout"), Stderr: out.text("stderr"), Error: res.Error}
 	if res.Error != nil {
 		o.Exit = 1
 		o.Timeout = cctx.Err() != nil && ctx.Err() == nil
@@ -167,10 +176,23 @@ func (r *runner) gilgoRun(ctx context.Context, p Program) (Outcome, error) {
 	return o, nil
 }
 
+// hardStop is how long after its time limit an interrupted cell may take
+// to stop before its worker is killed.
+const hardStop = 15 * time.Second
+
 // streams records a cell's stdout and stderr.
 type streams struct {
 	mu             sync.Mutex
 	stdout, stderr strings.Builder
+}
+
+func (s *streams) text(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if name == "stderr" {
+		return s.stderr.String()
+	}
+	return s.stdout.String()
 }
 
 func (s *streams) Stream(name, text string) {
