@@ -20,7 +20,10 @@ import (
 func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 	n, printLike, single := 1, false, false
 	if e, err := parser.ParseExpr(it.Text); err == nil {
-		n, printLike = c.arity(e)
+		n, printLike = c.arityN, c.printLike
+		if !c.arityKnown {
+			n, printLike = c.arity(e)
+		}
 		id, isIdent := e.(*ast.Ident)
 		single = n == 1 && !(isIdent && id.Name == "nil")
 	} // else a list "a, b": shown as a tuple

@@ -444,8 +444,12 @@ type cell struct {
 	types         *types.Info             // the type check's facts about the cell's files (typecheck.go)
 	defines       map[*ast.ValueSpec]bool // the var specs of top-level := (parseUnit)
 	imports       []string                // the cell's import specs as source (parseUnit)
-	generated     bool                    // running generated source (MagicCell.RunGenerated)
-	restart       bool                    // %reset asks for a fresh process (ExecuteResult.Restart)
+	// The trailing expression's number of values and whether it is a
+	// print-like call, when the type check knew them (arityFromTypes).
+	arityN                int
+	printLike, arityKnown bool
+	generated             bool // running generated source (MagicCell.RunGenerated)
+	restart               bool // %reset asks for a fresh process (ExecuteResult.Restart)
 }
 
 // directive is the line comment that makes positions read cell[N]:L:C.

@@ -5,6 +5,7 @@ import (
 	"go/printer"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"path"
 	"reflect"
 	"strings"
@@ -66,9 +67,44 @@ func (c *cell) typeCheck(units []unit, files []*ast.File) error {
 	}
 	c.types = res.Info
 	if res.Trailing != nil {
+		c.arityFromTypes(res.Info, res.Trailing)
 		return c.retypeTrailing(units, res.Trailing)
 	}
 	return nil
+}
+
+// arityFromTypes sets c.arityN and c.printLike from the checked type of a
+// single trailing expression, which evalExpr then trusts instead of
+// asking the interpreter.
+func (c *cell) arityFromTypes(info *types.Info, f *ast.File) {
+	call := f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
+	if len(call.Args) != 1 {
+		return
+	}
+	tv, ok := info.Types[call.Args[0]]
+	if !ok {
+		return
+	}
+	n := 1
+	switch t := tv.Type.(type) {
+	case *types.Tuple:
+		n = t.Len()
+	default:
+		if tv.IsVoid() {
+			n = 0
+		}
+	}
+	printLike := false
+	if tup, ok := tv.Type.(*types.Tuple); ok && n == 2 {
+		if inner, ok := ast.Unparen(call.Args[0]).(*ast.CallExpr); ok {
+			name := cellast.ExprString(inner.Fun)
+			name = name[strings.LastIndex(name, ".")+1:]
+			printLike = types.Identical(tup.At(0).Type(), types.Typ[types.Int]) &&
+				types.Identical(tup.At(1).Type(), types.Universe.Lookup("error").Type()) &&
+				(strings.HasPrefix(name, "Print") || strings.HasPrefix(name, "Fprint") || strings.HasPrefix(name, "Write"))
+		}
+	}
+	c.arityN, c.printLike, c.arityKnown = n, printLike, true
 }
 
 // retypeTrailing applies the typed passes to the checked trailing

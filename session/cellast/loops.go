@@ -219,8 +219,16 @@ func passRangeFunc(env Env, f *ast.File) error {
 		if !ok || failure != nil || classify(env, locals, r.X) != "func" {
 			return s
 		}
+		// The yield func's parameter types: from the type check, or from
+		// the value the session holds.
+		var params *ast.FieldList
+		if yt, ok := typedYield(env, f, r.X); ok {
+			params = yt
+		}
 		var yield reflect.Type
-		if SideEffectFree(r.X) {
+		if params != nil {
+			// known from the types
+		} else if SideEffectFree(r.X) {
 			if v, err := env.Peek(ExprString(r.X)); err == nil && v.IsValid() && v.Kind() == reflect.Func {
 				yield = v.Type().In(0)
 			}
@@ -229,7 +237,7 @@ func passRangeFunc(env Env, f *ast.File) error {
 				yield = v.Type().Out(0).In(0)
 			}
 		}
-		if yield == nil {
+		if yield == nil && params == nil {
 			failure = &Error{Pos: r.For, Msg: "range over a func: the sequence's type is unknown here; assign it to a package-level variable first"}
 			return s
 		}
@@ -237,8 +245,19 @@ func passRangeFunc(env Env, f *ast.File) error {
 			failure = &Error{Pos: r.For, Msg: "range over a func with = is not supported; use :="}
 			return s
 		}
-		params := &ast.FieldList{}
+		if params != nil {
+			for i, e := range []ast.Expr{r.Key, r.Value} {
+				if id, ok := e.(*ast.Ident); ok && i < len(params.List) {
+					params.List[i].Names[0].Name = id.Name
+				}
+			}
+		} else {
+			params = &ast.FieldList{}
+		}
 		for i, e := range []ast.Expr{r.Key, r.Value} {
+			if yield == nil {
+				break
+			}
 			if i >= yield.NumIn() {
 				break
 			}
@@ -253,7 +272,7 @@ func passRangeFunc(env Env, f *ast.File) error {
 			}
 			params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(name)}, Type: te})
 		}
-		for i := len(params.List); i < yield.NumIn(); i++ {
+		for i := len(params.List); yield != nil && i < yield.NumIn(); i++ {
 			te, _ := parser.ParseExpr(typeSource(yield.In(i)))
 			params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent("_")}, Type: te})
 		}

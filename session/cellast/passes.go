@@ -48,6 +48,7 @@ func builtinPasses() []Pass {
 		{Name: "rangeint", Apply: passRangeInt},
 		{Name: "rangefunc", Apply: passRangeFunc},
 		{Name: "loopvar", Apply: passLoopVar},
+		{Name: "funclitargs", Apply: passFuncLitArgs},
 		{Name: "builtins", Apply: passBuiltins},
 		{Name: "params", Apply: passParams},
 	}
@@ -215,6 +216,46 @@ func passGo(env Env, f *ast.File) error {
 		inner := &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}
 		lit := &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: inner}}}}
 		return &ast.BlockStmt{List: append(pre, spawnStmt(env, lit))}
+	})
+	return nil
+}
+
+// passFuncLitArgs gives each func literal passed as an argument in an
+// expression statement a variable of its own, set just before the
+// statement: f(func() { use(i) }) becomes { __flN := func() { use(i) };
+// f(__flN) }. yaegi v0.16.1 binds a literal passed straight to a compiled
+// function to its frame's variables as they are when the function calls
+// it, not as they were when the literal was made: wg.Go(func() {
+// work(i) }) in a loop saw the last i in every call. Making a closure has
+// no effect to reorder.
+func passFuncLitArgs(env Env, f *ast.File) error {
+	mapStmts(f, func(s ast.Stmt) ast.Stmt {
+		es, ok := s.(*ast.ExprStmt)
+		if !ok {
+			return s
+		}
+		var pre []ast.Stmt
+		var visit func(n ast.Node) bool
+		visit = func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.FuncLit:
+				return false // its own statements are mapped on their own
+			case *ast.CallExpr:
+				for i, a := range x.Args {
+					if lit, ok := a.(*ast.FuncLit); ok {
+						name := env.NewName("fl")
+						pre = append(pre, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(name)}, Tok: token.DEFINE, Rhs: []ast.Expr{lit}})
+						x.Args[i] = ast.NewIdent(name)
+					}
+				}
+			}
+			return true
+		}
+		ast.Inspect(es.X, visit)
+		if len(pre) == 0 {
+			return s
+		}
+		return &ast.BlockStmt{List: append(pre, es)}
 	})
 	return nil
 }
@@ -413,6 +454,9 @@ func (l *rangeEnv) setExpr(name string, e ast.Expr) {
 }
 
 func classify(env Env, locals *rangeEnv, x ast.Expr) string {
+	if k := typedKind(env, x); k != "" {
+		return k
+	}
 	switch x := x.(type) {
 	case *ast.BasicLit:
 		if x.Kind == token.INT {

@@ -214,6 +214,60 @@ func countNodes(f *ast.File) int {
 	return n
 }
 
+// typedYield returns the parameters (named _) of the yield func of a
+// range-over-func operand x, from the type check, if it knows x's type
+// and can write the parameters' types in f.
+func typedYield(env Env, f *ast.File, x ast.Expr) (*ast.FieldList, bool) {
+	te, info := typed(env)
+	if info == nil {
+		return nil, false
+	}
+	sig, ok := info.TypeOf(x).(*types.Signature)
+	if !ok {
+		if t := info.TypeOf(x); t != nil {
+			sig, ok = t.Underlying().(*types.Signature)
+		}
+	}
+	if !ok || sig.Params().Len() != 1 {
+		return nil, false
+	}
+	yield, ok := sig.Params().At(0).Type().Underlying().(*types.Signature)
+	if !ok {
+		return nil, false
+	}
+	params := &ast.FieldList{}
+	for i := range yield.Params().Len() {
+		t, ok := typeExpr(te, f, yield.Params().At(i).Type())
+		if !ok {
+			return nil, false
+		}
+		params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent("_")}, Type: t})
+	}
+	return params, true
+}
+
+// typedKind classifies a range operand from the type check: "int" for an
+// integer, "func" for a func, "" otherwise or when unknown.
+func typedKind(env Env, x ast.Expr) string {
+	_, info := typed(env)
+	if info == nil {
+		return ""
+	}
+	t := info.TypeOf(x)
+	if t == nil {
+		return ""
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		if u.Info()&types.IsInteger != 0 {
+			return "int"
+		}
+	case *types.Signature:
+		return "func"
+	}
+	return ""
+}
+
 // typed returns env's type facts, if it has them.
 func typed(env Env) (TypedEnv, *types.Info) {
 	te, ok := env.(TypedEnv)

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log"
+	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/gilgo/gilgo/session/stdlib"
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/gilgo/gilgo/session/stdlib"
 )
 
 // newInterp returns an interpreter with the Go 1.26 standard library
@@ -214,5 +217,23 @@ func TestSource(t *testing.T) {
 	}
 	if _, err := stdlib.Source("nope"); err == nil {
 		t.Error(`Source("nope"): got nil error`)
+	}
+}
+
+// TestLoggerMethods: the wrapper cells get from log.New has every method
+// of *log.Logger (Fatal* panic instead of exiting).
+func TestLoggerMethods(t *testing.T) {
+	wrapper := stdlib.Symbols["log/log"]["Logger"].Type() // *logLogger
+	real := reflect.TypeOf((*log.Logger)(nil))
+	for i := range real.NumMethod() {
+		m := real.Method(i)
+		w, ok := wrapper.MethodByName(m.Name)
+		if !ok {
+			t.Errorf("log.Logger.%s is missing from the wrapper", m.Name)
+			continue
+		}
+		if w.Type.NumIn() != m.Type.NumIn() || w.Type.NumOut() != m.Type.NumOut() {
+			t.Errorf("log.Logger.%s: wrapper %s, real %s", m.Name, w.Type, m.Type)
+		}
 	}
 }
