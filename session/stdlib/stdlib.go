@@ -7,6 +7,7 @@ import (
 	"reflect"
 
 	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib/unsafe"
 )
 
 // Symbols holds the compiled standard library for interp.Interpreter.Use,
@@ -40,5 +41,11 @@ func init() {
 	}
 	Symbols["crypto/pbkdf2/pbkdf2"] = map[string]reflect.Value{
 		"Key": reflect.ValueOf(pbkdf2.Key[hash.Hash]),
+	}
+
+	// unsafe: yaegi's own table (Add, Sizeof, Alignof, Offsetof and the
+	// conversions of unsafe.Pointer), which yaegi's stdlib leaves out.
+	for k, v := range unsafe.Symbols {
+		Symbols[k] = v
 	}
 }
