@@ -21,6 +21,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/internal/builtinprint"
 	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/gilgo/gilgo/session/hook"
 	"github.com/gilgo/gilgo/session/stdlib"
@@ -206,10 +207,10 @@ func (s *Session) overrides() interp.Exports {
 			"Sprint":      reflect.ValueOf(fmt.Sprint),
 			"IsInterrupt": reflect.ValueOf(isInterrupt),
 			"Print": reflect.ValueOf(func(args ...any) {
-				builtinPrint(s.stderr, false, args)
+				builtinprint.Print(s.stderr, false, args)
 			}),
 			"Println": reflect.ValueOf(func(args ...any) {
-				builtinPrint(s.stderr, true, args)
+				builtinprint.Print(s.stderr, true, args)
 			}),
 		},
 	}

@@ -217,6 +217,7 @@ func rules(std map[string]bool) []rule {
 		onlyStd("refcount"),
 		onlyStd("install"),
 		onlyStd("internal/streambatch"),
+		onlyStd("internal/builtinprint"),
 		onlyStd("notebook", "engine"),
 		// The AST passes need no interpreter; the seams need nothing of
 		// the session.

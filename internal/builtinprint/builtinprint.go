@@ -1,4 +1,4 @@
-package session
+package builtinprint
 
 import (
 	"fmt"
@@ -9,10 +9,11 @@ import (
 	"strings"
 )
 
-// builtinPrint is Go's builtin print (println with ln): standard error,
+// Print writes args to w as Go's builtin print does (println with ln):
 // operands formatted the way the Go runtime prints them (floats as
-// +1.500000e+000, pointers in hex, no quotes), println with spaces.
-func builtinPrint(w io.Writer, ln bool, args []any) {
+// +1.500000e+000, pointers in hex, no quotes), println with spaces and a
+// newline. The caller passes standard error (the cell's).
+func Print(w io.Writer, ln bool, args []any) {
 	var b strings.Builder
 	for i, a := range args {
 		if ln && i > 0 {
