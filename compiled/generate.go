@@ -73,7 +73,7 @@ type genOptions struct {
 func generate(src string, cell int, opt genOptions) (*generated, error) {
 	noCheckpoints, shim := opt.noCheckpoints, opt.shim
 	name := fmt.Sprintf("cell[%d]", cell)
-	src, err := dropPackageClause(src)
+	src, err := dropPackageClause(dropBuildConstraints(src))
 	if err != nil {
 		return nil, err
 	}
@@ -175,6 +175,7 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 					switch {
 					case s.TypeParams != nil:
 						d.skipped = append(d.skipped, s.Name.Name+" (generic type)")
+					case s.Name.Name == "_":
 					case isConstraint(s.Type):
 						d.skipped = append(d.skipped, s.Name.Name+" (type constraint)")
 					default:
@@ -316,6 +317,13 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 				s, e := pos(sel.Pos()), pos(sel.End())
 				edits = append(edits, edit{s, e, rtName + "." + sel.Sel.Name + at(e)})
 			}
+			// print and println write to the cell's stderr too, in order
+			// with the rest of its output.
+			if id, ok := n.Fun.(*ast.Ident); ok && (id.Name == "print" || id.Name == "println") && !locals[id.Name] {
+				s, e := pos(id.Pos()), pos(id.End())
+				fn := map[string]string{"print": ".BuiltinPrint", "println": ".BuiltinPrintln"}[id.Name]
+				edits = append(edits, edit{s, e, rtName + fn + at(e)})
+			}
 			if sel, ok := pkgSel(n.Fun, osName, "Exit"); ok { // panics, as in interpreted cells
 				s, e := pos(sel.Pos()), pos(sel.End())
 				edits = append(edits, edit{s, e, rtName + ".Exit" + at(e)})
@@ -327,7 +335,7 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 				}
 			}
 		case *ast.GoStmt:
-			edits = append(edits, goEdits(n, pos, at, name, &goCount)...)
+			edits = append(edits, goEdits(n, src, pos, at, name, &goCount)...)
 		case *ast.UnaryExpr:
 			if n.Op != token.ARROW || inSelect[n] || noCheckpoints {
 				break
@@ -342,10 +350,13 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 			if inSelect[n] || noCheckpoints {
 				break
 			}
+			// rt.SendTo(ch)(v): the element type comes from the channel
+			// alone, so that v need only be assignable to it (B{} on a
+			// chan I, an untyped constant on a chan int32), as in ch <- v.
 			c, v, e := pos(n.Chan.Pos()), pos(n.Value.Pos()), pos(n.End())
 			edits = append(edits,
-				edit{c, c, rtName + ".Send(" + at(c)},
-				edit{pos(n.Chan.End()), v, ", " + at(v)},
+				edit{c, c, rtName + ".SendTo(" + at(c)},
+				edit{pos(n.Chan.End()), v, ")(" + at(v)},
 				edit{e, e, ")" + at(e)})
 		}
 		return true
@@ -389,6 +400,23 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 	return g, nil
 }
 
+// dropBuildConstraints blanks the //go:build and // +build lines of src
+// (keeping its line numbers): in the plugin's source they would follow
+// the generated header, where the compiler calls them misplaced. The cell
+// runs on the worker's platform either way.
+func dropBuildConstraints(src string) string {
+	if !strings.Contains(src, "//go:build") && !strings.Contains(src, "// +build") {
+		return src
+	}
+	lines := strings.Split(src, "\n")
+	for i, l := range lines {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "//go:build") || strings.HasPrefix(t, "// +build") {
+			lines[i] = "//"
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // isConstraint reports whether t is an interface with type elements
 // (~int | float64), usable only as a type constraint.
 func isConstraint(t ast.Expr) bool {
@@ -398,10 +426,14 @@ func isConstraint(t ast.Expr) bool {
 	}
 	for _, f := range it.Methods.List {
 		if len(f.Names) == 0 {
-			switch f.Type.(type) {
+			switch x := f.Type.(type) {
 			case *ast.BinaryExpr, *ast.UnaryExpr: // A | B, ~T
 				return true
-			case *ast.Ident, *ast.SelectorExpr:
+			case *ast.Ident:
+				if x.Name == "comparable" {
+					return true
+				}
+			case *ast.SelectorExpr:
 				// an embedded interface or a single type: a type
 				// element unless it names an interface (not known here)
 			default:
@@ -418,7 +450,7 @@ func isConstraint(t ast.Expr) bool {
 // as Go does. `go func(){...}()` and calls of builtins keep their call
 // inside the closure. Only the text between the operands is replaced, so
 // edits inside them (check points of a func literal) still apply.
-func goEdits(g *ast.GoStmt, pos func(token.Pos) int, at func(int) string, name string, n *int) []edit {
+func goEdits(g *ast.GoStmt, src string, pos func(token.Pos) int, at func(int) string, name string, n *int) []edit {
 	*n++
 	p := fmt.Sprintf("__g%d_", *n)
 	call := g.Call
@@ -432,9 +464,15 @@ func goEdits(g *ast.GoStmt, pos func(token.Pos) int, at func(int) string, name s
 			{e, e, "})" + at(e)},
 		}
 	}
+	// A constant argument stays in the call, where it takes the
+	// parameter's type (go f(1) with f(int32)); a variable would be int.
 	lhs := []string{p + "f"}
 	args := make([]string, len(call.Args))
-	for i := range call.Args {
+	for i, a := range call.Args {
+		if isConstLit(a) {
+			args[i] = src[pos(a.Pos()):pos(a.End())]
+			continue
+		}
 		args[i] = fmt.Sprintf("%s%d", p, i)
 		lhs = append(lhs, args[i])
 	}
@@ -447,11 +485,28 @@ func goEdits(g *ast.GoStmt, pos func(token.Pos) int, at func(int) string, name s
 	edits := []edit{{s, f, "{ " + strings.Join(lhs, ", ") + " := " + at(f)}}
 	prev := pos(call.Fun.End())
 	for _, a := range call.Args {
+		if isConstLit(a) {
+			continue // the edit before the next kept argument drops its text
+		}
 		ap := pos(a.Pos())
 		edits = append(edits, edit{prev, ap, ", " + at(ap)})
 		prev = pos(a.End())
 	}
 	return append(edits, edit{prev, e, tail})
+}
+
+// isConstLit reports whether e is a literal constant (1, -2.5, "s", 'c',
+// true, nil), which a go statement needs not evaluate early.
+func isConstLit(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.Ident:
+		return x.Name == "nil" || x.Name == "true" || x.Name == "false"
+	case *ast.UnaryExpr:
+		return (x.Op == token.SUB || x.Op == token.ADD) && isConstLit(x.X)
+	}
+	return false
 }
 
 // selectEdits makes a select statement without a default case wait with
@@ -508,7 +563,9 @@ func selectEdits(n *ast.SelectStmt, src string, pos func(token.Pos) int, at func
 	begin := "{ " + pre.String() + s + " := " + rtName + ".SelectBegin(); " + at(start)
 	return append(edits,
 		edit{start, start, begin},
-		edit{rb, rb, "case <-" + s + ".Interrupted(): " + rtName + ".SelectEnd(" + s + ")\n" + at(rb)},
+		// The interrupt's case ends in a panic, so that a select whose
+		// cases all return stays a terminating statement.
+		edit{rb, rb, "case <-" + s + ".Interrupted(): " + rtName + ".SelectEnd(" + s + "); panic(" + rtName + ".ErrInterrupted())\n" + at(rb)},
 		edit{end, end, " }" + at(end)})
 }
 

@@ -3,6 +3,9 @@ package compiled
 import (
 	"errors"
 	"flag"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,4 +140,35 @@ func FuzzGenerate(f *testing.F) {
 			t.Fatalf("generated source does not start with the package clause:\n%s", g.src)
 		}
 	})
+}
+
+func TestGenerateHelpers(t *testing.T) {
+	constraint := func(src string) bool {
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\ntype T "+src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return isConstraint(f.Decls[0].(*ast.GenDecl).Specs[0].(*ast.TypeSpec).Type)
+	}
+	for src, want := range map[string]bool{
+		"interface{ ~int | float64 }": true, "interface{ comparable }": true, "interface{ []byte }": true,
+		"interface{ M() }": false, "interface{ io.Reader }": false, "interface{}": false, "struct{}": false,
+	} {
+		if got := constraint(src); got != want {
+			t.Errorf("isConstraint(%s) = %v, want %v", src, got, want)
+		}
+	}
+	for src, want := range map[string]bool{"1": true, "-2.5": true, `"s"`: true, "(3)": true, "nil": true, "x": false, "f()": false, "-x": false} {
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := isConstLit(e); got != want {
+			t.Errorf("isConstLit(%s) = %v, want %v", src, got, want)
+		}
+	}
+	src := "// run\n\n//go:build !wasm\n// +build linux\n\npackage main\n"
+	if got, want := dropBuildConstraints(src), "// run\n\n//\n//\n\npackage main\n"; got != want {
+		t.Errorf("dropBuildConstraints = %q, want %q", got, want)
+	}
 }

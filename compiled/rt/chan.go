@@ -50,6 +50,13 @@ func recvWait[T any](ch <-chan T) (v T, ok bool) {
 	return v, ok
 }
 
+// SendTo returns a func that sends its argument on ch as Send does; the
+// element type comes from ch alone (generated code writes
+// rt.SendTo(ch)(v) for ch <- v, where v need only be assignable).
+func SendTo[T any](ch chan<- T) func(T) {
+	return func(v T) { Send(ch, v) }
+}
+
 // Send is ch <- v.
 func Send[T any](ch chan<- T, v T) {
 	select {
@@ -132,6 +139,10 @@ func SelectEnd(s Select) {
 		}
 	}
 }
+
+// ErrInterrupted is the panic value of an interrupted wait
+// (gil.ErrInterrupted), for generated code that must end in a panic.
+func ErrInterrupted() error { return gil.ErrInterrupted }
 
 // Block runs wait, a sync wait of compiled code (WaitGroup.Wait,
 // Cond.Wait), with the lock released.

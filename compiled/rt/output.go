@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"sync/atomic"
+
+	"github.com/gilgo/gilgo/internal/builtinprint"
 )
 
 // Output of compiled code. Generated code calls Print, Println and Printf
@@ -54,3 +56,10 @@ func Printf(format string, a ...any) (int, error) { return fmt.Fprintf(Stdout(),
 // Exit is os.Exit for compiled cells: it panics as interpreted cells'
 // os.Exit does, so that a cell cannot end the worker and its session.
 func Exit(code int) { panic("os.Exit(" + strconv.Itoa(code) + ")") }
+
+// BuiltinPrint is the builtin print of compiled code: the cell's stderr,
+// the Go runtime's format.
+func BuiltinPrint(args ...any) { builtinprint.Print(Stderr(), false, args) }
+
+// BuiltinPrintln is the builtin println of compiled code.
+func BuiltinPrintln(args ...any) { builtinprint.Print(Stderr(), true, args) }
