@@ -60,6 +60,9 @@ type ExecuteResult struct {
 	// Payload is the execute_reply payload list (deprecated by Jupyter but
 	// still honoured by clients, e.g. "set_next_input"); usually empty.
 	Payload []map[string]any
+	// Metadata is added to the execute_reply's metadata, e.g. which tier
+	// ran the cell ({"gilgo": {"tier": "compiled", "reason": "..."}}).
+	Metadata map[string]any
 	// Restart asks that the interpreter be replaced by a fresh one once
 	// this reply is sent: the cell freed what it could in the process, but
 	// something only a new process frees remains (e.g. %reset with compiled

@@ -134,6 +134,11 @@ func (k *Kernel) handleExecute(sock Socket, m *message) {
 
 	interpEnded := time.Now()
 	md := map[string]any{"started": started, "dependencies_met": true, "engine": k.session, "status": "ok"}
+	for key, v := range res.Metadata {
+		if _, ours := md[key]; !ours {
+			md[key] = v
+		}
+	}
 	content := map[string]any{"status": "ok", "execution_count": n, "user_expressions": map[string]any{}, "payload": []any{}}
 	if res.UserExpressions != nil {
 		content["user_expressions"] = res.UserExpressions

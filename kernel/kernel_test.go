@@ -557,6 +557,24 @@ func TestMetadataOfExecuteReply(t *testing.T) {
 	}
 }
 
+// TestMetadataFromTheInterpreter: ExecuteResult.Metadata joins the
+// execute_reply's metadata; the kernel's own keys stay the kernel's.
+func TestMetadataFromTheInterpreter(t *testing.T) {
+	f := newFake()
+	f.exec = func(context.Context, engine.ExecuteRequest, engine.Output) engine.ExecuteResult {
+		return engine.ExecuteResult{Metadata: map[string]any{"gilgo": map[string]any{"tier": "compiled"}, "status": "forged"}}
+	}
+	c := startKernel(t, f, Options{})
+	r, _ := c.execute(map[string]any{"code": "x"})
+	var md struct {
+		Status string
+		Gilgo  struct{ Tier string }
+	}
+	if err := json.Unmarshal(r.Metadata, &md); err != nil || md.Status != "ok" || md.Gilgo.Tier != "compiled" {
+		t.Errorf("metadata: got %s", r.Metadata)
+	}
+}
+
 func TestInterpreterPanicsRecovered(t *testing.T) {
 	fi := newFake()
 	fi.exec = func(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {

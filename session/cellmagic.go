@@ -153,6 +153,10 @@ func (m *MagicCell) Packages() interp.Exports {
 	return merged
 }
 
+// Tier records which tier ran the cell and why, for the execute_reply's
+// metadata and %tier (a cell is "interpreted" unless a magic says so).
+func (m *MagicCell) Tier(name, reason string) { m.c.tier, m.c.tierWhy = name, reason }
+
 // Blocking runs f with the cell's hold on the scheduler's lock released,
 // for slow work that runs no interpreted code (a go build).
 func (m *MagicCell) Blocking(f func()) { m.c.s.Blocking(f) }

@@ -50,6 +50,7 @@ var magicHelp = map[string]string{
 	"env":     "%env [NAME[=VALUE]]: list, get or set environment variables",
 	"reset":   "%reset: forget every name: a fresh interpreter",
 	"lsmagic": "%lsmagic: list the magics",
+	"tier":    "%tier: which tier ran each cell (interpreted by yaegi, or compiled by the Go compiler) and why",
 	"help":    "%help: this help",
 }
 
@@ -77,6 +78,8 @@ func (c *cell) runMagic(m magic) error {
 		return c.timeit(body)
 	case "env":
 		err = c.env(m.args)
+	case "tier":
+		c.out.Stream("stdout", c.s.tierReport())
 	case "reset":
 		err = c.reset(strings.TrimSpace(body) != "")
 	case "lsmagic":
@@ -88,7 +91,7 @@ func (c *cell) runMagic(m magic) error {
 			cells = append(cells, "%%"+name)
 		}
 		sort.Strings(cells)
-		c.out.Stream("stdout", "Available line magics:\n%env  %help  %lsmagic  %reset  %time  %timeit\n\nAvailable cell magics:\n"+strings.Join(cells, "  ")+"\n")
+		c.out.Stream("stdout", "Available line magics:\n%env  %help  %lsmagic  %reset  %tier  %time  %timeit\n\nAvailable cell magics:\n"+strings.Join(cells, "  ")+"\n")
 	case "help", "?":
 		keys := make([]string, 0, len(magicHelp))
 		for k := range magicHelp {

@@ -73,6 +73,7 @@ type Session struct {
 	closed     bool
 
 	spawned atomic.Int64 // goroutines started by cells, numbers them
+	tiers   []tierNote   // which tier ran the recent cells (tier.go); under cellMu
 
 	kept   keeper   // values of vars declared by value (varvalue.go)
 	st     *state   // declarations of this interpreter, reset by %reset
@@ -382,6 +383,7 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 	}
 	err := c.run()
 	res.Restart = c.restart
+	res.Metadata = s.noteTier(c)
 	if err != nil {
 		if res.Error = schedError(err); res.Error == nil {
 			res.Error = c.toError(err)
@@ -445,6 +447,7 @@ type cell struct {
 	types         *types.Info             // the type check's facts about the cell's files (typecheck.go)
 	defines       map[*ast.ValueSpec]bool // the var specs of top-level := (parseUnit)
 	imports       []string                // the cell's import specs as source (parseUnit)
+	tier, tierWhy string                  // set by MagicCell.Tier; "" is interpreted
 	// The trailing expression's number of values and whether it is a
 	// print-like call, when the type check knew them (arityFromTypes).
 	arityN                int

@@ -167,6 +167,7 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 		if !mc.Claimed {
 			out.Stream("stderr", fmt.Sprintf("compiled tier unavailable: %v; running interpreted\n", err))
 		}
+		mc.Tier("interpreted", "the compiled tier is unavailable: "+err.Error())
 		return mc.Run(mc.Body)
 	}
 	if !mc.Claimed {
@@ -201,7 +202,16 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 		if !mc.Claimed {
 			out.Stream("stderr", fmt.Sprintf("compiled tier failed: %v; running interpreted\n", err))
 		}
+		mc.Tier("interpreted", "the compiled tier failed: "+err.Error())
 		return mc.Run(mc.Body)
+	}
+	switch {
+	case mc.Claimed:
+		mc.Tier("compiled", "a whole program: the Go compiler builds it, as go run does")
+	case mc.Directive:
+		mc.Tier("compiled", "//gilgo:compile")
+	default:
+		mc.Tier("compiled", "%%compile")
 	}
 	m.mu.Lock()
 	m.loaded++
