@@ -391,6 +391,7 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 		if res.Error.Name == "Exit" && res.Error.Value == "exit status 0" {
 			res.Error = nil // os.Exit(0): the program ended well, as go run says
 		} else {
+			c.noteInterpreterGap(res.Error)
 			return res
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/gilgo/gilgo/session/typecheck"
 )
@@ -128,6 +129,22 @@ func (c *cell) retypeTrailing(units []unit, f *ast.File) error {
 	u := &units[len(units)-1]
 	u.items[0].Text = b.String()
 	return nil
+}
+
+// interpreterGap is the note under an error of the interpreter about a
+// cell that type-checks: valid Go that yaegi cannot run.
+const interpreterGap = "note: the cell is valid Go, which the interpreter (yaegi) cannot run here; " +
+	"the Go compiler runs a whole program (package main with func main) or the declarations of a %%compile cell"
+
+// noteInterpreterGap adds interpreterGap to e when the cell passed the
+// type check and e is the interpreter's compile error or failure.
+func (c *cell) noteInterpreterGap(e *engine.Error) {
+	if c.types == nil || c.tier == "compiled" {
+		return
+	}
+	if e.Name == engine.ErrCompile || e.Name == engine.ErrInterpreter {
+		e.Traceback = append(e.Traceback, interpreterGap)
+	}
 }
 
 // isWrapperReturn reports whether a "missing return" error is the one of
