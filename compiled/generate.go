@@ -252,6 +252,7 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 		}
 		return true
 	})
+	exits := false // the cell calls os.Exit
 	goCount, selCount := 0, 0
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -325,6 +326,7 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 				edits = append(edits, edit{s, e, rtName + fn + at(e)})
 			}
 			if sel, ok := pkgSel(n.Fun, osName, "Exit"); ok { // panics, as in interpreted cells
+				exits = true
 				s, e := pos(sel.Pos()), pos(sel.End())
 				edits = append(edits, edit{s, e, rtName + ".Exit" + at(e)})
 			}
@@ -388,6 +390,12 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 		b.WriteString("var _ = " + osName + ".Stdout\n")
 	}
 	for _, fd := range d.funcs {
+		if opt.program && exits && fd.Name.Name == "main" {
+			// os.Exit ends the program where it is called, its deferred
+			// calls not run: main runs under rt.RunMain.
+			fmt.Fprintf(&b, "var %smain = func() { %s.RunMain(main) }\n", funcPfx, rtName)
+			continue
+		}
 		fmt.Fprintf(&b, "var %s%s = %s\n", funcPfx, fd.Name.Name, fd.Name.Name)
 	}
 	for _, v := range d.vars {

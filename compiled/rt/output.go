@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync/atomic"
 
+	"github.com/gilgo/gilgo/gil"
 	"github.com/gilgo/gilgo/internal/builtinprint"
 )
 
@@ -55,7 +56,73 @@ func Printf(format string, a ...any) (int, error) { return fmt.Fprintf(Stdout(),
 
 // Exit is os.Exit for compiled cells: it panics as interpreted cells'
 // os.Exit does, so that a cell cannot end the worker and its session.
-func Exit(code int) { panic("os.Exit(" + strconv.Itoa(code) + ")") }
+func Exit(code int) {
+	if r := mainRunner.Load(); r != nil {
+		r.exit(code)
+	}
+	panic("os.Exit(" + strconv.Itoa(code) + ")")
+}
+
+// mainRunner is the RunMain in progress, if any: Exit ends it.
+var mainRunner atomic.Pointer[runner]
+
+// runner is one RunMain: end receives how main ended.
+type runner struct{ end chan mainEnd }
+
+// mainEnd is how a program's main ended: it returned, called os.Exit
+// with code, or panicked with value.
+type mainEnd struct {
+	exited   bool
+	code     int
+	panicked bool
+	value    any
+}
+
+// exit reports os.Exit(code) to the runner and stops the calling
+// goroutine for good, with the lock released: the program ended here, and
+// its deferred calls must not run.
+func (r *runner) exit(code int) {
+	select {
+	case r.end <- mainEnd{exited: true, code: code}:
+	default: // another goroutine ended the program first
+	}
+	block := func() { select {} }
+	if l := Lock(); l != nil {
+		l.Blocking(block)
+	}
+	block()
+}
+
+// RunMain runs a whole program's main as go run ends it: when the program
+// calls os.Exit (Exit), it ends there without running deferred calls, and
+// RunMain panics with "os.Exit(code)" as Exit does elsewhere; a panic of
+// main is raised again here. main runs on a goroutine of its own (a thread
+// of the lock); the caller waits with the lock released. The goroutine of
+// an os.Exit is left blocked for good.
+func RunMain(main func()) {
+	r := &runner{end: make(chan mainEnd, 1)}
+	prev := mainRunner.Swap(r)
+	defer mainRunner.Store(prev)
+	Go("main", func() {
+		defer func() {
+			v := recover()
+			select {
+			case r.end <- mainEnd{panicked: v != nil, value: v}:
+			default:
+			}
+		}()
+		main()
+	})
+	e, ok := recvWait((<-chan mainEnd)(r.end))
+	switch {
+	case !ok: // the cell was interrupted; main stops at its next check point
+		panic(gil.ErrInterrupted)
+	case e.exited:
+		panic("os.Exit(" + strconv.Itoa(e.code) + ")")
+	case e.panicked:
+		panic(e.value)
+	}
+}
 
 // BuiltinPrint is the builtin print of compiled code: the cell's stderr,
 // the Go runtime's format.
