@@ -2,9 +2,7 @@ package cellast
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"reflect"
 )
 
 // refersTo reports whether a function literal, go or defer statement in
@@ -205,117 +203,6 @@ func passLoopVar(env Env, f *ast.File) error {
 		return s
 	})
 	return nil
-}
-
-// passRangeFunc turns `for k, v := range seq { body }` (seq a func whose
-// type the session knows) into `seq(func(k K, v V) bool { body; return
-// true })`, with continue → return true and break → return false. A return
-// or a labelled branch out of the body cannot be expressed and is reported.
-func passRangeFunc(env Env, f *ast.File) error {
-	locals := collectLocals(env, f)
-	var failure error
-	mapStmts(f, func(s ast.Stmt) ast.Stmt {
-		r, ok := s.(*ast.RangeStmt)
-		if !ok || failure != nil || classify(env, locals, r.X) != "func" {
-			return s
-		}
-		// The yield func's parameter types: from the type check, or from
-		// the value the session holds.
-		var params *ast.FieldList
-		if yt, ok := typedYield(env, f, r.X); ok {
-			params = yt
-		}
-		var yield reflect.Type
-		if params != nil {
-			// known from the types
-		} else if SideEffectFree(r.X) {
-			if v, err := env.Peek(ExprString(r.X)); err == nil && v.IsValid() && v.Kind() == reflect.Func {
-				yield = v.Type().In(0)
-			}
-		} else if call, ok := r.X.(*ast.CallExpr); ok && SideEffectFree(call.Fun) {
-			if v, err := env.Peek(ExprString(call.Fun)); err == nil && v.IsValid() && v.Kind() == reflect.Func {
-				yield = v.Type().Out(0).In(0)
-			}
-		}
-		if yield == nil && params == nil {
-			failure = &Error{Pos: r.For, Msg: "range over a func: the sequence's type is unknown here; assign it to a package-level variable first"}
-			return s
-		}
-		if r.Tok == token.ASSIGN {
-			failure = &Error{Pos: r.For, Msg: "range over a func with = is not supported; use :="}
-			return s
-		}
-		if params != nil {
-			for i, e := range []ast.Expr{r.Key, r.Value} {
-				if id, ok := e.(*ast.Ident); ok && i < len(params.List) {
-					params.List[i].Names[0].Name = id.Name
-				}
-			}
-		} else {
-			params = &ast.FieldList{}
-		}
-		for i, e := range []ast.Expr{r.Key, r.Value} {
-			if yield == nil {
-				break
-			}
-			if i >= yield.NumIn() {
-				break
-			}
-			name := "_"
-			if id, ok := e.(*ast.Ident); ok {
-				name = id.Name
-			}
-			te, err := parser.ParseExpr(typeSource(yield.In(i)))
-			if err != nil {
-				failure = &Error{Pos: r.For, Msg: "range over a func: cannot name the type " + yield.In(i).String()}
-				return s
-			}
-			params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(name)}, Type: te})
-		}
-		for i := len(params.List); yield != nil && i < yield.NumIn(); i++ {
-			te, _ := parser.ParseExpr(typeSource(yield.In(i)))
-			params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent("_")}, Type: te})
-		}
-		ast.Inspect(r.Body, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.ReturnStmt:
-				if failure == nil {
-					failure = &Error{Pos: n.Return, Msg: "return inside a range-over-func loop is not supported; set a variable and break"}
-				}
-			}
-			return true
-		})
-		branches(r.Body, "", func(b *ast.BranchStmt) ast.Stmt {
-			if b.Label != nil {
-				failure = &Error{Pos: b.TokPos, Msg: "labelled " + b.Tok.String() + " out of a range-over-func loop is not supported"}
-				return b
-			}
-			v := "true"
-			if b.Tok == token.BREAK {
-				v = "false"
-			}
-			return &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(v)}}
-		})
-		r.Body.List = append(r.Body.List, &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("true")}})
-		lit := &ast.FuncLit{
-			Type: &ast.FuncType{Params: params, Results: &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("bool")}}}},
-			Body: r.Body,
-		}
-		return &ast.ExprStmt{X: &ast.CallExpr{Fun: r.X, Args: []ast.Expr{lit}}}
-	})
-	return failure
-}
-
-// typeSource writes t as Go source; interpreted struct types are not
-// named by reflect and come out as struct literals.
-func typeSource(t reflect.Type) string {
-	s := t.String()
-	if s == "interface {}" {
-		return "any"
-	}
-	return s
 }
 
 // passDeferLoop makes a deferred function literal in a loop see the

@@ -125,6 +125,13 @@ func (e *Error) Error() string { return e.Msg }
 // mapStmts calls fn on every statement of n bottom-up and replaces it by
 // the result.
 func mapStmts(n ast.Node, fn func(ast.Stmt) ast.Stmt) {
+	mapFuncStmts(n, func(_ *ast.FuncType, s ast.Stmt) ast.Stmt { return fn(s) })
+}
+
+// mapFuncStmts is mapStmts with the type of the func whose body holds the
+// statement.
+func mapFuncStmts(n ast.Node, fn func(*ast.FuncType, ast.Stmt) ast.Stmt) {
+	var ft *ast.FuncType
 	var list func([]ast.Stmt)
 	var one func(ast.Stmt) ast.Stmt
 	one = func(s ast.Stmt) ast.Stmt {
@@ -154,7 +161,7 @@ func mapStmts(n ast.Node, fn func(ast.Stmt) ast.Stmt) {
 		case *ast.CommClause:
 			list(s.Body)
 		}
-		return fn(s)
+		return fn(ft, s)
 	}
 	list = func(l []ast.Stmt) {
 		for i := range l {
@@ -165,20 +172,25 @@ func mapStmts(n ast.Node, fn func(ast.Stmt) ast.Stmt) {
 	// expressions (func(){ go g() }() inside a func). The bodies are
 	// collected before any is rewritten, so each original body is mapped
 	// exactly once and bodies fn synthesises are not mapped again.
-	var bodies []*ast.BlockStmt
+	type body struct {
+		typ  *ast.FuncType
+		body *ast.BlockStmt
+	}
+	var bodies []body
 	ast.Inspect(n, func(x ast.Node) bool {
 		switch x := x.(type) {
 		case *ast.FuncDecl:
 			if x.Body != nil {
-				bodies = append(bodies, x.Body)
+				bodies = append(bodies, body{x.Type, x.Body})
 			}
 		case *ast.FuncLit:
-			bodies = append(bodies, x.Body)
+			bodies = append(bodies, body{x.Type, x.Body})
 		}
 		return true
 	})
 	for _, b := range bodies {
-		list(b.List)
+		ft = b.typ
+		list(b.body.List)
 	}
 }
 
