@@ -744,10 +744,14 @@ func (c *cell) runDecls(f *ast.File, u unit) error {
 	if c.needsReplay(newEntries) {
 		return c.replay(f, newEntries, newImports)
 	}
+	byValue := initCallsGeneric(c.types, f) // asked before the passes change f
 	if err := rewriteFile(c, f); err != nil {
 		return err
 	}
 	c.s.files.keep(c.s.it.FileSet().File(f.Pos()))
+	if byValue {
+		return c.runDeclsByValue(f, newEntries, newImports)
+	}
 	prog, err := c.compile(f)
 	if isDefinitionLoop(err) {
 		return c.runDeclsByValue(f, newEntries, newImports)

@@ -5,13 +5,16 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/session/cellast"
+	"github.com/gilgo/gilgo/session/stdlib"
 )
 
 // yaegi v0.16.1 orders the package-level var declarations of one compile by
@@ -62,6 +65,72 @@ func isDefinitionLoop(err error) bool {
 	return err != nil && strings.HasSuffix(err.Error(), "variable definition loop")
 }
 
+// initCallsGeneric reports whether a package-level var of f is
+// initialised by a call of a generic func (its type arguments inferred or
+// written), by the type check's facts info (nil: unknown). yaegi v0.16.1
+// fails at such a declaration in several ways (var e = slices.Max(xs):
+// "nil reflect type", a nil dereference, or "constant definition loop"),
+// but runs the call in a func: the declaration runs by value.
+func initCallsGeneric(info *types.Info, f *ast.File) bool {
+	if info == nil {
+		return false
+	}
+	found := false
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			continue
+		}
+		for _, sp := range g.Specs {
+			for _, v := range sp.(*ast.ValueSpec).Values {
+				ast.Inspect(v, func(n ast.Node) bool {
+					if _, lit := n.(*ast.FuncLit); lit || found {
+						return false // a func literal's body runs in a func
+					}
+					call, ok := n.(*ast.CallExpr)
+					if !ok {
+						return true
+					}
+					var id *ast.Ident
+					switch fun := ast.Unparen(call.Fun).(type) {
+					case *ast.Ident:
+						id = fun
+					case *ast.SelectorExpr:
+						id = fun.Sel
+					case *ast.IndexExpr:
+						id, _ = ast.Unparen(fun.X).(*ast.Ident)
+						if sel, ok := ast.Unparen(fun.X).(*ast.SelectorExpr); ok {
+							id = sel.Sel
+						}
+					case *ast.IndexListExpr:
+						id, _ = ast.Unparen(fun.X).(*ast.Ident)
+						if sel, ok := ast.Unparen(fun.X).(*ast.SelectorExpr); ok {
+							id = sel.Sel
+						}
+					}
+					if id != nil {
+						_, generic := info.Instances[id]
+						found = generic && interpretedPkg(info.Uses[id])
+					}
+					return !found
+				})
+			}
+		}
+	}
+	return found
+}
+
+// interpretedPkg reports whether obj belongs to the cells or to a package
+// yaegi interprets from source: the generic funcs of compiled packages
+// (sync.OnceValue) are not there at all, which the plain path reports.
+func interpretedPkg(obj types.Object) bool {
+	if obj == nil || obj.Pkg() == nil {
+		return false
+	}
+	p := obj.Pkg().Path()
+	return p == "main" || slices.Contains(stdlib.Generic, p)
+}
+
 // runDeclsByValue runs a declaration unit whose vars read earlier cells'
 // variables: the other declarations compile together first, then each var
 // spec with values runs by value, in order.
@@ -91,6 +160,7 @@ func (c *cell) runDeclsByValue(f *ast.File, newEntries []*entry, newImports []st
 		rf := &ast.File{Package: f.Package, Name: f.Name, Decls: rest}
 		prog, err := c.compile(rf)
 		if err != nil {
+			c.noteFailed(newEntries)
 			return err
 		}
 		if _, err := c.execute(prog); err != nil {
