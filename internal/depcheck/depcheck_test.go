@@ -222,6 +222,7 @@ func rules(std map[string]bool) []rule {
 		// The AST passes need no interpreter; the seams need nothing of
 		// the session.
 		onlyStd("session/cellast"),
+		onlyStd("session/fmtvalue"),
 		onlyStd("session/hook", "engine", "session/cellast"),
 		// The session is extended only through its seams.
 		forbid("session", m("kernel/..."), m("worker/..."), m("tiers"), m("gilrt"), m("compiled/..."),
