@@ -23,6 +23,7 @@ import (
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/internal/builtinprint"
 	"github.com/gilgo/gilgo/session/cellast"
+	"github.com/gilgo/gilgo/session/fmtvalue"
 	"github.com/gilgo/gilgo/session/hook"
 	"github.com/gilgo/gilgo/session/stdlib"
 	"github.com/gilgo/gilgo/session/typecheck"
@@ -207,6 +208,12 @@ func (s *Session) overrides() interp.Exports {
 			"Ret":         reflect.ValueOf(s.kept.ret),
 			"Sprint":      reflect.ValueOf(fmt.Sprint),
 			"IsInterrupt": reflect.ValueOf(isInterrupt),
+			// The fmt pass (cellast.passFmtArgs).
+			"Show":       reflect.ValueOf(fmtvalue.Show),
+			"TypeName":   reflect.ValueOf(fmtvalue.TypeName),
+			"ErrorChain": reflect.ValueOf(fmtvalue.ErrorChain),
+			"Type":       reflect.ValueOf((*fmtvalue.Type)(nil)),
+			"Field":      reflect.ValueOf((*fmtvalue.Field)(nil)),
 			"Print": reflect.ValueOf(func(args ...any) {
 				builtinprint.Print(s.stderr, false, args)
 			}),

@@ -36,8 +36,6 @@ var pendingCompiled = map[string]string{}
 var compiledDiffers = map[string]string{
 	"vars.txtar": "package-level vars of a compiled cell are not bound by name " +
 		"(later cells get undefined: total; the plugin exports them only as *gilgo_cNNNN.V__total)",
-	"stringer.txtar": "the interpreted tier ignores the String method of a value returned by a call and passed straight to fmt " +
-		"(fmt.Println(unit()) prints {1 1}, Printf %v of v.Add(v) {6 8}); the compiled tier prints (1, 1) and (6, 8)",
 	"panic_detail.txtar": "the interpreted tier says less: index out of range without [5] with length 3 " +
 		"for an index inside a func, and &struct { N int }{N:-7} (ename panic) for a custom error type, whose methods yaegi drops",
 	"panic_lines.txtar": "the interpreted tier names the line of an earlier node of the func " +

@@ -43,6 +43,7 @@ func builtinPasses() []Pass {
 		{Name: "typeargs", Apply: passTypeArgs},
 		{Name: "newexpr", Apply: passNewExpr},
 		{Name: "localvars", Apply: passLocalVars},
+		{Name: "fmtargs", Apply: passFmtArgs},
 		{Name: "main", Apply: passMain},
 		{Name: "deferloop", Apply: passDeferLoop},
 		{Name: "rangeint", Apply: passRangeInt},

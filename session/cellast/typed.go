@@ -195,12 +195,12 @@ func callsGeneric(n ast.Node) bool {
 	return found
 }
 
-// RewriteTyped runs the typed passes alone (typeargs, newexpr) over f and
+// RewriteTyped runs the typed passes alone (typeargs, newexpr, fmtargs) over f and
 // reports whether they changed it: for source the session runs from text
 // (a trailing expression), whose checked nodes the pipeline never sees.
 func RewriteTyped(env Env, f *ast.File) (changed bool, err error) {
 	before := countNodes(f)
-	for _, p := range []func(Env, *ast.File) error{passTypeArgs, passNewExpr} {
+	for _, p := range []func(Env, *ast.File) error{passTypeArgs, passNewExpr, passFmtArgsInline} {
 		if err := p(env, f); err != nil {
 			return false, err
 		}
