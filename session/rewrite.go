@@ -1,9 +1,12 @@
 package session
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
+	"go/printer"
 	"go/types"
+	"log/slog"
 	"reflect"
 	"strconv"
 	"strings"
@@ -13,7 +16,18 @@ import (
 
 // rewriteFile applies the pass pipeline to f (see cellast.Rewrite): the
 // built-in passes, then the session's (Session.passes).
-func rewriteFile(c *cell, f *ast.File) error { return cellast.Rewrite(c, f, c.s.passes()) }
+func rewriteFile(c *cell, f *ast.File) error {
+	if err := cellast.Rewrite(c, f, c.s.passes()); err != nil {
+		return err
+	}
+	if c.s.log.Enabled(context.Background(), slog.LevelDebug) {
+		var b strings.Builder
+		if err := printer.Fprint(&b, c.s.it.FileSet(), f); err == nil {
+			c.s.log.Debug("rewritten", "cell", c.n, "source", b.String())
+		}
+	}
+	return nil
+}
 
 // Peek implements cellast.Env.
 func (c *cell) Peek(src string) (reflect.Value, error) { return c.peek(src) }

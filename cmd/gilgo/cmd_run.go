@@ -85,6 +85,7 @@ func runCommand() command {
 					output:  *output,
 					timeout: *timeout,
 					seed:    seed,
+					level:   level,
 				}
 				for _, p := range paths {
 					if err := r.runOne(ctx, p); err != nil {
@@ -125,6 +126,7 @@ type runner struct {
 	output  string
 	timeout time.Duration
 	seed    *seedFlag
+	level   *levelFlag // the worker logs at debug when this does
 }
 
 // runOne executes the notebook at path in a fresh worker and writes it.
@@ -158,7 +160,7 @@ func (r *runner) runOne(ctx context.Context, path string) error {
 		wenv = append(wenv, seedEnv+"="+r.seed.String())
 	}
 	w, err := worker.Start(ctx, worker.Options{
-		Command: []string{exe, "worker", "--log-level", "error"},
+		Command: []string{exe, "worker", "--log-level", workerLevel(r.level)},
 		Env:     wenv,
 		Dir:     dir,
 		Logger:  r.log.With("part", "worker-client"),
