@@ -108,3 +108,29 @@ func TestReport(t *testing.T) {
 		}
 	}
 }
+
+func TestFragments(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+		ok              bool
+	}{
+		{"body after decls", "package main\n\nimport \"fmt\"\n\n// T is.\ntype T int\n\nfunc main() {\n\tx := T(1)\n\tif x > 0 {\n\t\tfmt.Println(x) // one\n\t}\n}\n",
+			"import \"fmt\"\n\ntype T int\n\nx := T(1)\nif x > 0 {\n\tfmt.Println(x) // one\n}\n", true},
+		{"return from main", "package main\n\nfunc main() {\n\tif true {\n\t\treturn\n\t}\n}\n", "", false},
+		{"return in a func literal", "package main\n\nfunc main() {\n\tf := func() int { return 1 }\n\tprintln(f())\n}\n",
+			"f := func() int { return 1 }\nprintln(f())\n", true},
+		{"defer in main", "package main\n\nfunc main() {\n\tdefer println(1)\n}\n", "", false},
+		{"init", "package main\n\nfunc init() {}\n\nfunc main() {\n\tprintln(1)\n}\n", "", false},
+		{"shadows a global", "package main\n\nvar x = 1\n\nfunc main() {\n\tx := 2\n\tprintln(x)\n}\n", "", false},
+		{"no main", "package main\n\nvar x = 1\n", "", false},
+		{"syntax error", "package main\n\nfunc main() {\n", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := fragments(tt.src)
+			if ok != tt.ok || got != tt.want {
+				t.Errorf("fragments(%q) = %q, %v; want %q, %v", tt.src, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}

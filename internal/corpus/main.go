@@ -32,6 +32,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cache := fs.String("cache", defaultCache(), "directory of cached go run outcomes (empty: none)")
 	out := fs.String("o", "", "also write the report (markdown) to this file")
 	list := fs.Bool("list", false, "list every program that does not pass, with its cause")
+	frags := fs.Bool("fragments", false, "run each program as notebook cells write it: func main's body as top-level statements (the interpreted tier)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -62,6 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "corpus: %v\n", err)
 		return 1
 	}
+	r.fragments = *frags
 	defer r.close()
 	started := time.Now()
 	results, err := runAll(context.Background(), r, progs, *jobs, stderr)
@@ -144,13 +146,22 @@ func runAll(ctx context.Context, r *runner, progs []Program, jobs int, progress 
 					continue
 				}
 				var got Outcome
-				if want.Build == "" && !want.Timeout && !want.Nondeterministic {
-					if got, err = r.gilgoRun(ctx, p); err != nil {
+				src, ok := p.Source, true
+				if r.fragments {
+					src, ok = fragments(p.Source)
+				}
+				switch {
+				case !ok:
+					results[i] = Result{Program: p, Verdict: Skip, Cause: "main's body cannot be a cell's statements"}
+				case want.Build == "" && !want.Timeout && !want.Nondeterministic:
+					if got, err = r.gilgoRun(ctx, src); err != nil {
 						errs[i] = fmt.Errorf("%s: gilgo: %w", p.Name, err)
 						continue
 					}
+					fallthrough
+				default:
+					results[i] = judge(p, want, got)
 				}
-				results[i] = judge(p, want, got)
 				mu.Lock()
 				done++
 				fmt.Fprintf(progress, "\r%d/%d", done, len(progs))

@@ -42,6 +42,8 @@ type runner struct {
 	work     string // scratch directory
 	mu       sync.Mutex
 	builtNum int
+	// fragments runs programs as cell statements (see fragments).
+	fragments bool
 }
 
 func newRunner(gobin, gilgo, cache string, timeout time.Duration) (*runner, error) {
@@ -144,8 +146,8 @@ func (r *runner) runBinary(ctx context.Context, bin, dir string) Outcome {
 	return o
 }
 
-// gilgoRun runs p as one cell in a fresh gilgo worker.
-func (r *runner) gilgoRun(ctx context.Context, p Program) (Outcome, error) {
+// gilgoRun runs src as one cell in a fresh gilgo worker.
+func (r *runner) gilgoRun(ctx context.Context, src string) (Outcome, error) {
 	c, err := worker.Start(ctx, worker.Options{Command: []string{r.gilgo, "worker"}, Dir: r.work})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("start a worker: %w", err)
@@ -159,7 +161,7 @@ func (r *runner) gilgoRun(ctx context.Context, p Program) (Outcome, error) {
 	cctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	done := make(chan engine.ExecuteResult, 1)
-	go func() { done <- c.Execute(cctx, engine.ExecuteRequest{Code: p.Source, ExecutionCount: 1}, out) }()
+	go func() { done <- c.Execute(cctx, engine.ExecuteRequest{Code: src, ExecutionCount: 1}, out) }()
 	var res engine.ExecuteResult
 	select {
 	case res = <-done:
