@@ -5,8 +5,9 @@ import (
 	"go/token"
 )
 
-// refersTo reports whether a function literal, go or defer statement in
-// body refers to one of names.
+// capturedIn reports whether a function literal, go or defer statement in
+// body refers to one of names, or body takes the address of one (&i,
+// &i.f, &i[0]): each outlives the iteration.
 func capturedIn(body ast.Node, names map[string]bool) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
@@ -14,6 +15,12 @@ func capturedIn(body ast.Node, names map[string]bool) bool {
 			return false
 		}
 		switch n := n.(type) {
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				if id := rootIdent(n.X); id != nil && names[id.Name] {
+					found = true
+				}
+			}
 		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
 			ast.Inspect(n, func(m ast.Node) bool {
 				if id, ok := m.(*ast.Ident); ok && names[id.Name] {
@@ -26,6 +33,25 @@ func capturedIn(body ast.Node, names map[string]bool) bool {
 		return true
 	})
 	return found
+}
+
+// rootIdent is the variable an addressable expression starts from: i
+// for i, i.f, i[0], (i).f; nil for others.
+func rootIdent(e ast.Expr) *ast.Ident {
+	for {
+		switch x := e.(type) {
+		case *ast.Ident:
+			return x
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		default:
+			return nil
+		}
+	}
 }
 
 // renameIn renames identifiers (not selectors' field names) in n.
