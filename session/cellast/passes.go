@@ -42,6 +42,7 @@ func builtinPasses() []Pass {
 		// the cell wrote them.
 		{Name: "typeargs", Apply: passTypeArgs},
 		{Name: "newexpr", Apply: passNewExpr},
+		{Name: "shifts", Apply: passShifts},
 		{Name: "localvars", Apply: passLocalVars},
 		{Name: "fmtargs", Apply: passFmtArgs},
 		{Name: "main", Apply: passMain},

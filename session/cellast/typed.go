@@ -79,6 +79,43 @@ func passTypeArgs(env Env, f *ast.File) error {
 	return nil
 }
 
+// passShifts types the untyped constant on the left of a non-constant
+// shift, as Go does (it takes the type the shift's context gives it):
+// p&(1<<i) with p a uint8 becomes p&(uint8(1)<<i). yaegi v0.16.1 makes
+// it an int and fails ("call of reflect.Value.Uint on int Value").
+func passShifts(env Env, f *ast.File) error {
+	te, info := typed(env)
+	if info == nil {
+		return nil
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		be, ok := n.(*ast.BinaryExpr)
+		if !ok || be.Op != token.SHL && be.Op != token.SHR {
+			return true
+		}
+		shift, ok := info.Types[be]
+		if !ok || shift.Value != nil || shift.Type == nil {
+			return true
+		}
+		left, ok := info.Types[be.X]
+		if !ok || left.Value == nil {
+			return true
+		}
+		// (The check records the constant's final type; converting a
+		// typed constant to its own type changes nothing.)
+		if b, isBasic := shift.Type.(*types.Basic); isBasic && b.Info()&types.IsUntyped != 0 {
+			return true
+		}
+		t, ok := typeExpr(te, f, shift.Type)
+		if !ok {
+			return true
+		}
+		be.X = &ast.CallExpr{Fun: &ast.ParenExpr{X: t}, Args: []ast.Expr{be.X}}
+		return true
+	})
+	return nil
+}
+
 // passNewExpr lowers Go 1.26's new(expr), a pointer to a new variable
 // initialised to expr, which yaegi v0.16.1 runs as new of expr's type
 // (new(42) pointed to 0): new(42) becomes __new[int](42).
@@ -195,12 +232,12 @@ func callsGeneric(n ast.Node) bool {
 	return found
 }
 
-// RewriteTyped runs the typed passes alone (typeargs, newexpr, fmtargs) over f and
+// RewriteTyped runs the typed passes alone (typeargs, newexpr, shifts, fmtargs) over f and
 // reports whether they changed it: for source the session runs from text
 // (a trailing expression), whose checked nodes the pipeline never sees.
 func RewriteTyped(env Env, f *ast.File) (changed bool, err error) {
 	before := countNodes(f)
-	for _, p := range []func(Env, *ast.File) error{passTypeArgs, passNewExpr, passFmtArgsInline} {
+	for _, p := range []func(Env, *ast.File) error{passTypeArgs, passNewExpr, passShifts, passFmtArgsInline} {
 		if err := p(env, f); err != nil {
 			return false, err
 		}
