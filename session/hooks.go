@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
@@ -59,8 +60,35 @@ func (s *Session) goUnder(cell int, run func()) {
 }
 
 // isInterrupt reports whether a recovered value is the lock's interrupt.
+// recovered is __rt.Recovered: the value recover returned, which yaegi
+// v0.16.1 hands out inside a reflect.Value.
+// A panic of reflect's on the interpreter's behalf (an index out of
+// range) becomes the runtime.Error Go would have raised.
+func recovered(r any) any {
+	if v, ok := r.(reflect.Value); ok {
+		if !v.IsValid() || !v.CanInterface() {
+			return nil
+		}
+		r = v.Interface()
+	}
+	if s, ok := r.(string); ok && strings.HasPrefix(s, "reflect") {
+		if t := translate(s); strings.HasPrefix(t, "runtime error: ") {
+			return runtimeError(t)
+		}
+	}
+	return r
+}
+
+// runtimeError is a runtime.Error with the text of Go's.
+type runtimeError string
+
+func (e runtimeError) Error() string { return string(e) }
+
+// RuntimeError marks e as a runtime.Error.
+func (e runtimeError) RuntimeError() {}
+
 func isInterrupt(r any) bool {
-	err, ok := r.(error)
+	err, ok := recovered(r).(error)
 	return ok && errors.Is(err, gil.ErrInterrupted)
 }
 

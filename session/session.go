@@ -208,6 +208,7 @@ func (s *Session) overrides() interp.Exports {
 			"Ret":         reflect.ValueOf(s.kept.ret),
 			"Sprint":      reflect.ValueOf(fmt.Sprint),
 			"IsInterrupt": reflect.ValueOf(isInterrupt),
+			"Recovered":   reflect.ValueOf(recovered),
 			// The fmt pass (cellast.passFmtArgs).
 			"Show":       reflect.ValueOf(fmtvalue.Show),
 			"TypeName":   reflect.ValueOf(fmtvalue.TypeName),

@@ -67,10 +67,11 @@ func isDefinitionLoop(err error) bool {
 
 // initCallsGeneric reports whether a package-level var of f is
 // initialised by a call of a generic func (its type arguments inferred or
-// written), by the type check's facts info (nil: unknown). yaegi v0.16.1
-// fails at such a declaration in several ways (var e = slices.Max(xs):
-// "nil reflect type", a nil dereference, or "constant definition loop"),
-// but runs the call in a func: the declaration runs by value.
+// written), by the type check's facts info (nil: unknown), or by a
+// comma-ok form (v, ok := x.(T)). yaegi v0.16.1 fails at such a
+// declaration in several ways (var e = slices.Max(xs): "nil reflect
+// type", a nil dereference, or "constant definition loop"), but runs it
+// in a func: the declaration runs by value.
 func initCallsGeneric(info *types.Info, f *ast.File) bool {
 	if info == nil {
 		return false
@@ -82,6 +83,9 @@ func initCallsGeneric(info *types.Info, f *ast.File) bool {
 			continue
 		}
 		for _, sp := range g.Specs {
+			if vs := sp.(*ast.ValueSpec); len(vs.Names) == 2 && len(vs.Values) == 1 && commaOK(vs.Values[0]) {
+				return true // var v, ok = x.(T): "nil type" at package level
+			}
 			for _, v := range sp.(*ast.ValueSpec).Values {
 				ast.Inspect(v, func(n ast.Node) bool {
 					if _, lit := n.(*ast.FuncLit); lit || found {
@@ -118,6 +122,20 @@ func initCallsGeneric(info *types.Info, f *ast.File) bool {
 		}
 	}
 	return found
+}
+
+// commaOK reports whether e is a comma-ok form: a type assertion, a map
+// index or a receive.
+func commaOK(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.TypeAssertExpr:
+		return true
+	case *ast.IndexExpr:
+		return true // a map index, the only index with two results
+	case *ast.UnaryExpr:
+		return x.Op == token.ARROW
+	}
+	return false
 }
 
 // interpretedPkg reports whether obj belongs to the cells or to a package

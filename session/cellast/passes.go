@@ -293,6 +293,8 @@ func spawnStmt(env Env, lit *ast.FuncLit) ast.Stmt {
 // passBuiltins provides min, max and clear: min(a, b, c) becomes
 // __min(__min(a, b), c) with a typed argument first (yaegi infers the type
 // parameter from the first argument); all-constant calls are folded.
+// print and println write to stderr, and recover() returns the panic
+// value itself.
 func passBuiltins(env Env, f *ast.File) error {
 	shadowed := map[string]bool{}
 	for _, d := range f.Decls {
@@ -311,6 +313,16 @@ func passBuiltins(env Env, f *ast.File) error {
 			return true
 		}
 		switch id.Name {
+		case "recover":
+			// yaegi v0.16.1's recover returns the panic value inside a
+			// reflect.Value; recover() is still called by the deferred
+			// func itself, as Go requires.
+			if len(call.Args) == 0 {
+				inner := *call
+				*call = ast.CallExpr{Fun: &ast.SelectorExpr{X: ast.NewIdent("__rt"), Sel: ast.NewIdent("Recovered")},
+					Args: []ast.Expr{&inner}, Lparen: call.Lparen, Rparen: call.Rparen}
+				return false
+			}
 		case "clear":
 			if len(call.Args) == 1 {
 				call.Fun = &ast.SelectorExpr{X: ast.NewIdent("__rt"), Sel: ast.NewIdent("Clear")}
