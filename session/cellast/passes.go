@@ -45,6 +45,7 @@ func builtinPasses() []Pass {
 		{Name: "shifts", Apply: passShifts},
 		{Name: "localvars", Apply: passLocalVars},
 		{Name: "fmtargs", Apply: passFmtArgs},
+		{Name: "typeswitch", Apply: passTypeSwitch},
 		{Name: "main", Apply: passMain},
 		{Name: "deferloop", Apply: passDeferLoop},
 		{Name: "rangeint", Apply: passRangeInt},
