@@ -1,6 +1,9 @@
 package cellast
 
-import "go/ast"
+import (
+	"go/ast"
+	"reflect"
+)
 
 // builtinResults is the number of results of the builtins a trailing
 // expression may call.
@@ -55,4 +58,41 @@ func maybeInt(x ast.Expr) bool {
 		return maybeInt(x.X)
 	}
 	return true
+}
+
+var (
+	exprType      = reflect.TypeFor[ast.Expr]()
+	exprSliceType = reflect.TypeFor[[]ast.Expr]()
+)
+
+// rewriteExprs replaces every expression e under root (top-down) by
+// fn(e); the replacement's own parts are visited next.
+func rewriteExprs(root ast.Node, fn func(ast.Expr) ast.Expr) {
+	ast.Inspect(root, func(n ast.Node) bool {
+		v := reflect.ValueOf(n)
+		if n == nil || v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+			return n != nil
+		}
+		v = v.Elem()
+		for i := range v.NumField() {
+			f := v.Field(i)
+			switch f.Type() {
+			case exprType:
+				if e, ok := f.Interface().(ast.Expr); ok && e != nil {
+					if r := fn(e); r != e {
+						f.Set(reflect.ValueOf(r))
+					}
+				}
+			case exprSliceType:
+				for j := range f.Len() {
+					if e := f.Index(j).Interface().(ast.Expr); e != nil {
+						if r := fn(e); r != e {
+							f.Index(j).Set(reflect.ValueOf(r))
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
 }

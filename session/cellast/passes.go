@@ -43,6 +43,7 @@ func builtinPasses() []Pass {
 		{Name: "typeargs", Apply: passTypeArgs},
 		{Name: "newexpr", Apply: passNewExpr},
 		{Name: "shifts", Apply: passShifts},
+		{Name: "methodexprs", Apply: passMethodExprs},
 		{Name: "localvars", Apply: passLocalVars},
 		{Name: "fmtargs", Apply: passFmtArgs},
 		{Name: "typeswitch", Apply: passTypeSwitch},

@@ -116,6 +116,76 @@ func passShifts(env Env, f *ast.File) error {
 	return nil
 }
 
+// passMethodExprs turns a method expression of a cell's type, T.M or
+// (*T).M, into the func literal it stands for, func(r T, a A) R { return
+// r.M(a) }: yaegi v0.16.1 calls the method expression's value with the
+// wrong arguments ("Call with too many input arguments").
+func passMethodExprs(env Env, f *ast.File) error {
+	te, info := typed(env)
+	if info == nil {
+		return nil
+	}
+	rewriteExprs(f, func(e ast.Expr) ast.Expr {
+		sel, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			return e
+		}
+		s, ok := info.Selections[sel]
+		if !ok || s.Kind() != types.MethodExpr || !declaredInMain(derefType(s.Recv())) {
+			return e
+		}
+		sig, ok := s.Type().(*types.Signature)
+		if !ok {
+			return e
+		}
+		params := &ast.FieldList{}
+		var args []ast.Expr
+		var recv ast.Expr
+		for i := range sig.Params().Len() {
+			t, ok := typeExpr(te, f, sig.Params().At(i).Type())
+			if !ok {
+				return e
+			}
+			name := "p" + strconv.Itoa(i)
+			if sig.Variadic() && i == sig.Params().Len()-1 {
+				t = &ast.Ellipsis{Elt: t.(*ast.ArrayType).Elt}
+			}
+			params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(name)}, Type: t})
+			if i == 0 {
+				recv = ast.NewIdent(name)
+			} else {
+				args = append(args, ast.NewIdent(name))
+			}
+		}
+		results := &ast.FieldList{}
+		for i := range sig.Results().Len() {
+			t, ok := typeExpr(te, f, sig.Results().At(i).Type())
+			if !ok {
+				return e
+			}
+			results.List = append(results.List, &ast.Field{Type: t})
+		}
+		call := &ast.CallExpr{Fun: &ast.SelectorExpr{X: recv, Sel: ast.NewIdent(sel.Sel.Name)}, Args: args}
+		if sig.Variadic() {
+			call.Ellipsis = 1 // any valid position marks the spread
+		}
+		var body ast.Stmt = &ast.ExprStmt{X: call}
+		if results.NumFields() > 0 {
+			body = &ast.ReturnStmt{Results: []ast.Expr{call}}
+		}
+		return &ast.FuncLit{Type: &ast.FuncType{Params: params, Results: results}, Body: &ast.BlockStmt{List: []ast.Stmt{body}}}
+	})
+	return nil
+}
+
+// derefType is t, or its element if t is a pointer.
+func derefType(t types.Type) types.Type {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
+
 // passNewExpr lowers Go 1.26's new(expr), a pointer to a new variable
 // initialised to expr, which yaegi v0.16.1 runs as new of expr's type
 // (new(42) pointed to 0): new(42) becomes __new[int](42).
@@ -232,12 +302,13 @@ func callsGeneric(n ast.Node) bool {
 	return found
 }
 
-// RewriteTyped runs the typed passes alone (typeargs, newexpr, shifts, fmtargs) over f and
+// RewriteTyped runs the typed passes alone (typeargs, newexpr, shifts,
+// methodexprs, fmtargs) over f and
 // reports whether they changed it: for source the session runs from text
 // (a trailing expression), whose checked nodes the pipeline never sees.
 func RewriteTyped(env Env, f *ast.File) (changed bool, err error) {
 	before := countNodes(f)
-	for _, p := range []func(Env, *ast.File) error{passTypeArgs, passNewExpr, passShifts, passFmtArgsInline} {
+	for _, p := range []func(Env, *ast.File) error{passTypeArgs, passNewExpr, passShifts, passMethodExprs, passFmtArgsInline} {
 		if err := p(env, f); err != nil {
 			return false, err
 		}
