@@ -44,6 +44,7 @@ func builtinPasses() []Pass {
 		{Name: "newexpr", Apply: passNewExpr},
 		{Name: "shifts", Apply: passShifts},
 		{Name: "methodexprs", Apply: passMethodExprs},
+		{Name: "rangechans", Apply: passRangeChans},
 		{Name: "localvars", Apply: passLocalVars},
 		{Name: "fmtargs", Apply: passFmtArgs},
 		{Name: "typeswitch", Apply: passTypeSwitch},

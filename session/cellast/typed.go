@@ -186,6 +186,55 @@ func derefType(t types.Type) types.Type {
 	return t
 }
 
+// passRangeChans rewrites a range over a slice or array of channels,
+// for i, c := range cs { body }, into for i := range cs { c := cs[i];
+// body }: yaegi v0.16.1 fails at the value of such a range ("call of
+// reflect.Value.Len on int Value"). Only a side-effect-free cs, which
+// may be read again, is rewritten.
+func passRangeChans(env Env, f *ast.File) error {
+	_, info := typed(env)
+	if info == nil {
+		return nil
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		r, ok := n.(*ast.RangeStmt)
+		if !ok || r.Value == nil || r.Tok != token.DEFINE || !SideEffectFree(r.X) {
+			return true
+		}
+		var elem types.Type
+		switch t := info.TypeOf(r.X).(type) {
+		case nil:
+			return true
+		default:
+			switch u := derefType(t.Underlying()).Underlying().(type) {
+			case *types.Slice:
+				elem = u.Elem()
+			case *types.Array:
+				elem = u.Elem()
+			}
+		}
+		if elem == nil {
+			return true
+		}
+		if _, isChan := elem.Underlying().(*types.Chan); !isChan {
+			return true
+		}
+		key, _ := r.Key.(*ast.Ident)
+		if key == nil || key.Name == "_" {
+			key = ast.NewIdent(env.NewName("i"))
+			r.Key = key
+		}
+		if id, ok := r.Value.(*ast.Ident); ok && id.Name != "_" {
+			get := &ast.AssignStmt{Lhs: []ast.Expr{id}, Tok: token.DEFINE,
+				Rhs: []ast.Expr{&ast.IndexExpr{X: r.X, Index: ast.NewIdent(key.Name)}}}
+			r.Body.List = append([]ast.Stmt{get}, r.Body.List...)
+		}
+		r.Value = nil
+		return true
+	})
+	return nil
+}
+
 // passNewExpr lowers Go 1.26's new(expr), a pointer to a new variable
 // initialised to expr, which yaegi v0.16.1 runs as new of expr's type
 // (new(42) pointed to 0): new(42) becomes __new[int](42).
