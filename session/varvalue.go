@@ -115,6 +115,9 @@ func initCallsGeneric(info *types.Info, f *ast.File) bool {
 					if id != nil {
 						_, generic := info.Instances[id]
 						found = generic && interpretedPkg(info.Uses[id])
+						if _, builtin := info.Uses[id].(*types.Builtin); builtin && id.Name == "new" && len(call.Args) == 1 {
+							found = info.Types[call.Args[0]].IsValue() // new(expr): a generic helper
+						}
 					}
 					return !found
 				})
