@@ -138,6 +138,9 @@ func (m *compileMagic) magic() session.CellMagic {
 			if !isProgram(src) {
 				return false
 			}
+			if _, f, err := parseProgram(src); err == nil && printsGenericTypes(f) {
+				return false // the interpreted tier names instances as go run does
+			}
 			_, err := m.compiler()
 			return err == nil
 		},
@@ -174,6 +177,14 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 		m.mu.Lock()
 		m.progress = out
 		m.mu.Unlock()
+	}
+	if mc.Claimed {
+		if fset, f, err := parseProgram(mc.Body); err == nil {
+			if pos, what := readsOwnNames(fset, f); what != "" {
+				mc.Tier("compiled", "a whole program that reads its own names: not run")
+				return mc.CompileError([]string{ownNamesError(pos, what, mc.Cell)})
+			}
+		}
 	}
 	var res compiled.Result
 	pkgs := mc.Packages()
