@@ -64,22 +64,22 @@ func readsOwnNames(fset *token.FileSet, f *ast.File) (pos token.Position, what s
 	return pos, what
 }
 
-// printsGenericTypes reports whether f declares a generic type and may
+// printsGenericTypes reports whether f declares a generic type or func and may
 // print a type's name (a %T verb, or package reflect): the compiled tier
 // names the type arguments of an instance with its plugin's path
 // (main.F[gilgo_g…/c0001.foo]), the interpreted tier's fmt pass as go run
 // does.
 func printsGenericTypes(f *ast.File) bool {
 	generic := false
-	for _, d := range f.Decls {
-		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
-			for _, sp := range g.Specs {
-				if ts := sp.(*ast.TypeSpec); ts.TypeParams != nil && ts.TypeParams.NumFields() > 0 {
-					generic = true
-				}
-			}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.TypeSpec:
+			generic = generic || n.TypeParams.NumFields() > 0
+		case *ast.FuncDecl:
+			generic = generic || n.Type.TypeParams.NumFields() > 0 // its local types are generic
 		}
-	}
+		return !generic
+	})
 	if !generic {
 		return false
 	}

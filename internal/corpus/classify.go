@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gilgo/gilgo/engine"
 )
 
 // Verdict is how gilgo did on one program.
@@ -44,6 +46,10 @@ func judge(p Program, want, got Outcome) Result {
 		switch {
 		case got.Error == nil:
 			r.Verdict, r.Cause = Wrong, "no error where go run fails"
+		case got.Stdout != want.Stdout && got.Error.Name == engine.ErrCompile:
+			// gilgo refused to run it: no answer, not a wrong one.
+			r.Verdict, r.Cause = Error, errorCause(got)
+			r.Detail = got.Error.Name + ": " + got.Error.Value
 		case got.Stdout != want.Stdout:
 			r.Verdict, r.Cause = Wrong, "stdout differs"
 			r.Detail = firstDiff(want.Stdout, got.Stdout)

@@ -63,6 +63,8 @@ func TestJudge(t *testing.T) {
 		{"gilgo fails", ok, errOut, Error, "CompileError: undefined: x"},
 		{"both fail", Outcome{Stdout: "1\n", Exit: 2}, errOut, Pass, ""},
 		{"only go fails", Outcome{Stdout: "1\n", Exit: 2}, ok, Wrong, "no error where go run fails"},
+		{"go fails, gilgo refuses", Outcome{Stdout: "BUG\n", Exit: 1}, Outcome{Exit: 1, Error: errOut.Error}, Error, "CompileError: undefined: x"},
+		{"go fails, gilgo fails otherwise", Outcome{Stdout: "BUG\n", Exit: 1}, Outcome{Exit: 1, Error: &engine.Error{Name: "panic", Value: "x"}}, Wrong, "stdout differs"},
 		{"build fails", Outcome{Build: "x.go:1: syntax error", Exit: -1}, ok, Skip, "go build fails"},
 		{"varies", Outcome{Nondeterministic: true}, ok, Skip, "go run's output varies"},
 		{"timeout", ok, Outcome{Exit: 1, Timeout: true, Error: &engine.Error{Name: "Interrupted"}}, Error, "timeout"},
