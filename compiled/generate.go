@@ -325,6 +325,12 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 				fn := map[string]string{"print": ".BuiltinPrint", "println": ".BuiltinPrintln"}[id.Name]
 				edits = append(edits, edit{s, e, rtName + fn + at(e)})
 			}
+			// recover() names the program's package as Go does (main.T.F),
+			// not the plugin's path.
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 && !locals[id.Name] {
+				s, e := pos(n.Pos()), pos(n.End())
+				edits = append(edits, edit{s, e, rtName + ".Recovered(recover())" + at(e)})
+			}
 			if sel, ok := pkgSel(n.Fun, osName, "Exit"); ok { // panics, as in interpreted cells
 				exits = true
 				s, e := pos(sel.Pos()), pos(sel.End())

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 
@@ -123,6 +125,42 @@ func RunMain(main func()) {
 		panic(e.value)
 	}
 }
+
+// pluginPkg matches the package path a compiled cell's names carry
+// (gilgo_g0123456789ab/c0001.), where go run says main.
+var pluginPkg = regexp.MustCompile(`gilgo_g[0-9a-f]+/c[0-9]+\.`)
+
+// Recovered is recover() in compiled code: an error whose text names the
+// cell's plugin package ("value method gilgo_g…/c0001.T.F called using
+// nil *T pointer") comes back with main in its place, as go run words
+// it, and still a runtime.Error if it was one.
+func Recovered(r any) any {
+	err, ok := r.(error)
+	if !ok || !pluginPkg.MatchString(err.Error()) {
+		return r
+	}
+	msg := pluginPkg.ReplaceAllString(err.Error(), "main.")
+	if _, isRuntime := err.(runtime.Error); isRuntime {
+		return runtimeError{msg, err}
+	}
+	return renamedError{msg, err}
+}
+
+// renamedError is an error with the plugin's package renamed main.
+type renamedError struct {
+	msg string
+	err error
+}
+
+func (e renamedError) Error() string { return e.msg }
+func (e renamedError) Unwrap() error { return e.err }
+
+// runtimeError is a renamedError of a runtime.Error.
+type runtimeError renamedError
+
+func (e runtimeError) Error() string { return e.msg }
+func (e runtimeError) Unwrap() error { return e.err }
+func (e runtimeError) RuntimeError() {}
 
 // BuiltinPrint is the builtin print of compiled code: the cell's stderr,
 // the Go runtime's format.
