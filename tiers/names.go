@@ -15,18 +15,21 @@ import (
 // print something else than go run (issue 13: never a silently wrong
 // answer).
 
-// selfNames lists the calls that report the running program's function
-// names, file names or package paths, by package path.
-var selfNames = map[string][]string{
-	"runtime":       {"Caller", "Callers", "CallersFrames", "FuncForPC", "Stack"},
-	"runtime/debug": {"Stack", "PrintStack"},
+// nameFuncs report the running program's function names, by package
+// path: printed, they come out right (compiled code's output names main
+// where the plugin's path was, see compiled/rt), compared in the program
+// they do not.
+var nameFuncs = map[string][]string{
+	"runtime":       {"Callers", "CallersFrames", "FuncForPC", "Stack"},
+	"runtime/debug": {"Stack"},
 }
 
-// readsOwnNames returns the position and name of the first place where
-// f reads its functions', files' or packages' names (runtime.Caller,
-// debug.Stack, a PkgPath method), or "" if none does. Neither tier can
-// answer as go run does: the compiled tier names its plugin
-// (gilgo_g…/c0001.main), the interpreted one its cells (cell[1]).
+// readsOwnNames returns the position and name of the first place where f
+// reads names of its own that neither tier gives as go run does, or ""
+// if none: a PkgPath method (the plugin's path, not "main"), the file
+// runtime.Caller returns (cell[1], not the program's file), and a
+// function name from the runtime when f also holds a string naming one
+// of main's (it compares them).
 func readsOwnNames(fset *token.FileSet, f *ast.File) (pos token.Position, what string) {
 	imports := map[string]string{} // local name → path
 	for _, is := range f.Imports {
@@ -37,26 +40,50 @@ func readsOwnNames(fset *token.FileSet, f *ast.File) (pos token.Position, what s
 		}
 		imports[name] = path
 	}
+	namesMain := false // a string literal holds "main."
+	ast.Inspect(f, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, "main.") {
+			namesMain = true
+		}
+		return !namesMain
+	})
+	isCall := func(e ast.Expr, pkg, name string) bool {
+		sel, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		x, ok := sel.X.(*ast.Ident)
+		return ok && imports[x.Name] == pkg && sel.Sel.Name == name
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		if what != "" {
 			return false
 		}
-		sel, ok := n.(*ast.SelectorExpr)
-		if !ok {
-			return true
-		}
-		if sel.Sel.Name == "PkgPath" {
-			pos, what = fset.Position(sel.Sel.Pos()), "PkgPath"
-			return false
-		}
-		x, ok := sel.X.(*ast.Ident)
-		if !ok {
-			return true
-		}
-		for _, name := range selfNames[imports[x.Name]] {
-			if sel.Sel.Name == name {
-				pos, what = fset.Position(sel.Pos()), x.Name+"."+name
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if n.Sel.Name == "PkgPath" {
+				pos, what = fset.Position(n.Sel.Pos()), "PkgPath"
 				return false
+			}
+			x, ok := n.X.(*ast.Ident)
+			if !ok || !namesMain {
+				return true
+			}
+			for _, name := range nameFuncs[imports[x.Name]] {
+				if n.Sel.Name == name {
+					pos, what = fset.Position(n.Pos()), x.Name+"."+name
+					return false
+				}
+			}
+		case *ast.AssignStmt:
+			// _, file, line, ok := runtime.Caller(n): file is the cell's.
+			if len(n.Rhs) == 1 && len(n.Lhs) >= 2 {
+				if call, ok := n.Rhs[0].(*ast.CallExpr); ok && isCall(call.Fun, "runtime", "Caller") {
+					if id, ok := n.Lhs[1].(*ast.Ident); !ok || id.Name != "_" {
+						pos, what = fset.Position(call.Pos()), "runtime.Caller's file"
+						return false
+					}
+				}
 			}
 		}
 		return true
@@ -100,7 +127,7 @@ func printsGenericTypes(f *ast.File) bool {
 
 // ownNamesError is the error of a program that readsOwnNames.
 func ownNamesError(pos token.Position, what string, cell int) string {
-	return fmt.Sprintf("cell[%d]:%d:%d: %s: a program in a notebook cannot report its own function, file or package names as go run does (they name the cell or gilgo's build of it); print them another way",
+	return fmt.Sprintf("cell[%d]:%d:%d: %s: a program in a notebook cannot get its own file, function or package names as go run gives them (they name the cell or gilgo's build of it)",
 		cell, pos.Line, pos.Column, what)
 }
 

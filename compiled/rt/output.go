@@ -1,6 +1,7 @@
 package rt
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -34,17 +35,33 @@ func SetOutput(stdout, stderr io.Writer) (restore func()) {
 // Stdout is the standard output of compiled code.
 func Stdout() io.Writer {
 	if o := out.Load(); o != nil {
-		return o.stdout
+		return namesWriter{o.stdout}
 	}
-	return os.Stdout
+	return namesWriter{os.Stdout}
 }
 
 // Stderr is the standard error of compiled code.
 func Stderr() io.Writer {
 	if o := out.Load(); o != nil {
-		return o.stderr
+		return namesWriter{o.stderr}
 	}
-	return os.Stderr
+	return namesWriter{os.Stderr}
+}
+
+// namesWriter writes main. where compiled code prints its plugin's
+// package path (gilgo_g…/c0001.): function names from the runtime, the
+// type arguments of generic instances, panic texts name the cell's
+// package main, as go run does.
+type namesWriter struct{ w io.Writer }
+
+func (n namesWriter) Write(p []byte) (int, error) {
+	if !bytes.Contains(p, []byte("gilgo_g")) {
+		return n.w.Write(p)
+	}
+	if _, err := n.w.Write(pluginPkg.ReplaceAll(p, []byte("main."))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // Print is fmt.Print to Stdout.

@@ -3,6 +3,7 @@ package rt
 import (
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -28,5 +29,18 @@ func TestRecovered(t *testing.T) {
 		if got := Recovered(v); got != v {
 			t.Errorf("Recovered(%#v) = %#v, want it unchanged", v, got)
 		}
+	}
+}
+
+func TestNamesWriter(t *testing.T) {
+	var b strings.Builder
+	w := namesWriter{&b}
+	for _, s := range []string{"gilgo_g0123456789ab/c0001.main\n", "plain gilgo_g text\n", "main.F[gilgo_gab/c0002.foo]\n"} {
+		if n, err := w.Write([]byte(s)); n != len(s) || err != nil {
+			t.Errorf("Write(%q) = %d, %v; want %d, nil", s, n, err, len(s))
+		}
+	}
+	if want := "main.main\nplain gilgo_g text\nmain.F[main.foo]\n"; b.String() != want {
+		t.Errorf("wrote %q, want %q", b.String(), want)
 	}
 }
