@@ -125,6 +125,24 @@ func printsGenericTypes(f *ast.File) bool {
 	return found
 }
 
+// comparesGenericTypes reports whether f prints generic instances' types
+// (printsGenericTypes) and holds a string naming a type of main: it
+// compares the names, which the compiled tier's output rewriting cannot
+// fix (main.F[gilgo_g…/c0001.foo] is only printed as main.F[main.foo]).
+func comparesGenericTypes(f *ast.File) bool {
+	if !printsGenericTypes(f) {
+		return false
+	}
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, "main.") {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 // ownNamesError is the error of a program that readsOwnNames.
 func ownNamesError(pos token.Position, what string, cell int) string {
 	return fmt.Sprintf("cell[%d]:%d:%d: %s: a program in a notebook cannot get its own file, function or package names as go run gives them (they name the cell or gilgo's build of it)",

@@ -138,7 +138,7 @@ func (m *compileMagic) magic() session.CellMagic {
 			if !isProgram(src) {
 				return false
 			}
-			if _, f, err := parseProgram(src); err == nil && printsGenericTypes(f) {
+			if _, f, err := parseProgram(src); err == nil && comparesGenericTypes(f) {
 				return false // the interpreted tier names instances as go run does
 			}
 			_, err := m.compiler()
