@@ -101,10 +101,12 @@ e2e-hub: build
 	deploy/jupyterhub/test/run.sh
 
 # Go's own `// run` programs and testdata/idiomatic, each run with go run
-# and as a gilgo cell: docs/corpus.md has the table (not part of make test:
-# about 5 minutes on 2 cores).
+# and as a gilgo cell (docs/corpus.md), and the idiomatic corpus as notebook
+# cells (docs/corpus-cells.md); not part of make test: about 5 minutes on 2
+# cores.
 corpus: build
 	$(GO) run ./internal/corpus -gilgo $(BIN) -list -o docs/corpus.md
+	$(GO) run ./internal/corpus -gilgo $(BIN) -set idiomatic -fragments -list -o docs/corpus-cells.md
 
 SOAK_CELLS ?= 10000
 
