@@ -90,6 +90,9 @@ type Result struct {
 	//	func fib(p0 int) int { return gilgo_c0001.X__fib(p0) }
 	// so later cells call fib by name and a later definition replaces it.
 	Bindings string
+	// Main is interpreted Go source that runs a program's main once (to
+	// run after Use(Exports), without Bindings), for CompileProgram.
+	Main string
 	// BuildTime is the wall time of go build; PluginSize the .so's size.
 	BuildTime  time.Duration
 	PluginSize int64
@@ -416,6 +419,9 @@ func (c *Compiler) load(g *generated, res *Result) error {
 		b.WriteByte('\n')
 	}
 	res.Bindings = b.String()
+	if _, ok := syms[funcPfx+"main"]; ok && g.program {
+		res.Main = fmt.Sprintf("import %s %q\n%s.%smain()\n", res.Package, res.Package, res.Package, funcPfx)
+	}
 	res.Exports = interp.Exports{res.Package + "/" + res.Package: syms}
 	return nil
 }

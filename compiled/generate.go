@@ -40,10 +40,11 @@ type decls struct {
 
 // generated is the plugin source of one cell and what it binds.
 type generated struct {
-	src   string
-	decls decls
-	file  *ast.File
-	fset  *token.FileSet
+	src     string
+	decls   decls
+	file    *ast.File
+	fset    *token.FileSet
+	program bool // main is bound (CompileProgram)
 }
 
 // edit replaces src[start:end] with text.
@@ -94,7 +95,7 @@ func generate(src string, cell int, opt genOptions) (*generated, error) {
 		return fmt.Sprintf("/*line %s:%d:%d*/", name, p.Line, col)
 	}
 
-	g := &generated{file: f, fset: fset}
+	g := &generated{file: f, fset: fset, program: opt.program}
 	d := &g.decls
 	d.imports = map[string]string{}
 	var edits []edit

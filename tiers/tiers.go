@@ -234,13 +234,13 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 	if err := mc.Use(res.Exports); err != nil {
 		return fmt.Errorf("compiled cell: %w", err)
 	}
-	if err := mc.RunGenerated(res.Bindings); err != nil {
-		return err
-	}
 	if mc.Claimed {
-		return mc.RunGenerated("__main()") // the binding of main, renamed as in every cell
+		// A program, as go run runs it: main runs once, and none of its
+		// declarations joins the session (they may share names with
+		// the session's own).
+		return mc.RunGenerated(res.Main)
 	}
-	return nil
+	return mc.RunGenerated(res.Bindings)
 }
 
 // isProgram reports whether src is a whole program: a package main clause
