@@ -160,9 +160,17 @@ func (r *fromReflect) literalOf(t reflect.Type) types.Type {
 		}
 		return types.NewStruct(fields, tags)
 	case reflect.Interface:
+		// An unexported method is left out: reflect lists it in an
+		// interface but not in the method sets of the package's types
+		// that implement it (refcount.Kind's apply), so keeping it would
+		// make every such use a false type error. The interface checks
+		// only its exported methods.
 		var methods []*types.Func
 		for i := range t.NumMethod() {
 			m := t.Method(i)
+			if m.PkgPath != "" {
+				continue
+			}
 			methods = append(methods, types.NewFunc(token.NoPos, r.pkgOf(m.PkgPath), m.Name, r.signatureOf(m.Type, nil)))
 		}
 		return types.NewInterfaceType(methods, nil).Complete()

@@ -21,6 +21,15 @@ func (*testNamed) Set(v int) error { return nil }
 
 type testCounter int
 
+// testOption is an option interface with an unexported method, as
+// refcount.Option: reflect shows apply in the interface but not in
+// testKind's methods.
+type testOption interface{ apply() }
+
+type testKind int
+
+func (testKind) apply() {}
+
 var testVar = 3
 
 // TestFromReflect: symbols of a cell package become go/types objects of
@@ -37,6 +46,8 @@ func TestFromReflect(t *testing.T) {
 		"Const":    reflect.ValueOf(constant.MakeInt64(7)),
 		"Chans":    reflect.ValueOf(func(<-chan int, chan<- string, map[string][]byte) {}),
 		"Any":      reflect.ValueOf(func(any, error) {}),
+		"New":      reflect.ValueOf(func(...testOption) {}),
+		"Kind":     reflect.ValueOf((*testKind)(nil)),
 		"_Wrapper": reflect.ValueOf((*testNamed)(nil)),
 	})
 	if err != nil {
@@ -76,6 +87,12 @@ func TestFromReflect(t *testing.T) {
 		if kind != tt.kind || typ != want {
 			t.Errorf("%s: %s %s, want %s %s", tt.name, kind, typ, tt.kind, want)
 		}
+	}
+	// A Kind passes as an Option: the interface keeps its exported
+	// methods only (none).
+	opt := pkg.Scope().Lookup("New").Type().(*types.Signature).Params().At(0).Type().(*types.Slice).Elem()
+	if kind := pkg.Scope().Lookup("Kind").Type(); !types.AssignableTo(kind, opt) {
+		t.Errorf("Kind is not assignable to %s: an unexported interface method was kept", types.TypeString(opt, qual))
 	}
 	if pkg.Scope().Lookup("_Wrapper") != nil {
 		t.Error("an unexported symbol is in the package")
