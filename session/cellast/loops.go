@@ -232,64 +232,101 @@ func passLoopVar(env Env, f *ast.File) error {
 }
 
 // passDeferLoop makes a deferred function literal in a loop see the
-// iteration's value of an integer loop variable, as in Go 1.22: yaegi runs
+// iteration's value of a loop variable, as in Go 1.22: yaegi runs
 // `defer func(){...}()` in the live frame of the function, so every such
 // closure would see the last value (and a closure value made in the same
 // frame deadlocks yaegi when deferred). The literal gets the variable as a
-// parameter instead: `defer func(i int){...}(i)`. Only loop variables
-// whose type is known to be int are handled: a three-clause loop started
-// from an integer literal, and range over an integer.
+// parameter instead: `defer func(i int){...}(i)`. Every loop variable
+// the type check types is handled; without the check, an int started
+// from an integer literal, and a range over an integer.
 func passDeferLoop(env Env, f *ast.File) error {
 	locals := collectLocals(env, f)
-	var visit func(n ast.Node, ints []string)
-	visit = func(n ast.Node, ints []string) {
+	te, info := typed(env)
+	// typeOf is the type of a loop variable id as an expression, from the
+	// check, or nil.
+	typeOf := func(id *ast.Ident) ast.Expr {
+		if info == nil || info.Defs[id] == nil {
+			return nil
+		}
+		t, ok := typeExpr(te, f, info.Defs[id].Type())
+		if !ok {
+			return nil
+		}
+		return t
+	}
+	type loopVar struct {
+		name string
+		typ  ast.Expr
+	}
+	with := func(vars []loopVar, ids ...ast.Expr) []loopVar {
+		out := vars
+		for _, e := range ids {
+			id, ok := e.(*ast.Ident)
+			if !ok || id.Name == "_" {
+				continue
+			}
+			if t := typeOf(id); t != nil {
+				out = append(out[:len(out):len(out)], loopVar{id.Name, t})
+			}
+		}
+		return out
+	}
+	var visit func(n ast.Node, vars []loopVar)
+	visit = func(n ast.Node, vars []loopVar) {
 		ast.Inspect(n, func(x ast.Node) bool {
 			switch x := x.(type) {
 			case *ast.FuncLit:
 				visit(x.Body, nil)
 				return false
 			case *ast.ForStmt:
-				inner := ints
-				if init, ok := x.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE && len(init.Lhs) == 1 && len(init.Rhs) == 1 {
-					if lit, ok := init.Rhs[0].(*ast.BasicLit); ok && lit.Kind == token.INT {
-						if id, ok := init.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
-							inner = append(append([]string(nil), ints...), id.Name)
+				inner := vars
+				if init, ok := x.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE {
+					if info != nil {
+						inner = with(vars, init.Lhs...)
+					} else if len(init.Lhs) == 1 && len(init.Rhs) == 1 {
+						lit, isLit := init.Rhs[0].(*ast.BasicLit)
+						if id, ok := init.Lhs[0].(*ast.Ident); ok && isLit && lit.Kind == token.INT && id.Name != "_" {
+							inner = append(vars[:len(vars):len(vars)], loopVar{id.Name, ast.NewIdent("int")})
 						}
 					}
 				}
 				visit(x.Body, inner)
 				return false
 			case *ast.RangeStmt:
-				inner := ints
-				if id, ok := x.Key.(*ast.Ident); ok && id.Name != "_" && x.Tok == token.DEFINE && x.Value == nil && classify(env, locals, x.X) == "int" {
-					inner = append(append([]string(nil), ints...), id.Name)
+				inner := vars
+				if x.Tok == token.DEFINE {
+					if info != nil {
+						inner = with(vars, x.Key, x.Value)
+					} else if id, ok := x.Key.(*ast.Ident); ok && id.Name != "_" && x.Value == nil && classify(env, locals, x.X) == "int" {
+						inner = append(vars[:len(vars):len(vars)], loopVar{id.Name, ast.NewIdent("int")})
+					}
 				}
 				visit(x.Body, inner)
 				return false
 			case *ast.DeferStmt:
 				lit, ok := x.Call.Fun.(*ast.FuncLit)
-				if !ok || len(ints) == 0 || len(x.Call.Args) > 0 || lit.Type.Params.NumFields() > 0 {
+				if !ok || len(vars) == 0 || len(x.Call.Args) > 0 || lit.Type.Params.NumFields() > 0 {
 					return true
 				}
 				used := map[string]bool{}
-				for _, name := range ints {
-					used[name] = false
-				}
 				ast.Inspect(lit.Body, func(m ast.Node) bool {
 					if id, ok := m.(*ast.Ident); ok {
-						if _, loop := used[id.Name]; loop {
-							used[id.Name] = true
-						}
+						used[id.Name] = true
 					}
 					return true
 				})
-				for _, name := range ints {
-					if !used[name] {
+				// The innermost loop's variable of a name wins; the
+				// parameters go outer loop first.
+				last := map[string]int{}
+				for i, v := range vars {
+					last[v.name] = i
+				}
+				for i, v := range vars {
+					if !used[v.name] || last[v.name] != i {
 						continue
 					}
-					used[name] = false // once per name
-					lit.Type.Params.List = append(lit.Type.Params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(name)}, Type: ast.NewIdent("int")})
-					x.Call.Args = append(x.Call.Args, ast.NewIdent(name))
+					lit.Type.Params.List = append(lit.Type.Params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(v.name)}, Type: v.typ})
+					x.Call.Args = append(x.Call.Args, ast.NewIdent(v.name))
 				}
 				return false
 			}

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/token"
+	"go/types"
 	"reflect"
 	"strings"
 )
@@ -644,12 +645,47 @@ func passRangeInt(env Env, f *ast.File) error {
 // passMain renames func main and calls of it to __main: yaegi would run a
 // main of package main again after every later cell.
 func passMain(env Env, f *ast.File) error {
+	if _, info := typed(env); info != nil {
+		// The names main that denote the package's func main, from the
+		// check, when it saw every one (not source run from text).
+		var mains []*ast.Ident
+		checked := true
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == "main" {
+				obj, def := info.Defs[id]
+				if !def {
+					var use bool
+					obj, use = info.Uses[id]
+					checked = checked && use
+				}
+				if isMainFunc(obj) {
+					mains = append(mains, id)
+				}
+			}
+			return true
+		})
+		if checked {
+			for _, id := range mains {
+				id.Name = "__main"
+			}
+			return nil
+		}
+	}
 	for _, d := range f.Decls {
 		renameMain(d)
 	}
 	return nil
 }
 
+// isMainFunc reports whether obj is package main's func main.
+func isMainFunc(obj types.Object) bool {
+	fn, ok := obj.(*types.Func)
+	return ok && fn.Name() == "main" && fn.Pkg() != nil && fn.Pkg().Path() == "main" &&
+		fn.Type().(*types.Signature).Recv() == nil
+}
+
+// renameMain renames main without the check's facts: every identifier
+// main but a selected name, a struct field and a composite literal's key.
 func renameMain(d ast.Decl) {
 	ast.Inspect(d, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -665,11 +701,25 @@ func renameMain(d ast.Decl) {
 				return true
 			})
 			return false
-		case *ast.Ident:
-			if n.Name == "main" {
-				n.Name = "__main"
+		case *ast.Field:
+			if n.Type != nil {
+				ast.Inspect(n.Type, func(m ast.Node) bool { renameMainIdent(m); return true })
 			}
+			return false // field names stay
+		case *ast.KeyValueExpr:
+			if _, isIdent := n.Key.(*ast.Ident); isIdent {
+				ast.Inspect(n.Value, func(m ast.Node) bool { renameMainIdent(m); return true })
+				return false // a struct literal's field name stays
+			}
+		case *ast.Ident:
+			renameMainIdent(n)
 		}
 		return true
 	})
+}
+
+func renameMainIdent(n ast.Node) {
+	if id, ok := n.(*ast.Ident); ok && id.Name == "main" {
+		id.Name = "__main"
+	}
 }
