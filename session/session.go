@@ -541,7 +541,11 @@ func (c *cell) runGo(src string) error {
 		}
 		files[i] = f
 	}
-	// Then type-check: a type error anywhere runs nothing either.
+	// Then the imports and the types: an error anywhere runs nothing
+	// either.
+	if err := c.checkImports(files); err != nil {
+		return err
+	}
 	if err := c.typeCheck(units, files); err != nil {
 		return err
 	}
