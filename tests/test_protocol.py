@@ -16,15 +16,21 @@ performance measurements.
 """
 
 import argparse
+import os
 import random
 import signal
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
+from jupyter_client.connect import write_connection_file
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.session import Session
 
-from kernelkit import KERNEL_NAME, REPLY_TIMEOUT, CheckFailed, Kernel, check, result_text, stdout_text
+from kernelkit import (KERNEL_NAME, REPLY_TIMEOUT, STARTUP_TIMEOUT, CheckFailed, Kernel, check, kill_all,
+                       result_text, starttime, stdout_text, tree)
 
 # An interrupted 10 s cell must be answered within this many seconds.
 INTERRUPT_BOUND = 5.0
@@ -245,6 +251,52 @@ def check_restart_via_manager(k):
     check(reply["content"]["status"] == "error", "after restart: `old` still defined")
 
 
+def _running(pid, st):
+    """Whether pid is still the process that started at st and not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    fields = stat[stat.rfind(")") + 2:].split()
+    return fields[0] != "Z" and int(fields[19]) == st
+
+
+def check_parent_death(_k):
+    """A kernel whose parent (JPY_PARENT_PID) is killed exits within 2 s,
+    and its worker with it: no orphans under PID 1."""
+    argv0 = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0]
+    with tempfile.TemporaryDirectory() as d:
+        conn, _ = write_connection_file(os.path.join(d, "conn.json"), ip="127.0.0.1", key=b"parent-death")
+        # The parent: a shell that starts the kernel and waits for it.
+        parent = subprocess.Popen(
+            ["/bin/sh", "-c", 'JPY_PARENT_PID=$$ "$0" kernel -f "$1" 2>/dev/null & echo $!; wait', argv0, conn],
+            stdout=subprocess.PIPE, text=True)
+        procs = {}
+        try:
+            kpid = int(parent.stdout.readline())
+            deadline = time.monotonic() + STARTUP_TIMEOUT
+            while time.monotonic() < deadline and len(tree(kpid)) < 2:
+                time.sleep(0.05)
+            procs = {p: starttime(p) for p in tree(kpid)}
+            check(len(procs) >= 2, "the kernel started no worker: %s" % procs)
+            parent.kill()
+            parent.wait()
+            killed = time.monotonic()
+            alive = procs
+            while alive and time.monotonic() - killed < REPLY_TIMEOUT:
+                alive = {p: st for p, st in alive.items() if _running(p, st)}
+                time.sleep(0.02)
+            took = time.monotonic() - killed
+            check(not alive, "still running %ss after the parent was killed: %s" % (REPLY_TIMEOUT, sorted(alive)))
+            check(took <= 2.0, "the kernel and its worker exited %.2fs after the parent, want at most 2 s" % took)
+        finally:
+            kill_all(procs, None, None)
+            if parent.poll() is None:
+                parent.kill()
+                parent.wait()
+
+
 def check_shutdown_request(k):
     msg_id = k.control_request("shutdown_request", {"restart": True})
     reply = k.reply_for(msg_id, channel="control")
@@ -268,6 +320,7 @@ CHECKS = [
     check_recursion_limit,
     check_crash_recovery,
     check_restart_via_manager,
+    check_parent_death,
     check_shutdown_request,  # last: it ends the kernel
 ]
 

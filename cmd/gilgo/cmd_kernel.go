@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -29,11 +30,13 @@ func kernelCommand() command {
 		name:     "kernel",
 		synopsis: "-f CONNECTION_FILE [--log-level LEVEL]",
 		summary:  "serve the Jupyter protocol (Jupyter starts this from kernel.json)",
-		details: "SIGINT interrupts the running cell; SIGTERM shuts the kernel down.\n" +
+		details: "SIGINT interrupts the running cell; SIGTERM shuts the kernel down, and so\n" +
+			"does the exit of its parent when --parent-pid or JPY_PARENT_PID names one.\n" +
 			"Logs go to stderr. The worker process logs only errors (into the cell's\n" +
 			"stderr), or everything at --log-level debug.",
 		setup: func(fs *flag.FlagSet) func(env, []string) int {
 			connFile := fs.String("f", "", "Jupyter connection `FILE`")
+			parent := fs.Int("parent-pid", 0, "shut down when the process `PID` exits (default: $JPY_PARENT_PID, as Jupyter sets it)")
 			level := addLevelFlag(fs)
 			return func(e env, args []string) int {
 				if !noArgs(e, fs, args) {
@@ -43,7 +46,10 @@ func kernelCommand() command {
 					return usageError(e, fs, "missing -f CONNECTION_FILE")
 				}
 				log := newLogger(e.stderr, level, "kernel")
-				if err := serveKernel(e.ctx, *connFile, level, log); err != nil {
+				if *parent == 0 {
+					*parent, _ = strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
+				}
+				if err := serveKernel(e.ctx, *connFile, *parent, level, log); err != nil {
 					log.Error("kernel stopped", "err", err)
 					fmt.Fprintf(e.stderr, "gilgo kernel: %v\n", err)
 					return exitFail
@@ -65,7 +71,7 @@ func workerLevel(l *levelFlag) string {
 
 // serveKernel runs a kernel on the connection file's sockets with a worker
 // process as its interpreter, until a shutdown_request or SIGTERM.
-func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *slog.Logger) error {
+func serveKernel(ctx context.Context, connFile string, parent int, level *levelFlag, log *slog.Logger) error {
 	info, err := kernel.ReadConnectionFile(connFile)
 	if err != nil {
 		return err
@@ -141,10 +147,42 @@ func serveKernel(ctx context.Context, connFile string, level *levelFlag, log *sl
 			}
 		}
 	}()
+	if parent > 0 {
+		go watchParent(runCtx, parent, parentPoll, func() {
+			log.Info("parent process exited: shutting down", "parent_pid", parent)
+			stop()
+		})
+	}
 	log.Info("kernel started", "version", v.Gilgo, "transport", info.Transport, "ip", info.IP, "shell_port", info.ShellPort)
 	if err := k.Run(runCtx); err != nil {
 		return fmt.Errorf("run kernel: %w", err)
 	}
 	log.Info("kernel stopped")
 	return nil
+}
+
+// parentPoll is how often the kernel checks that its parent lives: it
+// exits within about this long, plus its shutdown, of the parent's death.
+const parentPoll = 250 * time.Millisecond
+
+// watchParent calls gone once when the process pid has exited or this
+// process has been handed to another parent (an orphan is reparented to
+// init or a subreaper), checking every poll until ctx ends. Like
+// ipykernel's parent poller, it keeps a kernel from outliving the client
+// that started it.
+func watchParent(ctx context.Context, pid int, poll time.Duration, gone func()) {
+	ppid := os.Getppid()
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if os.Getppid() != ppid || syscall.Kill(pid, 0) == syscall.ESRCH {
+				gone()
+				return
+			}
+		}
+	}
 }
