@@ -163,11 +163,14 @@ func isCheckpoint(st ast.Stmt) bool {
 // evaluated first (under the lock) and results assigned after; a select
 // releases it while it waits and each case body starts with U; a range
 // over a channel (known from make(chan ...), a chan-typed parameter or var,
-// or a session global) becomes a loop of wrapped receives. Channel
-// operations elsewhere (inside expressions, if/switch init) stay as they
-// are: the monitor hands the lock on if they park.
+// or a session global) becomes a loop of wrapped receives; a receive
+// inside an expression whose channel the type check knows becomes a call
+// of a func literal that receives with the lock released. Others (no type
+// facts, an if/switch init) stay as they are: the monitor hands the lock
+// on if they park.
 func passBlocking(env cellast.Env, f *ast.File) error {
 	chans := collectChans(env, f)
+	handled := map[*ast.UnaryExpr]bool{} // receives a statement rewrite owns
 	var list func([]ast.Stmt) []ast.Stmt
 	var stmt func(ast.Stmt) []ast.Stmt
 	list = func(l []ast.Stmt) []ast.Stmt {
@@ -206,6 +209,7 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 			return append(pre, wrap(env, s)...)
 		case *ast.ExprStmt:
 			if u, ok := s.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+				handled[u] = true
 				nested(s)
 				var pre []ast.Stmt
 				u.X, pre = hoist(env, u.X, pre)
@@ -214,6 +218,7 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 		case *ast.AssignStmt:
 			if len(s.Rhs) == 1 && len(s.Lhs) <= 2 {
 				if u, ok := s.Rhs[0].(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+					handled[u] = true
 					nested(s)
 					var pre []ast.Stmt
 					u.X, pre = hoist(env, u.X, pre)
@@ -235,6 +240,12 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 			t := env.NewName("gt")
 			for _, c := range s.Body.List {
 				cc := c.(*ast.CommClause)
+				ast.Inspect(cc.Comm, func(n ast.Node) bool {
+					if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+						handled[u] = true // a case's own receive: the select waits
+					}
+					return true
+				})
 				cc.Body = append([]ast.Stmt{callStmt("U", ast.NewIdent(t))}, cc.Body...)
 			}
 			return []ast.Stmt{beginStmt(t), s}
@@ -258,6 +269,54 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 		return []ast.Stmt{s}
 	}
 	nested(f)
+	// A comma-ok receive (v, ok := <-c, here or made above) keeps its
+	// form: its two results are not one expression's.
+	ast.Inspect(f, func(n ast.Node) bool {
+		var lhs int
+		var rhs []ast.Expr
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			lhs, rhs = len(n.Lhs), n.Rhs
+		case *ast.ValueSpec:
+			lhs, rhs = len(n.Names), n.Values
+		default:
+			return true
+		}
+		if lhs == 2 && len(rhs) == 1 {
+			if u, ok := ast.Unparen(rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+				handled[u] = true
+			}
+		}
+		return true
+	})
+	// A receive inside an expression (fmt.Println(<-ch), f(<-a, <-b))
+	// becomes a call of a func literal that receives with the lock
+	// released, in the same place, so evaluation order is kept:
+	//	func(c chan T) T { t := B(); v := <-c; U(t); return v }(ch)
+	// The channel's type comes from the type check; without it the
+	// receive stays, and the monitor hands the lock on if it parks.
+	cellast.MapExprs(f, func(e ast.Expr) ast.Expr {
+		u, ok := e.(*ast.UnaryExpr)
+		if !ok || u.Op != token.ARROW || handled[u] {
+			return e
+		}
+		ct, et, ok := cellast.ChanTypes(env, f, u.X)
+		if !ok {
+			return e
+		}
+		c, v := env.NewName("gc"), env.NewName("gv")
+		recv := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v)}, Tok: token.DEFINE,
+			Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.ARROW, X: ast.NewIdent(c)}}}
+		body := append(wrap(env, recv), &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(v)}})
+		lit := &ast.FuncLit{
+			Type: &ast.FuncType{
+				Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent(c)}, Type: ct}}},
+				Results: &ast.FieldList{List: []*ast.Field{{Type: et}}},
+			},
+			Body: &ast.BlockStmt{List: body},
+		}
+		return &ast.CallExpr{Fun: lit, Args: []ast.Expr{u.X}}
+	})
 	return nil
 }
 

@@ -513,3 +513,33 @@ func clearPos(e ast.Expr) {
 		return true
 	})
 }
+
+// ChanTypes returns the type of the channel expression ch as the check
+// saw it, and its element type, both written as type expressions of f;
+// ok is false when the check did not see ch or a type cannot be written
+// in f. For passes of other packages (the scheduler's blocking pass).
+func ChanTypes(env Env, f *ast.File, ch ast.Expr) (chanType, elemType ast.Expr, ok bool) {
+	te, info := typed(env)
+	if info == nil {
+		return nil, nil, false
+	}
+	t := info.TypeOf(ch)
+	if t == nil {
+		return nil, nil, false
+	}
+	c, isChan := t.Underlying().(*types.Chan)
+	if !isChan {
+		return nil, nil, false
+	}
+	if chanType, ok = typeExpr(te, f, t); !ok {
+		return nil, nil, false
+	}
+	if elemType, ok = typeExpr(te, f, c.Elem()); !ok {
+		return nil, nil, false
+	}
+	return chanType, elemType, true
+}
+
+// MapExprs replaces every expression e under root, top-down, by fn(e);
+// the replacement's parts are visited next.
+func MapExprs(root ast.Node, fn func(ast.Expr) ast.Expr) { rewriteExprs(root, fn) }
