@@ -3,7 +3,9 @@ package kernel
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
 )
 
 // ConnectionInfo is the content of a Jupyter connection file.
@@ -65,10 +67,11 @@ func (c ConnectionInfo) validate() error {
 }
 
 // endpoint returns the ZeroMQ endpoint for port, spelled as jupyter_client
-// does: tcp://IP:PORT or ipc://IP-PORT.
+// does: tcp://IP:PORT (tcp://[::1]:PORT for an IPv6 address) or
+// ipc://IP-PORT.
 func (c ConnectionInfo) endpoint(port int) string {
 	if c.Transport == "ipc" {
 		return fmt.Sprintf("ipc://%s-%d", c.IP, port)
 	}
-	return fmt.Sprintf("tcp://%s:%d", c.IP, port)
+	return "tcp://" + net.JoinHostPort(c.IP, strconv.Itoa(port))
 }

@@ -56,4 +56,8 @@ func TestEndpoint(t *testing.T) {
 	if got := ipc.endpoint(3); got != "ipc:///run/k-3" {
 		t.Errorf("ipc: got %s", got)
 	}
+	tcp6 := ConnectionInfo{Transport: "tcp", IP: "::1"}
+	if got := tcp6.endpoint(5555); got != "tcp://[::1]:5555" {
+		t.Errorf("tcp over IPv6: got %s", got)
+	}
 }

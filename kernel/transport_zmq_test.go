@@ -38,8 +38,11 @@ func zmqInfo(t *testing.T, transport string) ConnectionInfo {
 	p := freePorts(t, 5)
 	info := ConnectionInfo{Transport: transport, IP: "127.0.0.1", Key: testKey, SignatureScheme: "hmac-sha256",
 		ShellPort: p[0], ControlPort: p[1], StdinPort: p[2], IOPubPort: p[3], HBPort: p[4]}
-	if transport == "ipc" {
+	switch transport {
+	case "ipc":
 		info.IP = filepath.Join(t.TempDir(), "kernel")
+	case "tcp6":
+		info.Transport, info.IP = "tcp", "::1"
 	}
 	return info
 }
@@ -91,8 +94,15 @@ func dialClient(t *testing.T, info ConnectionInfo) Sockets {
 }
 
 func TestZMQKernel(t *testing.T) {
-	for _, transport := range []string{"tcp", "ipc"} {
+	for _, transport := range []string{"tcp", "ipc", "tcp6"} {
 		t.Run(transport, func(t *testing.T) {
+			if transport == "tcp6" {
+				l, err := net.Listen("tcp6", "[::1]:0")
+				if err != nil {
+					t.Skipf("no IPv6 loopback: %v", err)
+				}
+				l.Close()
+			}
 			fi := newFake()
 			fi.exec = func(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
 				out.Stream("stdout", "hi\n")
