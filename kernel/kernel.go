@@ -131,6 +131,9 @@ func NewWithSockets(info ConnectionInfo, socks Sockets, interp engine.Interprete
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if info.Key == "" {
+		log.Warn("the connection file's key is empty: messages are neither signed nor checked, anyone who reaches the ports can run code")
+	}
 	k := &Kernel{
 		log:     log,
 		info:    info,

@@ -1,9 +1,11 @@
 package kernel
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"regexp"
 	"strings"
@@ -594,5 +596,24 @@ func TestInterpreterPanicsRecovered(t *testing.T) {
 	r, _ = c.execute(map[string]any{"code": "y"})
 	if r.Header.MsgType != "execute_reply" {
 		t.Errorf("after panics: got %s", r.Header.MsgType)
+	}
+}
+
+// TestEmptyKeyWarned: a connection file without a key leaves messages
+// unsigned; the kernel says so in its log, and only then.
+func TestEmptyKeyWarned(t *testing.T) {
+	for _, tt := range []struct {
+		key  string
+		warn bool
+	}{{"", true}, {testKey, false}} {
+		var logged bytes.Buffer
+		ks, _ := memSockets()
+		info := ConnectionInfo{Key: tt.key, SignatureScheme: "hmac-sha256"}
+		if _, err := NewWithSockets(info, ks, newFake(), Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))}); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(logged.String(), "key is empty"); got != tt.warn {
+			t.Errorf("key %q: warned %v, want %v (log %q)", tt.key, got, tt.warn, logged.String())
+		}
 	}
 }
