@@ -200,12 +200,16 @@ func (gl *guardedListener) Close() error {
 	return err
 }
 
-// handshakeConn replays the bytes the listener read, and clears the read
+// handshakeConn replays the bytes the listener read, clears the read
 // deadline once the peer's greeting (64 bytes) and first command (READY)
-// have been read, so that an idle but healthy connection is never cut.
+// have been read, so that an idle but healthy connection is never cut, and
+// bounds the frames the peer may make zmq4 allocate (zmtpReader).
 type handshakeConn struct {
 	net.Conn
 	pending []byte
+	ready   []byte // bytes the reader has passed, not yet read by zmq4
+	scratch []byte
+	r       zmtpReader
 	head    []byte // the first bytes of the stream, up to the READY size field
 	n       int    // bytes read so far
 	cleared bool
@@ -320,17 +324,122 @@ func (z *zmtpWriter) advance(p []byte) (ended bool) {
 // zmtpGreetingLen is the size of a ZMTP 3 greeting.
 const zmtpGreetingLen = 64
 
+// Read passes the peer's bytes on through a zmtpReader: zmq4 v0.17.0
+// allocates the size a frame header announces before it reads the body,
+// and before any signature is checked, so one unauthenticated peer could
+// make it allocate 2^50 bytes (a crash) with 73.
 func (h *handshakeConn) Read(p []byte) (int, error) {
-	var n int
-	var err error
-	if len(h.pending) > 0 {
-		n = copy(p, h.pending)
-		h.pending = h.pending[n:]
-	} else {
-		n, err = h.Conn.Read(p)
-		h.observe(p[:n])
+	for len(h.ready) == 0 {
+		var chunk []byte
+		var err error
+		if len(h.pending) > 0 {
+			chunk, h.pending = h.pending, nil
+		} else {
+			if h.scratch == nil {
+				h.scratch = make([]byte, 32<<10)
+			}
+			var n int
+			n, err = h.Conn.Read(h.scratch)
+			chunk = h.scratch[:n]
+			h.observe(chunk)
+		}
+		if ferr := h.r.feed(chunk, &h.ready); ferr != nil {
+			h.Conn.Close() // zmq4 does not close a connection whose handshake failed
+			return 0, ferr
+		}
+		if err != nil {
+			if len(h.ready) > 0 {
+				break
+			}
+			return 0, err
+		}
 	}
-	return n, err
+	n := copy(p, h.ready)
+	h.ready = h.ready[n:]
+	if len(h.ready) == 0 {
+		h.ready = nil // do not keep a large frame's buffer
+	}
+	return n, nil
+}
+
+// zmtpMaxFrame bounds the size of a frame a peer may send.
+const zmtpMaxFrame = 512 << 20
+
+// zmtpHoldAbove is the frame size above which a frame's header is held
+// back until its body has arrived.
+const zmtpHoldAbove = 64 << 10
+
+// zmtpReader follows the ZMTP 3 framing of an incoming stream and hands
+// bytes on so that zmq4 never allocates more than the peer has sent: the
+// header of a frame larger than zmtpHoldAbove is held back, with the body,
+// until the whole frame has arrived (the memory then grows with the bytes
+// received, at the peer's cost), and a frame announced larger than
+// zmtpMaxFrame is an error that ends the connection. Not safe for
+// concurrent use.
+type zmtpReader struct {
+	greetDone int    // greeting bytes passed on so far
+	hdr       []byte // the frame header being read: flags, 1 or 8 size bytes
+	body      uint64 // body bytes still to come
+	inBody    bool
+	held      []byte // a large frame, header first, while its body arrives
+}
+
+// errFrameTooLarge ends a connection whose peer announced a frame larger
+// than zmtpMaxFrame.
+var errFrameTooLarge = errors.New("zmtp: frame larger than the limit")
+
+// feed reads b and appends to out what may be handed on.
+func (z *zmtpReader) feed(b []byte, out *[]byte) error {
+	if z.greetDone < zmtpGreetingLen {
+		k := min(zmtpGreetingLen-z.greetDone, len(b))
+		*out = append(*out, b[:k]...)
+		z.greetDone += k
+		b = b[k:]
+	}
+	for len(b) > 0 || (z.inBody && z.body == 0) {
+		if z.inBody {
+			k := min(z.body, uint64(len(b)))
+			if z.held != nil {
+				z.held = append(z.held, b[:k]...)
+			} else {
+				*out = append(*out, b[:k]...)
+			}
+			z.body -= k
+			b = b[k:]
+			if z.body > 0 {
+				return nil
+			}
+			if z.held != nil {
+				*out = append(*out, z.held...)
+				z.held = nil
+			}
+			z.inBody, z.hdr = false, z.hdr[:0]
+			continue
+		}
+		z.hdr = append(z.hdr, b[0])
+		b = b[1:]
+		want := 2
+		if z.hdr[0]&zmtpLong != 0 {
+			want = 9
+		}
+		if len(z.hdr) < want {
+			continue
+		}
+		var size uint64
+		for _, c := range z.hdr[1:] {
+			size = size<<8 | uint64(c)
+		}
+		if size > zmtpMaxFrame {
+			return fmt.Errorf("%w: %d bytes announced, at most %d", errFrameTooLarge, size, zmtpMaxFrame)
+		}
+		if size > zmtpHoldAbove {
+			z.held = append(make([]byte, 0, len(z.hdr)+int(min(size, 1<<20))), z.hdr...)
+		} else {
+			*out = append(*out, z.hdr...)
+		}
+		z.body, z.inBody = size, true
+	}
+	return nil
 }
 
 // observe counts bytes read from the network and clears the deadline at

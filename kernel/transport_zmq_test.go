@@ -1,8 +1,11 @@
 package kernel
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"path/filepath"
 	"strings"
@@ -351,5 +354,74 @@ func TestHandshakeEnd(t *testing.T) {
 		if end, ok := h.handshakeEnd(); end != tc.end || ok != tc.ok {
 			t.Errorf("%s: got %d %v, want %d %v", tc.name, end, ok, tc.end, tc.ok)
 		}
+	}
+}
+
+// nullGreeting is a ZMTP 3.0 greeting with the NULL mechanism, as a
+// client sends it.
+func nullGreeting() []byte {
+	g := make([]byte, zmtpGreetingLen)
+	g[0], g[9] = 0xff, 0x7f
+	g[10], g[11] = 3, 0
+	copy(g[12:], "NULL")
+	return g
+}
+
+// TestZMQHugeFrameBeforeAuth: a peer that sends a greeting and announces
+// a 2^50-byte frame (73 bytes, no key needed) loses its connection; the
+// kernel lives and serves its client (zmq4 allocated the announced size
+// and crashed the process).
+func TestZMQHugeFrameBeforeAuth(t *testing.T) {
+	k, info := newZMQKernel(t, "tcp", newFake())
+	c := attach(t, k, dialClient(t, info))
+	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", info.ShellPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	attack := append(nullGreeting(), 0x06, 0, 0x04, 0, 0, 0, 0, 0, 0) // a long command frame of 2^50 bytes
+	if _, err := conn.Write(attack); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // a deadline, not a measurement
+	if _, err := io.Copy(io.Discard, conn); err != nil {
+		t.Errorf("the attacking connection was not closed: %v", err)
+	}
+	h := c.send(c.shell, "kernel_info_request", nil)
+	if r := c.recv(c.shell); parentID(r) != h.MsgID {
+		t.Errorf("reply after the attack: got %s", r.Header.MsgType)
+	}
+}
+
+// TestZMTPReader: small frames pass at once; a large frame's header is
+// held back until its whole body has arrived, then everything passes in
+// order; a frame over the limit is an error.
+func TestZMTPReader(t *testing.T) {
+	var z zmtpReader
+	var out []byte
+	small := []byte{zmtpMore, 3, 'a', 'b', 'c'}
+	size := zmtpHoldAbove + 10
+	large := []byte{zmtpLong, 0, 0, 0, 0, 0, byte(size >> 16), byte(size >> 8), byte(size)}
+	body := bytes.Repeat([]byte{'x'}, size)
+	stream := append(append(append(nullGreeting(), small...), large...), body...)
+	cut := len(stream) - 5 // all but the last 5 body bytes
+	for i := 0; i < cut; i += 1000 {
+		if err := z.feed(stream[i:min(i+1000, cut)], &out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := zmtpGreetingLen + len(small); len(out) != want {
+		t.Fatalf("before the large frame ends: %d bytes passed, want %d (greeting and the small frame)", len(out), want)
+	}
+	if err := z.feed(stream[cut:], &out); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, stream) {
+		t.Fatalf("passed %d bytes, not the stream of %d in order", len(out), len(stream))
+	}
+	var z2 zmtpReader
+	huge := append(nullGreeting(), zmtpLong, 0, 0x04, 0, 0, 0, 0, 0, 0)
+	if err := z2.feed(huge, &out); !errors.Is(err, errFrameTooLarge) {
+		t.Errorf("a 2^50-byte frame: got %v, want errFrameTooLarge", err)
 	}
 }
