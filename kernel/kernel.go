@@ -69,6 +69,10 @@ type Kernel struct {
 	// engine.Interpreter requires.
 	interpMu sync.Mutex
 
+	// drops limits the log lines about dropped messages (a flood of bad
+	// frames must not flood the log).
+	drops logLimit
+
 	shellQ chan *message
 	// count is the execution count; only the shell worker touches it.
 	count int
@@ -257,7 +261,9 @@ func (k *Kernel) recvLoop(name string, sock Socket, handle func(*message)) {
 		received := time.Now()
 		m, err := decode(frames, k.sign)
 		if err != nil {
-			k.log.Warn("dropped message", "socket", name, "err", err)
+			if more, ok := k.drops.allow(received); ok {
+				k.log.Warn("dropped message", "socket", name, "err", err, "not_logged_before", more)
+			}
 			continue
 		}
 		m.received = received
@@ -404,4 +410,35 @@ func decodeContent(m *message, v any) error {
 		return fmt.Errorf("decode %s content: %w", m.Header.MsgType, err)
 	}
 	return nil
+}
+
+// logLimit lets through at most logBurst log lines per logWindow; the
+// first line after a window that dropped some says how many. Safe for
+// concurrent use.
+type logLimit struct {
+	mu         sync.Mutex
+	start      time.Time
+	n, dropped int
+}
+
+const (
+	logBurst  = 10
+	logWindow = time.Minute
+)
+
+// allow reports whether a line may be logged at now, and how many were
+// not logged since the last one that was.
+func (l *logLimit) allow(now time.Time) (notLogged int, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.start) >= logWindow {
+		l.start, l.n = now, 0
+	}
+	if l.n >= logBurst {
+		l.dropped++
+		return 0, false
+	}
+	l.n++
+	notLogged, l.dropped = l.dropped, 0
+	return notLogged, true
 }

@@ -617,3 +617,23 @@ func TestEmptyKeyWarned(t *testing.T) {
 		}
 	}
 }
+
+// TestLogLimit: at most logBurst lines a window; the next allowed line
+// counts those not logged.
+func TestLogLimit(t *testing.T) {
+	var l logLimit
+	now := time.Unix(1000, 0)
+	allowed := 0
+	for range 1000 {
+		if _, ok := l.allow(now); ok {
+			allowed++
+		}
+	}
+	if allowed != logBurst {
+		t.Errorf("in one window: %d lines allowed, want %d", allowed, logBurst)
+	}
+	more, ok := l.allow(now.Add(logWindow))
+	if !ok || more != 1000-logBurst {
+		t.Errorf("next window: allowed %v, not logged %d; want true, %d", ok, more, 1000-logBurst)
+	}
+}
