@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,6 +73,8 @@ type Kernel struct {
 	// drops limits the log lines about dropped messages (a flood of bad
 	// frames must not flood the log).
 	drops logLimit
+	// side holds a token per control request answered on the side.
+	side chan struct{}
 
 	shellQ chan *message
 	// count is the execution count; only the shell worker touches it.
@@ -147,6 +150,7 @@ func NewWithSockets(info ConnectionInfo, socks Sockets, interp engine.Interprete
 		sign:    sign,
 		session: newID(),
 		shellQ:  make(chan *message, 1024),
+		side:    make(chan struct{}, maxSideRequests),
 		intrCh:  make(chan struct{}),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
@@ -356,10 +360,25 @@ func (k *Kernel) serveControl() {
 		h := k.controlHandler(m.Header.MsgType)
 		if blocking(m.Header.MsgType) {
 			// Introspection needs the interpreter, which a running cell
-			// holds: answer it on the side so control stays responsive.
+			// holds: answer it on the side so control stays responsive,
+			// at most maxSideRequests at a time (a flood while a cell
+			// spins must not pile up goroutines); the rest are answered
+			// at once with an error.
+			select {
+			case k.side <- struct{}{}:
+			default:
+				k.dispatch(k.socks.Control, m, func(sock Socket, m *message) {
+					k.reply(sock, m, strings.TrimSuffix(m.Header.MsgType, "_request")+"_reply", map[string]any{
+						"status": "error", "ename": "Busy",
+						"evalue":    fmt.Sprintf("%d introspection requests are waiting for the running cell", maxSideRequests),
+						"traceback": []string{},
+					}, nil)
+				})
+				return
+			}
 			k.helpers.Add(1)
 			go func() {
-				defer k.helpers.Done()
+				defer func() { <-k.side; k.helpers.Done() }()
 				k.dispatch(k.socks.Control, m, h)
 			}()
 			return
@@ -420,6 +439,10 @@ type logLimit struct {
 	start      time.Time
 	n, dropped int
 }
+
+// maxSideRequests bounds the control requests (introspection) answered on
+// the side at once.
+const maxSideRequests = 32
 
 const (
 	logBurst  = 10

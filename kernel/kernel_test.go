@@ -637,3 +637,44 @@ func TestLogLimit(t *testing.T) {
 		t.Errorf("next window: allowed %v, not logged %d; want true, %d", ok, more, 1000-logBurst)
 	}
 }
+
+// TestSideRequestsBounded: while a cell holds the interpreter, a flood of
+// complete_requests on control leaves at most maxSideRequests waiting;
+// the rest are answered at once with a Busy error, and the waiting ones
+// are answered when the cell ends.
+func TestSideRequestsBounded(t *testing.T) {
+	fi := newFake()
+	release := make(chan struct{})
+	fi.exec = func(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
+		<-release
+		return engine.ExecuteResult{}
+	}
+	fi.complete = func(string, int) (engine.Completion, error) { return engine.Completion{Matches: []string{"x"}}, nil }
+	c := startKernel(t, fi, Options{})
+	c.send(c.shell, "execute_request", map[string]any{"code": "spin", "silent": false})
+	time.Sleep(50 * time.Millisecond) // let the cell take the interpreter (order only, no bound checked)
+	const n = maxSideRequests + 20
+	for range n {
+		c.send(c.control, "complete_request", map[string]any{"code": "x", "cursor_pos": 1})
+	}
+	busy := 0
+	for range n - maxSideRequests {
+		ct := c.content(c.recv(c.control))
+		if ct["status"] == "error" && ct["ename"] == "Busy" {
+			busy++
+		}
+	}
+	if busy != n-maxSideRequests {
+		t.Errorf("%d Busy replies while the cell runs, want %d", busy, n-maxSideRequests)
+	}
+	close(release)
+	ok := 0
+	for range maxSideRequests {
+		if c.content(c.recv(c.control))["status"] == "ok" {
+			ok++
+		}
+	}
+	if ok != maxSideRequests {
+		t.Errorf("%d ok replies after the cell, want %d", ok, maxSideRequests)
+	}
+}
