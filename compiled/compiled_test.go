@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -331,5 +334,37 @@ func TestModuleRoot(t *testing.T) {
 	}
 	if reflect.ValueOf(root).Len() == 0 {
 		t.Errorf("empty root")
+	}
+}
+
+// TestSweepStale: New removes the work directories of processes that
+// ended without Close, and leaves those of live ones.
+func TestSweepStale(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(tmp, fmt.Sprintf("%s%d-123", workDirPrefix, ended.Process.Pid))
+	live := filepath.Join(tmp, fmt.Sprintf("%s%d-456", workDirPrefix, os.Getpid()))
+	other := filepath.Join(tmp, "gilgo-compiled-789") // the old name: no pid to judge by
+	for _, d := range []string{stale, live, other} {
+		if err := os.MkdirAll(filepath.Join(d, "c0001"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the ended process's directory is still there (%v)", err)
+	}
+	for _, d := range []string{live, other} {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("%s was removed: %v", d, err)
+		}
 	}
 }
