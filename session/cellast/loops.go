@@ -179,10 +179,12 @@ func passLoopVar(env Env, f *ast.File) error {
 			}
 			names := map[string]bool{}
 			rename := map[string]string{}
+			var order []string // the variables in source order: the output is deterministic
 			for _, l := range init.Lhs {
 				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
 					names[id.Name] = true
 					rename[id.Name] = env.NewName("lv")
+					order = append(order, id.Name)
 				}
 			}
 			if len(names) == 0 || !capturedIn(loop.Body, names) {
@@ -207,7 +209,8 @@ func passLoopVar(env Env, f *ast.File) error {
 				return &ast.BranchStmt{Tok: token.BREAK, Label: ast.NewIdent(label)}
 			})
 			var copyIn, copyOut []ast.Stmt
-			for name, to := range rename {
+			for _, name := range order {
+				to := rename[name]
 				copyIn = append(copyIn, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(name)}, Tok: token.DEFINE, Rhs: []ast.Expr{ast.NewIdent(to)}})
 				copyOut = append(copyOut, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(to)}, Tok: token.ASSIGN, Rhs: []ast.Expr{ast.NewIdent(name)}})
 			}
