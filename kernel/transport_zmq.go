@@ -244,9 +244,36 @@ type zmtpWriter struct {
 	buf       []byte // held bytes
 	// Framing state: hdr collects a frame header (flags, then 1 or 8
 	// size bytes); body counts the bytes left of the frame's body.
-	hdr    []byte
+	hdr    zmtpHeader
 	body   uint64
 	inBody bool
+}
+
+// zmtpHeader collects a ZMTP 3 frame header: the flags, then one size
+// byte (a short frame) or eight (a long one).
+type zmtpHeader []byte
+
+// add appends c and, once the header is complete, returns the size of
+// the frame's body.
+func (h *zmtpHeader) add(c byte) (size uint64, done bool) {
+	*h = append(*h, c)
+	want := 2
+	if (*h)[0]&zmtpLong != 0 {
+		want = 9
+	}
+	if len(*h) < want {
+		return 0, false
+	}
+	return zmtpSize((*h)[1:]), true
+}
+
+// zmtpSize decodes a frame's size field (big-endian).
+func zmtpSize(b []byte) uint64 {
+	var size uint64
+	for _, c := range b {
+		size = size<<8 | uint64(c)
+	}
+	return size
 }
 
 // ZMTP 3 frame flags.
@@ -303,20 +330,11 @@ func (z *zmtpWriter) advance(p []byte) (ended bool) {
 			}
 			continue
 		}
-		z.hdr = append(z.hdr, p[0])
+		size, done := z.hdr.add(p[0])
 		p = p[1:]
-		want := 2
-		if z.hdr[0]&zmtpLong != 0 {
-			want = 9
+		if done {
+			z.body, z.inBody = size, true
 		}
-		if len(z.hdr) < want {
-			continue
-		}
-		var size uint64
-		for _, c := range z.hdr[1:] {
-			size = size<<8 | uint64(c)
-		}
-		z.body, z.inBody = size, true
 	}
 	return ended
 }
@@ -377,8 +395,8 @@ const zmtpHoldAbove = 64 << 10
 // zmtpMaxFrame is an error that ends the connection. Not safe for
 // concurrent use.
 type zmtpReader struct {
-	greetDone int    // greeting bytes passed on so far
-	hdr       []byte // the frame header being read: flags, 1 or 8 size bytes
+	greetDone int // greeting bytes passed on so far
+	hdr       zmtpHeader
 	body      uint64 // body bytes still to come
 	inBody    bool
 	held      []byte // a large frame, header first, while its body arrives
@@ -416,18 +434,10 @@ func (z *zmtpReader) feed(b []byte, out *[]byte) error {
 			z.inBody, z.hdr = false, z.hdr[:0]
 			continue
 		}
-		z.hdr = append(z.hdr, b[0])
+		size, done := z.hdr.add(b[0])
 		b = b[1:]
-		want := 2
-		if z.hdr[0]&zmtpLong != 0 {
-			want = 9
-		}
-		if len(z.hdr) < want {
+		if !done {
 			continue
-		}
-		var size uint64
-		for _, c := range z.hdr[1:] {
-			size = size<<8 | uint64(c)
 		}
 		if size > zmtpMaxFrame {
 			return fmt.Errorf("%w: %d bytes announced, at most %d", errFrameTooLarge, size, zmtpMaxFrame)
@@ -474,10 +484,7 @@ func (h *handshakeConn) handshakeEnd() (int, bool) {
 	if len(h.head) < zmtpGreetingLen+9 {
 		return 0, false
 	}
-	var size uint64
-	for _, c := range h.head[zmtpGreetingLen+1 : zmtpGreetingLen+9] {
-		size = size<<8 | uint64(c)
-	}
+	size := zmtpSize(h.head[zmtpGreetingLen+1 : zmtpGreetingLen+9])
 	if size > 1<<20 {
 		return 0, false // no sane READY is this large; keep the deadline
 	}
