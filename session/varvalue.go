@@ -95,24 +95,7 @@ func initCallsGeneric(info *types.Info, f *ast.File) bool {
 					if !ok {
 						return true
 					}
-					var id *ast.Ident
-					switch fun := ast.Unparen(call.Fun).(type) {
-					case *ast.Ident:
-						id = fun
-					case *ast.SelectorExpr:
-						id = fun.Sel
-					case *ast.IndexExpr:
-						id, _ = ast.Unparen(fun.X).(*ast.Ident)
-						if sel, ok := ast.Unparen(fun.X).(*ast.SelectorExpr); ok {
-							id = sel.Sel
-						}
-					case *ast.IndexListExpr:
-						id, _ = ast.Unparen(fun.X).(*ast.Ident)
-						if sel, ok := ast.Unparen(fun.X).(*ast.SelectorExpr); ok {
-							id = sel.Sel
-						}
-					}
-					if id != nil {
+					if id := cellast.CalleeIdent(call.Fun); id != nil {
 						_, generic := info.Instances[id]
 						found = generic && interpretedPkg(info.Uses[id])
 						if _, builtin := info.Uses[id].(*types.Builtin); builtin && id.Name == "new" && len(call.Args) == 1 {

@@ -702,24 +702,28 @@ func chainSearch(te ast.Expr, found *ast.BlockStmt, asFound ast.Stmt, target ast
 
 // calledFunc is the func or method a call calls, if the check knows it.
 func calledFunc(info *types.Info, call *ast.CallExpr) *types.Func {
-	var id *ast.Ident
-	switch fun := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		id = fun
-	case *ast.SelectorExpr:
-		id = fun.Sel
-	case *ast.IndexExpr:
-		if sel, ok := ast.Unparen(fun.X).(*ast.SelectorExpr); ok {
-			id = sel.Sel
-		} else {
-			id, _ = ast.Unparen(fun.X).(*ast.Ident)
-		}
-	}
+	id := CalleeIdent(call.Fun)
 	if id == nil {
 		return nil
 	}
 	fn, _ := info.Uses[id].(*types.Func)
 	return fn
+}
+
+// CalleeIdent is the name a call's func expression uses: f for f, pkg.f,
+// x.m, f[T] and pkg.f[T, U]; nil for others (a func literal, a call).
+func CalleeIdent(fun ast.Expr) *ast.Ident {
+	switch x := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		return x
+	case *ast.SelectorExpr:
+		return x.Sel
+	case *ast.IndexExpr:
+		return CalleeIdent(x.X)
+	case *ast.IndexListExpr:
+		return CalleeIdent(x.X)
+	}
+	return nil
 }
 
 func rtSel(name string) ast.Expr {

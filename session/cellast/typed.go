@@ -39,15 +39,11 @@ func passTypeArgs(env Env, f *ast.File) error {
 		if !ok {
 			return true
 		}
-		var id *ast.Ident
-		switch x := ast.Unparen(call.Fun).(type) {
-		case *ast.Ident:
-			id = x
-		case *ast.SelectorExpr:
-			id = x.Sel
+		switch ast.Unparen(call.Fun).(type) {
 		case *ast.IndexExpr, *ast.IndexListExpr:
 			return true // written by the user: partial inference is rare
 		}
+		id := CalleeIdent(call.Fun)
 		inst, ok := info.Instances[id]
 		if !ok || inst.TypeArgs.Len() == 0 {
 			return true
