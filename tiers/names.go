@@ -40,13 +40,7 @@ func readsOwnNames(fset *token.FileSet, f *ast.File) (pos token.Position, what s
 		}
 		imports[name] = path
 	}
-	namesMain := false // a string literal holds "main."
-	ast.Inspect(f, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, "main.") {
-			namesMain = true
-		}
-		return !namesMain
-	})
+	namesMain := hasString(f, "main.")
 	isCall := func(e ast.Expr, pkg, name string) bool {
 		sel, ok := e.(*ast.SelectorExpr)
 		if !ok {
@@ -115,14 +109,7 @@ func printsGenericTypes(f *ast.File) bool {
 			return true
 		}
 	}
-	found := false
-	ast.Inspect(f, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, "%T") {
-			found = true
-		}
-		return !found
-	})
-	return found
+	return hasString(f, "%T")
 }
 
 // comparesGenericTypes reports whether f prints generic instances' types
@@ -130,12 +117,14 @@ func printsGenericTypes(f *ast.File) bool {
 // compares the names, which the compiled tier's output rewriting cannot
 // fix (main.F[gilgo_g…/c0001.foo] is only printed as main.F[main.foo]).
 func comparesGenericTypes(f *ast.File) bool {
-	if !printsGenericTypes(f) {
-		return false
-	}
+	return printsGenericTypes(f) && hasString(f, "main.")
+}
+
+// hasString reports whether a string literal of f contains sub.
+func hasString(f *ast.File, sub string) bool {
 	found := false
 	ast.Inspect(f, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, "main.") {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, sub) {
 			found = true
 		}
 		return !found
