@@ -549,21 +549,10 @@ func (fa *fmtArgs) errorsAs(call *ast.CallExpr) {
 	// }(err, &target)
 	found := &ast.BlockStmt{List: []ast.Stmt{
 		&ast.AssignStmt{Lhs: []ast.Expr{&ast.StarExpr{X: ast.NewIdent("target")}}, Tok: token.ASSIGN, Rhs: []ast.Expr{ast.NewIdent("v")}},
-		&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("true")}},
+		returns("true"),
 	}}
-	body := chainSearch(te, found, &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("true")}}, ast.NewIdent("target"))
-	body = append(body, &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("false")}})
-	lit := &ast.FuncLit{
-		Type: &ast.FuncType{
-			Params: &ast.FieldList{List: []*ast.Field{
-				{Names: []*ast.Ident{ast.NewIdent("err")}, Type: ast.NewIdent("error")},
-				{Names: []*ast.Ident{ast.NewIdent("target")}, Type: &ast.StarExpr{X: te}},
-			}},
-			Results: &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("bool")}}},
-		},
-		Body: &ast.BlockStmt{List: body},
-	}
-	call.Fun = lit
+	search := chainSearch{te: te, found: found, method: "As", param: "any", arg: ast.NewIdent("target"), methodFound: returns("true")}
+	call.Fun = errorsFunc(&ast.StarExpr{X: te}, search.loop(), returns("false"))
 }
 
 // errorsIs rewrites errors.Is(err, target) whose target is of a
@@ -586,44 +575,12 @@ func (fa *fmtArgs) errorsIs(call *ast.CallExpr) bool {
 	if !ok {
 		return false
 	}
-	isIface := &ast.InterfaceType{Methods: &ast.FieldList{List: []*ast.Field{{
-		Names: []*ast.Ident{ast.NewIdent("Is")},
-		Type: &ast.FuncType{
-			Params:  &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("error")}}},
-			Results: &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("bool")}}},
-		},
-	}}}}
-	ret := func(v string) ast.Stmt { return &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(v)}} }
-	loop := &ast.RangeStmt{
-		Key: ast.NewIdent("_"), Value: ast.NewIdent("e"), Tok: token.DEFINE,
-		X: rtCall("ErrorChain", ast.NewIdent("err")),
-		Body: &ast.BlockStmt{List: []ast.Stmt{
-			&ast.IfStmt{
-				Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("v"), ast.NewIdent("ok")}, Tok: token.DEFINE,
-					Rhs: []ast.Expr{&ast.TypeAssertExpr{X: ast.NewIdent("e"), Type: te}}},
-				Cond: &ast.BinaryExpr{X: ast.NewIdent("ok"), Op: token.LAND,
-					Y: &ast.BinaryExpr{X: ast.NewIdent("v"), Op: token.EQL, Y: ast.NewIdent("target")}},
-				Body: &ast.BlockStmt{List: []ast.Stmt{ret("true")}},
-			},
-			&ast.IfStmt{
-				Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("x"), ast.NewIdent("ok")}, Tok: token.DEFINE,
-					Rhs: []ast.Expr{&ast.TypeAssertExpr{X: ast.NewIdent("e"), Type: isIface}}},
-				Cond: &ast.BinaryExpr{X: ast.NewIdent("ok"), Op: token.LAND, Y: &ast.CallExpr{
-					Fun: &ast.SelectorExpr{X: ast.NewIdent("x"), Sel: ast.NewIdent("Is")}, Args: []ast.Expr{ast.NewIdent("target")}}},
-				Body: &ast.BlockStmt{List: []ast.Stmt{ret("true")}},
-			},
-		}},
+	search := chainSearch{
+		te: te, also: &ast.BinaryExpr{X: ast.NewIdent("v"), Op: token.EQL, Y: ast.NewIdent("target")},
+		found:  &ast.BlockStmt{List: []ast.Stmt{returns("true")}},
+		method: "Is", param: "error", arg: ast.NewIdent("target"), methodFound: returns("true"),
 	}
-	call.Fun = &ast.FuncLit{
-		Type: &ast.FuncType{
-			Params: &ast.FieldList{List: []*ast.Field{
-				{Names: []*ast.Ident{ast.NewIdent("err")}, Type: ast.NewIdent("error")},
-				{Names: []*ast.Ident{ast.NewIdent("target")}, Type: te},
-			}},
-			Results: &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("bool")}}},
-		},
-		Body: &ast.BlockStmt{List: []ast.Stmt{loop, ret("false")}},
-	}
+	call.Fun = errorsFunc(te, search.loop(), returns("false"))
 	if at := fa.info.TypeOf(call.Args[0]); at != nil && types.IsInterface(at) {
 		call.Args[0] = fa.dynamic(call.Args[0], ast.NewIdent("error"), isError)
 	}
@@ -652,12 +609,12 @@ func (fa *fmtArgs) errorsAsType(call *ast.CallExpr) {
 	// 	}
 	// 	return target, false
 	// }(err)
-	body := []ast.Stmt{varDecl("target", te)}
-	body = append(body, chainSearch(te,
-		&ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("v"), ast.NewIdent("true")}}}},
-		&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("target"), ast.NewIdent("true")}},
-		&ast.UnaryExpr{Op: token.AND, X: ast.NewIdent("target")})...)
-	body = append(body, &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent("target"), ast.NewIdent("false")}})
+	search := chainSearch{
+		te: te, found: &ast.BlockStmt{List: []ast.Stmt{returns("v", "true")}},
+		method: "As", param: "any", arg: &ast.UnaryExpr{Op: token.AND, X: ast.NewIdent("target")},
+		methodFound: returns("target", "true"),
+	}
+	body := []ast.Stmt{varDecl("target", te), search.loop(), returns("target", "false")}
 	lit := &ast.FuncLit{
 		Type: &ast.FuncType{
 			Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent("err")}, Type: ast.NewIdent("error")}}},
@@ -668,36 +625,68 @@ func (fa *fmtArgs) errorsAsType(call *ast.CallExpr) {
 	call.Fun = lit
 }
 
-// chainSearch is the loop over __rt.ErrorChain(err) of errorsAs and
-// errorsAsType: found runs with v the match, asFound after a true As
-// method given target.
-func chainSearch(te ast.Expr, found *ast.BlockStmt, asFound ast.Stmt, target ast.Expr) []ast.Stmt {
-	asIface := &ast.InterfaceType{Methods: &ast.FieldList{List: []*ast.Field{{
-		Names: []*ast.Ident{ast.NewIdent("As")},
+// chainSearch is the loop over __rt.ErrorChain(err) that errors.As, Is
+// and AsType become: an e of type te (for which also holds, when set)
+// runs found with v the match; an e whose method (As(any) bool or
+// Is(error) bool) returns true for arg runs methodFound.
+type chainSearch struct {
+	te            ast.Expr
+	also          ast.Expr // an extra condition on v, or nil
+	found         *ast.BlockStmt
+	method, param string
+	arg           ast.Expr
+	methodFound   ast.Stmt
+}
+
+func (c chainSearch) loop() ast.Stmt {
+	iface := &ast.InterfaceType{Methods: &ast.FieldList{List: []*ast.Field{{
+		Names: []*ast.Ident{ast.NewIdent(c.method)},
 		Type: &ast.FuncType{
-			Params:  &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("any")}}},
+			Params:  &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent(c.param)}}},
 			Results: &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("bool")}}},
 		},
 	}}}}
-	return []ast.Stmt{&ast.RangeStmt{
+	var match ast.Expr = ast.NewIdent("ok")
+	if c.also != nil {
+		match = &ast.BinaryExpr{X: match, Op: token.LAND, Y: c.also}
+	}
+	return &ast.RangeStmt{
 		Key: ast.NewIdent("_"), Value: ast.NewIdent("e"), Tok: token.DEFINE,
 		X: rtCall("ErrorChain", ast.NewIdent("err")),
 		Body: &ast.BlockStmt{List: []ast.Stmt{
 			&ast.IfStmt{
 				Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("v"), ast.NewIdent("ok")}, Tok: token.DEFINE,
-					Rhs: []ast.Expr{&ast.TypeAssertExpr{X: ast.NewIdent("e"), Type: te}}},
-				Cond: ast.NewIdent("ok"),
-				Body: found,
+					Rhs: []ast.Expr{&ast.TypeAssertExpr{X: ast.NewIdent("e"), Type: c.te}}},
+				Cond: match,
+				Body: c.found,
 			},
 			&ast.IfStmt{
 				Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("x"), ast.NewIdent("ok")}, Tok: token.DEFINE,
-					Rhs: []ast.Expr{&ast.TypeAssertExpr{X: ast.NewIdent("e"), Type: asIface}}},
+					Rhs: []ast.Expr{&ast.TypeAssertExpr{X: ast.NewIdent("e"), Type: iface}}},
 				Cond: &ast.BinaryExpr{X: ast.NewIdent("ok"), Op: token.LAND, Y: &ast.CallExpr{
-					Fun: &ast.SelectorExpr{X: ast.NewIdent("x"), Sel: ast.NewIdent("As")}, Args: []ast.Expr{target}}},
-				Body: &ast.BlockStmt{List: []ast.Stmt{asFound}},
+					Fun: &ast.SelectorExpr{X: ast.NewIdent("x"), Sel: ast.NewIdent(c.method)}, Args: []ast.Expr{c.arg}}},
+				Body: &ast.BlockStmt{List: []ast.Stmt{c.methodFound}},
 			},
 		}},
-	}}
+	}
+}
+
+// returns is `return names...`.
+func returns(names ...string) *ast.ReturnStmt { return &ast.ReturnStmt{Results: idents(names)} }
+
+// errorsFunc is the func literal errors.As and Is become:
+// func(err error, target T) bool { body }.
+func errorsFunc(target ast.Expr, body ...ast.Stmt) *ast.FuncLit {
+	return &ast.FuncLit{
+		Type: &ast.FuncType{
+			Params: &ast.FieldList{List: []*ast.Field{
+				{Names: []*ast.Ident{ast.NewIdent("err")}, Type: ast.NewIdent("error")},
+				{Names: []*ast.Ident{ast.NewIdent("target")}, Type: target},
+			}},
+			Results: &ast.FieldList{List: []*ast.Field{{Type: ast.NewIdent("bool")}}},
+		},
+		Body: &ast.BlockStmt{List: body},
+	}
 }
 
 // calledFunc is the func or method a call calls, if the check knows it.
