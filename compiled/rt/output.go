@@ -158,7 +158,7 @@ func Recovered(r any) any {
 	}
 	msg := pluginPkg.ReplaceAllString(err.Error(), "main.")
 	if _, isRuntime := err.(runtime.Error); isRuntime {
-		return runtimeError{msg, err}
+		return runtimeError{renamedError{msg, err}}
 	}
 	return renamedError{msg, err}
 }
@@ -173,10 +173,8 @@ func (e renamedError) Error() string { return e.msg }
 func (e renamedError) Unwrap() error { return e.err }
 
 // runtimeError is a renamedError of a runtime.Error.
-type runtimeError renamedError
+type runtimeError struct{ renamedError }
 
-func (e runtimeError) Error() string { return e.msg }
-func (e runtimeError) Unwrap() error { return e.err }
 func (e runtimeError) RuntimeError() {}
 
 // BuiltinPrint is the builtin print of compiled code: the cell's stderr,
