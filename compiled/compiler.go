@@ -27,6 +27,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/compiled/rt"
+	"github.com/gilgo/gilgo/internal/gocmd"
 )
 
 // Options configure a Compiler. The zero value is usable.
@@ -330,7 +331,7 @@ func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 	cmd := exec.CommandContext(ctx, gobin, args...)
 	cmd.Dir = dir
 	cmd.Env = c.buildEnv()
-	setProcessGroup(cmd)
+	gocmd.Group(cmd)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	c.log.Debug("go build", "dir", dir, "args", args)
@@ -351,25 +352,11 @@ func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 	return nil
 }
 
-// linkFlags returns the -ldflags of every build, chosen once: no symbol
-// table and no DWARF (-s -w: panic stacks read the pclntab, which stays;
-// GNU ld spent most of a warm build compressing DWARF), and the gold
-// linker when the C compiler can use it (it links plugins faster than
-// GNU ld). Measured on fib cells, warm cache, 10 interleaved rounds:
-// 0.56 s per build before, 0.38 s with -s -w, 0.35 s with gold too.
+// linkFlags returns the -ldflags of every build, chosen once (see
+// ldflags).
 func (c *Compiler) linkFlags(gobin string) string {
 	c.linkOnce.Do(func() {
-		c.ldflags = "-s -w"
-		cc := "gcc"
-		cmd := exec.Command(gobin, "env", "CC")
-		cmd.Env = c.buildEnv()
-		if out, err := cmd.Output(); err == nil && len(strings.Fields(string(out))) > 0 {
-			cc = strings.Fields(string(out))[0]
-		}
-		out, err := exec.Command(cc, "-fuse-ld=gold", "-Wl,--version").CombinedOutput()
-		if err == nil && bytes.Contains(out, []byte("GNU gold")) {
-			c.ldflags += " -extldflags=-fuse-ld=gold"
-		}
+		c.ldflags = ldflags(gobin, c.buildEnv())
 		c.log.Debug("link flags", "ldflags", c.ldflags)
 	})
 	return c.ldflags
