@@ -1,8 +1,10 @@
 package session
 
 import (
+	"fmt"
 	"go/ast"
 	"go/scanner"
+	"go/token"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/gilgo/gilgo/session/hook"
 	"github.com/gilgo/gilgo/session/stdlib"
 )
 
@@ -18,9 +21,12 @@ import (
 // can import, as a CompileError, before anything is compiled: yaegi
 // keeps the imports of a file that failed on an unknown one, so that a
 // later import of the same package failed with "fmt/_.go redeclared in
-// this block" until a restart.
+// this block" until a restart. The packages of Go modules are first
+// resolved and built by Options.Modules.
 func (c *cell) checkImports(files []*ast.File) error {
 	var list scanner.ErrorList
+	var modules []string
+	at := map[string]token.Pos{}
 	for _, f := range files {
 		if f == nil {
 			continue
@@ -30,6 +36,13 @@ func (c *cell) checkImports(files []*ast.File) error {
 			if err != nil || c.s.importable(path) {
 				continue
 			}
+			if m := c.s.opts.Modules; m != nil && m.Wants(path) {
+				if _, ok := at[path]; !ok {
+					modules = append(modules, path)
+					at[path] = is.Path.Pos()
+				}
+				continue
+			}
 			list.Add(c.s.it.FileSet().Position(is.Path.Pos()),
 				"package "+path+" is not in std, gilgo's packages or a compiled cell")
 		}
@@ -37,7 +50,53 @@ func (c *cell) checkImports(files []*ast.File) error {
 	if len(list) > 0 {
 		return &compileError{err: list}
 	}
+	if len(modules) > 0 {
+		return c.importModules(modules, at)
+	}
 	return nil
+}
+
+// importModules has Options.Modules resolve and build the packages at
+// paths (with the cell's hold on the lock released, so that its
+// goroutines run meanwhile) and makes those it compiled importable. A
+// failure is the cell's CompileError at the import it names.
+func (c *cell) importModules(paths []string, at map[string]token.Pos) error {
+	s := c.s
+	var ex hook.Exports
+	var err error
+	s.Blocking(func() { ex, err = s.opts.Modules.Import(c.ctx, paths, c.out) })
+	if err == nil && len(ex) > 0 {
+		err = s.useLocked(ex)
+	}
+	if err == nil {
+		for _, p := range paths {
+			if !s.importable(p) {
+				err = fmt.Errorf("cannot import %q: the module loader did not provide it", p)
+				break
+			}
+			if !exportsHave(ex, p) {
+				if err = s.probeSource(p, ex); err != nil {
+					break
+				}
+			}
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	if c.ctx.Err() != nil {
+		return c.ctx.Err()
+	}
+	pos := at[paths[0]]
+	for _, p := range paths {
+		if strings.Contains(err.Error(), strconv.Quote(p)) {
+			pos = at[p]
+			break
+		}
+	}
+	var list scanner.ErrorList
+	list.Add(s.it.FileSet().Position(pos), err.Error())
+	return &compileError{err: list}
 }
 
 // importable reports whether a cell can import path: a package of the
@@ -83,4 +142,42 @@ func exportsHave(e interp.Exports, path string) bool {
 		}
 	}
 	return false
+}
+
+// goCommand runs the line magic %go through Options.Modules.
+func (c *cell) goCommand(args string) error {
+	m := c.s.opts.Modules
+	if m == nil {
+		return &magicError{msg: "%go: this session has no module support"}
+	}
+	var err error
+	c.s.Blocking(func() { err = m.Command(c.ctx, args, c.out) })
+	if err != nil && c.ctx.Err() == nil {
+		return &magicError{msg: err.Error()}
+	}
+	return err
+}
+
+// probeSource compiles the import of source package path in a scratch
+// interpreter first: yaegi keeps what it compiled of a package that then
+// failed, and a later cell could fail on that wreck in unrelated ways.
+func (s *Session) probeSource(path string, ex hook.Exports) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot import %q: the interpreter failed on its source: %v", path, r)
+		}
+	}()
+	it := interp.New(interp.Options{GoPath: s.opts.GoPath, Unrestricted: true})
+	if err := stdlib.Load(it); err != nil {
+		return fmt.Errorf("cannot import %q: %w", path, err)
+	}
+	for _, e := range append(append([]interp.Exports{}, s.used...), interp.Exports(ex)) {
+		if err := it.Use(e); err != nil {
+			return fmt.Errorf("cannot import %q: %w", path, err)
+		}
+	}
+	if _, err := it.Compile("import _ " + strconv.Quote(path)); err != nil {
+		return fmt.Errorf("cannot import %q: the interpreter cannot compile its source (yaegi: %v); a package without generics, or an older version, may work", path, err)
+	}
+	return nil
 }

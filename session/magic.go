@@ -52,6 +52,7 @@ var magicHelp = map[string]string{
 	"lsmagic": "%lsmagic: list the magics",
 	"tier":    "%tier: which tier ran each cell (interpreted by yaegi, or compiled by the Go compiler) and why",
 	"help":    "%help: this help",
+	"go":      "%go get MODULE[@VERSION] | mod | list -m all | version: the Go modules cells import from (the go.mod in effect)",
 }
 
 // runMagic runs a magic cell. After a line magic the rest of the cell runs
@@ -80,6 +81,8 @@ func (c *cell) runMagic(m magic) error {
 		err = c.env(m.args)
 	case "tier":
 		c.out.Stream("stdout", c.s.tierReport())
+	case "go":
+		err = c.goCommand(m.args)
 	case "reset":
 		err = c.reset(strings.TrimSpace(body) != "")
 	case "lsmagic":
@@ -91,7 +94,11 @@ func (c *cell) runMagic(m magic) error {
 			cells = append(cells, "%%"+name)
 		}
 		sort.Strings(cells)
-		c.out.Stream("stdout", "Available line magics:\n%env  %help  %lsmagic  %reset  %tier  %time  %timeit\n\nAvailable cell magics:\n"+strings.Join(cells, "  ")+"\n")
+		lines := "%env  %help  %lsmagic  %reset  %tier  %time  %timeit"
+		if c.s.opts.Modules != nil {
+			lines = "%env  %go  %help  %lsmagic  %reset  %tier  %time  %timeit"
+		}
+		c.out.Stream("stdout", "Available line magics:\n"+lines+"\n\nAvailable cell magics:\n"+strings.Join(cells, "  ")+"\n")
 	case "help", "?":
 		keys := make([]string, 0, len(magicHelp))
 		for k := range magicHelp {
@@ -101,6 +108,9 @@ func (c *cell) runMagic(m magic) error {
 		var b strings.Builder
 		b.WriteString("gilgo: Go cells on yaegi. Cells mix imports, declarations, statements and a trailing expression.\nMagics:\n")
 		for _, k := range keys {
+			if k == "go" && c.s.opts.Modules == nil {
+				continue
+			}
 			b.WriteString("  " + magicHelp[k] + "\n")
 		}
 		for _, name := range c.s.cellMagicNames() {

@@ -34,7 +34,11 @@ type Options struct {
 	// Logger receives diagnostics; nil means slog.Default().
 	Logger *slog.Logger
 	// GoPath is the GOPATH the interpreter loads source packages from.
+	// Empty: Modules.GoPath(), when Modules is set.
 	GoPath string
+	// Modules, if set, resolves and builds the packages of Go modules
+	// that cells import (package modules), and runs %go.
+	Modules hook.Modules
 	// Passes are extra AST rewrites, run after the built-in ones and
 	// before the cell packages' and the scheduler's (see cellast.Pass).
 	Passes []cellast.Pass
@@ -115,6 +119,9 @@ func New(opts Options) (*Session, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	if opts.GoPath == "" && opts.Modules != nil {
+		opts.GoPath = opts.Modules.GoPath()
+	}
 	s := &Session{opts: opts, log: log, router: newRouter(), wake: make(chan struct{})}
 	s.stdout = &streamWriter{r: s.router, name: "stdout"}
 	s.stderr = &streamWriter{r: s.router, name: "stderr"}
@@ -130,7 +137,10 @@ func New(opts Options) (*Session, error) {
 		return nil, err
 	}
 	s.it, s.st = it, newState()
-	if s.checker, err = typecheck.New(s.symbolsOf); err != nil {
+	if s.checker, err = typecheck.New(s.symbolsOf); err == nil && opts.GoPath != "" {
+		s.checker.SetGoPath(opts.GoPath)
+	}
+	if err != nil {
 		log.Info("cells run without a type check", "err", err)
 	} else {
 		go s.checker.Warm()

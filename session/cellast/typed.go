@@ -48,10 +48,11 @@ func passTypeArgs(env Env, f *ast.File) error {
 		if !ok || inst.TypeArgs.Len() == 0 {
 			return true
 		}
-		// Only the cells' own generics: those of the standard library
-		// yaegi interprets from sources of its own, whose type parameters
-		// are not always Go 1.26's.
-		if obj := info.Uses[id]; obj == nil || obj.Pkg() == nil || obj.Pkg().Path() != "main" {
+		// Only the cells' own generics and those of modules' packages
+		// interpreted from source: those of the standard library yaegi
+		// interprets from sources of its own, whose type parameters are
+		// not always Go 1.26's.
+		if obj := info.Uses[id]; obj == nil || obj.Pkg() == nil || obj.Pkg().Path() != "main" && !modulePackage(obj.Pkg().Path()) {
 			return true
 		}
 		if _, isFunc := inst.Type.(*types.Signature); !isFunc {
@@ -539,3 +540,10 @@ func ChanTypes(env Env, f *ast.File, ch ast.Expr) (chanType, elemType ast.Expr, 
 // MapExprs replaces every expression e under root, top-down, by fn(e);
 // the replacement's parts are visited next.
 func MapExprs(root ast.Node, fn func(ast.Expr) ast.Expr) { rewriteExprs(root, fn) }
+
+// modulePackage reports whether path is a module's package, not the
+// standard library's: its first element has a dot.
+func modulePackage(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return strings.Contains(first, ".")
+}

@@ -5,5 +5,6 @@
 // session depend on it rather than on the whole session.
 //
 // What each implementation must make safe for concurrent use is stated on
-// the interface (Host: every method; Scheduler: Go, Blocking, Interrupt).
+// the interface (Host: every method; Scheduler: Go, Blocking, Interrupt;
+// Modules: Wants and GoPath). Modules resolves the imports of Go modules.
 package hook

@@ -29,6 +29,16 @@ type Checker struct {
 	parsed  map[string][]ast.Decl // session declarations by source, in fset
 	fset    *token.FileSet        // of parsed
 	base    *base                 // the last earlier declarations checked
+	gopath  string                // source packages (modules interpreted from source)
+}
+
+// SetGoPath makes the packages under gopath/src (the source packages the
+// interpreter loads, such as generic modules' packages) importable in
+// checks, type-checked from their files. Call it before the first Check.
+func (c *Checker) SetGoPath(gopath string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gopath = gopath
 }
 
 // New returns a Checker whose standard library comes from the sources of
@@ -404,6 +414,9 @@ func (c *Checker) importPath(path string) (*types.Package, error) {
 	if p, ok := c.cells[path]; ok {
 		return p, nil
 	}
+	if p, ok, err := c.sourcePackage(path); ok {
+		return p, err
+	}
 	if !isStd(path) || c.stdMissing(path) {
 		syms := c.symbols(path)
 		if syms == nil {
@@ -417,6 +430,38 @@ func (c *Checker) importPath(path string) (*types.Package, error) {
 		return p, nil
 	}
 	return c.std.ImportFrom(path, "", 0)
+}
+
+// sourcePackage type-checks the package at path from its files under the
+// GOPATH, when they are there (ok).
+func (c *Checker) sourcePackage(path string) (p *types.Package, ok bool, err error) {
+	if c.gopath == "" || isStd(path) || c.symbols(path) != nil {
+		return nil, false, nil
+	}
+	dir := filepath.Join(c.gopath, "src", filepath.FromSlash(path))
+	names, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	if len(names) == 0 {
+		return nil, false, nil
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, true, fmt.Errorf("parse %s: %w", name, err)
+		}
+		files = append(files, f)
+	}
+	conf := types.Config{Importer: importerFunc(c.importPath), FakeImportC: true}
+	p, err = conf.Check(path, fset, files, nil)
+	if err != nil {
+		return nil, true, fmt.Errorf("type-check %s: %w", path, err)
+	}
+	c.cells[path] = p
+	return p, true, nil
 }
 
 // stdMissing reports whether an import path without a dot is not a
