@@ -23,6 +23,7 @@ import (
 	"github.com/gilgo/gilgo/lib/multiprocessing"
 	"github.com/gilgo/gilgo/lib/refcount"
 	"github.com/gilgo/gilgo/lib/sys"
+	"github.com/gilgo/gilgo/modules"
 	"github.com/gilgo/gilgo/session"
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 	// its own (gil.Process, multiprocessing pools); nil means this
 	// executable with the argument "worker", as `gilgo worker` is.
 	WorkerCommand []string
+	// Modules configures the loader of Go modules' packages (package
+	// modules); its Logger defaults to Logger.
+	Modules modules.Options
 }
 
 // New assembles the session a worker serves: the interpreted tier
@@ -50,13 +54,27 @@ func New(opts Options) (*session.Session, error) {
 	sched := gilrt.New(gilrt.Options{Logger: log, OnSample: rt.RequestSample})
 	rt.SetLock(sched.Lock()) // compiled cells check and release this lock
 	tier := &compileMagic{log: log}
+	if opts.Modules.Logger == nil {
+		opts.Modules.Logger = log
+	}
+	mods, err := modules.New(opts.Modules)
+	if err != nil {
+		return nil, err
+	}
 	sess, err := session.New(session.Options{
 		Logger:     log,
 		Scheduler:  sched,
 		CellMagics: map[string]session.CellMagic{"compile": tier.magic()},
-		OnShutdown: tier.close,
+		Modules:    mods,
+		OnShutdown: func() {
+			tier.close()
+			if err := mods.Close(); err != nil {
+				log.Warn("modules: remove temporary directories", "err", err)
+			}
+		},
 	})
 	if err != nil {
+		mods.Close()
 		return nil, err
 	}
 	// What compiled code prints goes to the cell like interpreted output;

@@ -1,0 +1,85 @@
+package tiers
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gilgo/gilgo/compiled"
+	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/internal/goldencells"
+	"github.com/gilgo/gilgo/internal/modtest"
+	"github.com/gilgo/gilgo/internal/needs"
+	"github.com/gilgo/gilgo/modules"
+)
+
+// TestModulesInCells imports the packages of Go modules (served by a
+// local proxy) from cells: a compiled one, through its funcs, vars, types
+// and an interface an interpreted type implements; a generic one,
+// interpreted from source, on a cell's own type; failures that keep the
+// session's variables; %go mod.
+func TestModulesInCells(t *testing.T) {
+	needs.CompiledTier(t, compiled.Check())
+	env, stop, err := modtest.Start("../modules/testdata/proxy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	cache := t.TempDir()
+	sess, err := New(Options{Modules: modules.Options{Env: env, Dir: t.TempDir(), CacheDir: cache}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Shutdown(context.Background(), false)
+	n := 0
+	for _, tc := range []struct {
+		code string
+		want string // in the cell's output, or its error's value
+		err  string // the error's name, "" for none
+	}{
+		{code: "import \"fmt\"\nkept := 42", want: ""},
+		{code: `import "example.com/stats"
+fmt.Printf("%.4f %.4f\n", stats.Mean([]float64{2, 4, 4, 4, 5, 5, 7, 9}), stats.StdDev([]float64{2, 4, 4, 4, 5, 5, 7, 9}))`,
+			want: "5.0000 2.1381"},
+		{code: `stats.Mean([]float64{1})
+stats.Calls`, want: "3"},
+		{code: `type Square struct{ S float64 }
+func (s Square) Area() float64 { return s.S * s.S }
+stats.Total(Square{2}, Square{3})`, want: "13"},
+		{code: `stats.Vec{X: 3, Y: 4}.Norm()`, want: "5"},
+		{code: `fmt.Println(stats.Version, stats.Big>>60)`, want: "v1.1.0 1024"},
+		{code: `import "example.com/gen"
+type P struct{ N int }
+ps := []P{{3}, {1}, {3}, {2}}
+fmt.Println(gen.Map(ps, func(p P) int { return p.N * 10 }), gen.Uniq(ps), gen.Sum([]float64{1.5, 2}))`,
+			want: "[30 10 30 20] [{3} {1} {2}] 3.5"},
+		{code: `fmt.Println(gen.Filter(ps, func(p P) bool { return p.N > 1 }), gen.Sorted([]int{1, 2, 2}))`,
+			want: "[{3} {3} {2}] true"},
+		{code: `import "example.com/nosuch"`, err: engine.ErrCompile, want: `cannot import "example.com/nosuch": no module provides this package`},
+		{code: `import "example.com/broken"`, err: engine.ErrCompile, want: `cannot import "example.com/broken": the interpreter cannot compile its source`},
+		{code: `kept`, want: "42"},
+		{code: `stats.Mean([]float64{1, 2})`, want: "1.5"},
+		{code: "%go mod", want: "\texample.com/gen v1.0.0"},
+		{code: "%go frobnicate", err: engine.ErrUsage, want: "unknown command"},
+	} {
+		n++
+		rec := &goldencells.Recorder{}
+		res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: tc.code, ExecutionCount: n}, rec)
+		got := rec.String()
+		switch {
+		case tc.err == "" && res.Error != nil:
+			t.Errorf("cell %d %q: %s: %s\n%s", n, tc.code, res.Error.Name, res.Error.Value, got)
+		case tc.err != "" && (res.Error == nil || res.Error.Name != tc.err || !strings.Contains(res.Error.Value, tc.want)):
+			t.Errorf("cell %d %q: error %+v, want %s with %q", n, tc.code, res.Error, tc.err, tc.want)
+		case tc.err == "" && !strings.Contains(got, tc.want):
+			t.Errorf("cell %d %q: output\n%s\nwant it to contain %q", n, tc.code, got, tc.want)
+		}
+		if strings.Contains(got, "stderr") {
+			t.Errorf("cell %d %q wrote to stderr:\n%s", n, tc.code, got)
+		}
+	}
+	if _, err := os.Stat(cache + "/module/go.mod"); err != nil {
+		t.Errorf("no session module: %v", err)
+	}
+}
