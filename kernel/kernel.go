@@ -320,13 +320,19 @@ func (k *Kernel) serveShell() {
 // arriving within Options.StopOnErrorTimeout, with status aborted, as
 // ipykernel does after a failed cell; other requests are served normally.
 // Nothing outlives the window.
+//
+// "Queued" is what the queue holds when the abort starts: a request sent
+// after the frontend saw the last aborted reply must run, however soon
+// it arrives (the replies go out while this loop still drains).
 func (k *Kernel) abortQueued() {
 	deadline := time.Now().Add(k.opts.StopOnErrorTimeout)
+	queued := len(k.shellQ) // this goroutine is the queue's only reader
 	for {
 		var m *message
-		select {
-		case m = <-k.shellQ:
-		default:
+		if queued > 0 {
+			m = <-k.shellQ
+			queued--
+		} else {
 			wait := time.Until(deadline)
 			if wait <= 0 {
 				return
