@@ -17,6 +17,7 @@ import (
 //	%go mod                        print the go.mod in effect
 //	%go list -m all                the go command's own list, in the module in effect
 //	%go version                    the toolchain's version
+//	%go loaded                     the packages this kernel loaded, with their module versions
 //
 // A package already loaded keeps its version until the kernel restarts;
 // %go get says so.
@@ -25,12 +26,20 @@ func (l *Loader) Command(ctx context.Context, args string, out engine.Output) er
 	defer l.mu.Unlock()
 	f := strings.Fields(args)
 	if len(f) == 0 {
-		return errors.New("%go needs a command: get, mod, list or version (see %help)")
+		return errors.New("%go needs a command: get, mod, list, version or loaded (see %help)")
 	}
 	if err := l.ensureWork(); err != nil {
 		return err
 	}
 	switch f[0] {
+	case "loaded":
+		v := l.versionsLocked()
+		var b strings.Builder
+		for _, p := range sortedKeys(v) {
+			fmt.Fprintf(&b, "%s %s\n", p, v[p])
+		}
+		out.Stream("stdout", b.String())
+		return nil
 	case "mod":
 		if len(f) > 1 {
 			return fmt.Errorf("%%go mod takes no arguments (it prints %s)", l.ModFile())
@@ -69,7 +78,7 @@ func (l *Loader) Command(ctx context.Context, args string, out engine.Output) er
 		}
 		return nil
 	default:
-		return fmt.Errorf("%%go %s: unknown command (%%go supports get, mod, list and version)", f[0])
+		return fmt.Errorf("%%go %s: unknown command (%%go supports get, mod, list, version and loaded)", f[0])
 	}
 }
 

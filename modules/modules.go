@@ -749,6 +749,10 @@ func (l *Loader) link(lp *listed) error {
 func (l *Loader) Versions() map[string]string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.versionsLocked()
+}
+
+func (l *Loader) versionsLocked() map[string]string {
 	m := map[string]string{}
 	for p, v := range l.loadedAt {
 		m[p] = v

@@ -52,7 +52,7 @@ var magicHelp = map[string]string{
 	"lsmagic": "%lsmagic: list the magics",
 	"tier":    "%tier: which tier ran each cell (interpreted by yaegi, or compiled by the Go compiler) and why",
 	"help":    "%help: this help",
-	"go":      "%go get MODULE[@VERSION] | mod | list -m all | version: the Go modules cells import from (the go.mod in effect)",
+	"go":      "%go get MODULE[@VERSION] | mod | list -m all | version | loaded: the Go modules cells import from (the go.mod in effect)",
 }
 
 // runMagic runs a magic cell. After a line magic the rest of the cell runs

@@ -61,6 +61,7 @@ fmt.Println(gen.Map(ps, func(p P) int { return p.N * 10 }), gen.Uniq(ps), gen.Su
 		{code: `kept`, want: "42"},
 		{code: `stats.Mean([]float64{1, 2})`, want: "1.5"},
 		{code: "%go mod", want: "\texample.com/gen v1.0.0"},
+		{code: "%go loaded", want: "example.com/gen example.com/gen@v1.0.0\nexample.com/gen/internal/order example.com/gen@v1.0.0\nexample.com/stats example.com/stats@v1.1.0\n"},
 		{code: "%go frobnicate", err: engine.ErrUsage, want: "unknown command"},
 	} {
 		n++
