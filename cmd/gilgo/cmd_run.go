@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gilgo/gilgo/engine"
@@ -51,7 +52,7 @@ func (s *seedFlag) Set(v string) error {
 func runCommand() command {
 	return command{
 		name:     "run",
-		synopsis: "NOTEBOOK... [--output DIR] [--timeout D] [--seed N]",
+		synopsis: "NOTEBOOK... [--output DIR] [--timeout D] [--seed N] [-p NAME=VALUE]...",
 		summary:  "execute notebooks headless and write them back with their outputs",
 		details: "Each notebook runs in a fresh worker process, started in the notebook's\n" +
 			"directory, its code cells in order, like jupyter nbconvert --execute.\n" +
@@ -59,13 +60,25 @@ func runCommand() command {
 			"The run stops at the first failing cell, unless the cell is tagged\n" +
 			"raises-exception, and exits 1 printing NOTEBOOK: cell N: ename: evalue,\n" +
 			"where N is the cell's execution count (In [N]). Stdin is not available.\n" +
-			"--seed fixes the GIL's deterministic schedule (the worker gets " + seedEnv + ").",
+			"--seed fixes the GIL's deterministic schedule (the worker gets " + seedEnv + ").\n" +
+			"-p NAME=VALUE, as papermill: a cell tagged injected-parameters that sets\n" +
+			"NAME follows the cell tagged parameters (VALUE in Go syntax for NAME's type\n" +
+			"there: strings need no quotes). metadata.gilgo records gilgo's and Go's\n" +
+			"versions, the seed, the parameters and the module versions loaded.",
 		setup: func(fs *flag.FlagSet) func(env, []string) int {
 			output := fs.String("output", "", "write executed notebooks into `DIR` instead of in place")
 			timeout := fs.Duration("timeout", 10*time.Minute, "interrupt and fail a cell that runs longer than `D` (0: no limit)")
 			seed := &seedFlag{}
 			fs.Var(seed, "seed", "fix the GIL's deterministic schedule with seed `N`")
 			level := addLevelFlag(fs)
+			var params []notebook.Param
+			fs.Func("p", "set parameter `NAME=VALUE` (repeatable)", func(s string) error {
+				p, err := notebook.ParseParam(s)
+				if err == nil {
+					params = append(params, p)
+				}
+				return err
+			})
 			return func(e env, args []string) int {
 				paths, err := interleaved(fs, args)
 				if err != nil {
@@ -86,6 +99,7 @@ func runCommand() command {
 					timeout: *timeout,
 					seed:    seed,
 					level:   level,
+					params:  params,
 				}
 				for _, p := range paths {
 					if err := r.runOne(ctx, p); err != nil {
@@ -127,6 +141,7 @@ type runner struct {
 	timeout time.Duration
 	seed    *seedFlag
 	level   *levelFlag // the worker logs at debug when this does
+	params  []notebook.Param
 }
 
 // runOne executes the notebook at path in a fresh worker and writes it.
@@ -139,6 +154,13 @@ func (r *runner) runOne(ctx context.Context, path string) error {
 	f.Close()
 	if err != nil {
 		return err
+	}
+	injected, warnings, err := notebook.InjectParameters(nb, r.params)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(r.e.stderr, "%s: %s\n", path, w)
 	}
 	dst := path
 	if r.output != "" {
@@ -168,12 +190,22 @@ func (r *runner) runOne(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
+	goVersion := strings.TrimPrefix(runtime.Version(), "go")
 	runErr := notebook.Run(ctx, nb, w, notebook.RunOptions{
 		Setup:     r.setup(ctx, w),
 		Timeout:   r.timeout,
-		GoVersion: strings.TrimPrefix(runtime.Version(), "go"),
+		GoVersion: goVersion,
 		Logger:    r.log,
 	})
+	var seed *int64
+	if r.seed.set {
+		seed = &r.seed.seed
+	}
+	var loaded map[string]string
+	if ce := (*notebook.CellError)(nil); runErr == nil || errors.As(runErr, &ce) && ce.Timeout == 0 {
+		loaded = r.loaded(ctx, w) // not after a timeout: the cell may still hold the worker
+	}
+	notebook.SetRunMetadata(nb, versions().Gilgo, goVersion, seed, injected, loaded)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), runShutdownTimeout)
 	defer cancel()
 	if err := w.Shutdown(sctx, false); err != nil {
@@ -216,6 +248,42 @@ func (r *runner) setup(ctx context.Context, interp engine.Interpreter) []string 
 		return nil
 	}
 	return []string{fmt.Sprintf("gil.SetDeterministic(%d, %d)", r.seed.seed, seedEvery)}
+}
+
+// loaded asks the worker which module packages the run loaded (%go
+// loaded), as path → module@version; nil when none or when the session
+// has no modules.
+func (r *runner) loaded(ctx context.Context, interp engine.Interpreter) map[string]string {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	var out captureOutput
+	res := interp.Execute(ctx, engine.ExecuteRequest{Code: "%go loaded", Silent: true}, &out)
+	if res.Error != nil {
+		r.log.Debug("%go loaded", "err", res.Error.Value)
+		return nil
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(out.stdout.String(), "\n") {
+		if p, v, ok := strings.Cut(line, " "); ok {
+			m[p] = v
+		}
+	}
+	return m
+}
+
+// captureOutput keeps a probe cell's stdout.
+type captureOutput struct {
+	discardOutput
+	mu     sync.Mutex
+	stdout strings.Builder
+}
+
+func (c *captureOutput) Stream(name, text string) {
+	if name == "stdout" {
+		c.mu.Lock()
+		c.stdout.WriteString(text)
+		c.mu.Unlock()
+	}
 }
 
 // discardOutput drops a probe cell's output.
