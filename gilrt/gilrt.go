@@ -228,6 +228,13 @@ func (s *Scheduler) Go(n int, f func()) {
 	})
 }
 
+// Adopt implements hook.Scheduler.
+func (s *Scheduler) Adopt(n int, f func()) {
+	s.alive()
+	defer s.dead()
+	s.lock.Run(fmt.Sprintf("cell[%d] callback", n), f)
+}
+
 // free reports whether the GIL is off. Blocking calls then run without
 // telling the lock (there is nothing to release) and generator hooks move
 // no thread, so free-threaded code pays no goroutine-id lookup (1-90 µs,

@@ -69,6 +69,13 @@ func (c checker) rewrite(root ast.Node) {
 				n.Body.List = append([]ast.Stmt{c.check()}, c.afterCalls(n.Body.List)...)
 			}
 		case *ast.FuncLit:
+			if body := cellast.CallbackBody(n); body != nil {
+				// A callback wrapper may run on compiled code's own
+				// goroutine, outside the lock: its body runs as a
+				// thread of its own (Scheduler.Adopt).
+				c.rewrite(body)
+				return false
+			}
 			n.Body.List = append([]ast.Stmt{c.check()}, c.afterCalls(n.Body.List)...)
 		case *ast.ForStmt:
 			n.Body.List = append([]ast.Stmt{c.check()}, c.afterCalls(n.Body.List)...)

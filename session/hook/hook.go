@@ -64,6 +64,10 @@ type Scheduler interface {
 	// Go runs f on a new goroutine under the lock, as a thread of cell n.
 	// f recovers its own panics.
 	Go(n int, f func())
+	// Adopt runs f on the calling goroutine, one the scheduler did not
+	// start (compiled code's, calling back into a cell), as a new thread
+	// of cell n holding the lock while f runs. Panics propagate.
+	Adopt(n int, f func())
 	// Blocking runs f with the calling goroutine's lock released.
 	Blocking(f func())
 	// Interrupt makes interpreted code stop at its next check point.
