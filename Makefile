@@ -6,7 +6,7 @@
 #               bin/gilgo installed into a temporary prefix
 #
 # Other targets: build, install, bench, corpus, soak, e2e, e2e-browser, e2e-hub,
-# lint, clean, help.
+# test-network, lint, clean, help.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -25,7 +25,7 @@ NOTEBOOK_DIR ?= notebooks
 
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: deps build install run test test-go test-race test-python test-e2e bench corpus soak e2e e2e-browser e2e-hub lint clean help
+.PHONY: deps build install run test test-go test-race test-python test-e2e test-network bench corpus soak e2e e2e-browser e2e-hub lint clean help
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -109,6 +109,11 @@ corpus: build
 	$(GO) run ./internal/corpus -gilgo $(BIN) -set idiomatic -fragments -list -o docs/corpus-cells.md
 
 SOAK_CELLS ?= 10000
+
+# Modules from the real module proxy (gonum, gonum/plot, x/sync): needs the
+# network, so not part of make test, whose module tests use a local proxy.
+test-network:
+	GILGO_NETWORK_TESTS=1 $(GO) test -count=1 -run 'TestRealModules' -v ./tiers/
 
 bench: build
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -timeout 20m ./... | tee bench/go-bench.txt

@@ -76,6 +76,14 @@ func (r *router) spawnedCaller() (uint64, bool) {
 	return id, ok
 }
 
+// owns reports whether goroutine id is registered (a cell started it).
+func (r *router) owns(id uint64) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	_, ok := r.byG[id]
+	return ok
+}
+
 func (r *router) register(id uint64, o owner) {
 	r.mu.Lock()
 	r.byG[id] = o

@@ -219,6 +219,10 @@ func (s *Session) overrides() interp.Exports {
 			"Sprint":      reflect.ValueOf(fmt.Sprint),
 			"IsInterrupt": reflect.ValueOf(isInterrupt),
 			"Recovered":   reflect.ValueOf(recovered),
+			// The callbacks pass (cellast.passCallbacks).
+			"CallSite": reflect.ValueOf((*CallSite)(nil)),
+			"Here":     reflect.ValueOf(s.here),
+			"Callback": reflect.ValueOf(s.callback),
 			// The fmt pass (cellast.passFmtArgs).
 			"Show":       reflect.ValueOf(fmtvalue.Show),
 			"TypeName":   reflect.ValueOf(fmtvalue.TypeName),

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gilgo/gilgo/compiled"
 	"github.com/gilgo/gilgo/engine"
@@ -48,6 +49,10 @@ stats.Calls`, want: "3"},
 func (s Square) Area() float64 { return s.S * s.S }
 stats.Total(Square{2}, Square{3})`, want: "13"},
 		{code: `stats.Vec{X: 3, Y: 4}.Norm()`, want: "5"},
+		{code: `var g stats.Group
+for i := 0; i < 3; i++ { g.Go(func() error { if i == 1 { return fmt.Errorf("task %d failed", i) }; fmt.Println("task", i); return nil }) }
+fmt.Println(g.Wait())`, want: "task 1 failed"},
+		{code: `stats.Apply([]float64{1, 2, 3}, func(x float64) float64 { return x * x })`, want: "[]float64{1, 4, 9}"},
 		{code: `fmt.Println(stats.Version, stats.Big>>60)`, want: "v1.1.0 1024"},
 		{code: `import "example.com/gen"
 type P struct{ N int }
@@ -82,5 +87,55 @@ fmt.Println(gen.Map(ps, func(p P) int { return p.N * 10 }), gen.Uniq(ps), gen.Su
 	}
 	if _, err := os.Stat(cache + "/module/go.mod"); err != nil {
 		t.Errorf("no session module: %v", err)
+	}
+}
+
+// TestModuleCallbacksOnOwnGoroutines: funcs a cell passes to compiled
+// module code that calls them on goroutines of its own run under the
+// GIL; an interrupt stops them and a panic in one is the cell's report,
+// not the end of the process.
+func TestModuleCallbacksOnOwnGoroutines(t *testing.T) {
+	needs.CompiledTier(t, compiled.Check())
+	env, stop, err := modtest.Start("../modules/testdata/proxy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	sess, err := New(Options{Modules: modules.Options{Env: env, Dir: t.TempDir(), CacheDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Shutdown(context.Background(), false)
+	n := 0
+	run := func(code string) (string, *engine.Error) {
+		n++
+		rec := &goldencells.Recorder{}
+		res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n}, rec)
+		return rec.String(), res.Error
+	}
+	if _, e := run("import (\"fmt\"; \"time\"; \"example.com/stats\")\nkept := 42"); e != nil {
+		t.Fatal(e.Value)
+	}
+	done := make(chan *engine.Error, 1)
+	go func() {
+		_, e := run("var g stats.Group\nfor i := 0; i < 2; i++ { g.Go(func() error { for { time.Sleep(10 * time.Millisecond) } }) }\ng.Wait()")
+		done <- e
+	}()
+	time.Sleep(500 * time.Millisecond)
+	sess.Interrupt()
+	select {
+	case e := <-done:
+		if e == nil || e.Name != engine.ErrInterrupted {
+			t.Errorf("interrupted cell: %+v", e)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the interrupt did not stop the module's goroutines")
+	}
+	out, e := run("var h stats.Group\nh.Go(func() error { var m map[string]int; m[\"x\"] = 1; return nil })\nfmt.Println(\"wait:\", h.Wait())")
+	if e != nil || !strings.Contains(out, "wait: <nil>") || !strings.Contains(out, "assignment to entry in nil map") {
+		t.Errorf("a panic in a callback: error %+v, output\n%s", e, out)
+	}
+	if out, e := run("kept"); e != nil || !strings.Contains(out, "42") {
+		t.Errorf("after: %q %+v", out, e)
 	}
 }

@@ -49,6 +49,7 @@ func builtinPasses() []Pass {
 		{Name: "localvars", Apply: passLocalVars},
 		{Name: "fmtargs", Apply: passFmtArgs},
 		{Name: "typeswitch", Apply: passTypeSwitch},
+		{Name: "callbacks", Apply: passCallbacks},
 		{Name: "main", Apply: passMain},
 		{Name: "deferloop", Apply: passDeferLoop},
 		{Name: "rangeint", Apply: passRangeInt},
@@ -259,6 +260,9 @@ func passFuncLitArgs(env Env, f *ast.File) error {
 			case *ast.FuncLit:
 				return false // its own statements are mapped on their own
 			case *ast.CallExpr:
+				if isRTCall(x, "Callback") {
+					return true // a callback wrapper keeps its shape (CallbackBody)
+				}
 				for i, a := range x.Args {
 					if lit, ok := a.(*ast.FuncLit); ok {
 						name := env.NewName("fl")

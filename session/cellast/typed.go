@@ -435,6 +435,20 @@ func typed(env Env) (TypedEnv, *types.Info) {
 // their name, others qualified by the name f (or the session) imports
 // their package under.
 func typeExpr(env TypedEnv, f *ast.File, t types.Type) (ast.Expr, bool) {
+	s, ok := typeString(env, f, t)
+	if !ok {
+		return nil, false
+	}
+	e, err := parser.ParseExpr(s)
+	if err != nil {
+		return nil, false
+	}
+	clearPos(e)
+	return e, true
+}
+
+// typeString is typeExpr's source text.
+func typeString(env TypedEnv, f *ast.File, t types.Type) (string, bool) {
 	ok := true
 	s := types.TypeString(t, func(p *types.Package) string {
 		if p.Path() == "main" {
@@ -449,15 +463,7 @@ func typeExpr(env TypedEnv, f *ast.File, t types.Type) (ast.Expr, bool) {
 		}
 		return name
 	})
-	if !ok {
-		return nil, false
-	}
-	e, err := parser.ParseExpr(s)
-	if err != nil {
-		return nil, false
-	}
-	clearPos(e)
-	return e, true
+	return s, ok
 }
 
 // fileImportName is the name f imports path under, or "".
