@@ -493,13 +493,15 @@ func (l *Loader) checkFixed(pkgs map[string]*listed) (raise []string, err error)
 }
 
 // processModules holds the module versions of every plugin this process
-// has opened, by module path. It is the process's, as Go's own table of
-// loaded plugins is (a plugin cannot be unloaded, so there is nothing to
-// reset): every Loader of the process must see it.
+// has opened, by module path, and the plugins' tables by key. It is the
+// process's, as Go's own table of loaded plugins is (a plugin cannot be
+// unloaded, so there is nothing to reset): every Loader of the process
+// must see it.
 var processModules = struct {
 	sync.Mutex
-	m map[string]string
-}{m: map[string]string{}}
+	m       map[string]string
+	plugins map[string]map[string]map[string]reflect.Value
+}{m: map[string]string{}, plugins: map[string]map[string]map[string]reflect.Value{}}
 
 // held returns the version of module path this process holds, and who
 // holds it, or "" if it holds none.
@@ -544,7 +546,10 @@ func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string
 		return err
 	}
 	so := filepath.Join(l.opts.CacheDir, "plugins", key+".so")
-	if _, err := os.Stat(so); err != nil {
+	processModules.Lock()
+	tables, opened := processModules.plugins[key]
+	processModules.Unlock()
+	if _, err := os.Stat(so); err != nil && !opened {
 		pr.set("building " + strings.Join(paths, ", "))
 		if err := l.build(ctx, paths, key, so); err != nil {
 			return err
@@ -552,7 +557,9 @@ func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string
 		l.builds++
 	}
 	pr.set("loading " + strings.Join(paths, ", "))
-	tables, err := openSymbols(so)
+	if !opened {
+		tables, err = openSymbols(so)
+	}
 	if err != nil {
 		fix := "delete " + so + " and run the cell again; if it persists, rebuild gilgo"
 		if strings.Contains(err.Error(), "different version of package") {
@@ -560,6 +567,9 @@ func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string
 		}
 		return &Error{Path: paths[0], Cause: err.Error(), Fix: fix}
 	}
+	processModules.Lock()
+	processModules.plugins[key] = tables // a plugin path opens once per process
+	processModules.Unlock()
 	for _, lp := range pkgs {
 		if m := lp.Module; m != nil && !lp.Standard {
 			v := m.Version
