@@ -41,6 +41,11 @@ type Options struct {
 	// found) and the plugins built, shared by every kernel of the user.
 	// Empty: $GILGO_CACHE, else os.UserCacheDir()/gilgo.
 	CacheDir string
+	// SharedCacheDirs are read-only caches of plugins, searched before
+	// CacheDir (a course's, built once for every student: see
+	// deploy/jupyterhub/README.md). Nil: the directories listed in
+	// $GILGO_SHARED_CACHE, separated by the OS's list separator.
+	SharedCacheDirs []string
 	// GoBin is the go command. Empty: go from PATH.
 	GoBin string
 	// Env, if set, replaces this process's environment for the go
@@ -51,8 +56,11 @@ type Options struct {
 }
 
 // CacheEnv names the environment variable that overrides the cache
-// directory.
-const CacheEnv = "GILGO_CACHE"
+// directory; SharedCacheEnv the one that lists shared read-only caches.
+const (
+	CacheEnv       = "GILGO_CACHE"
+	SharedCacheEnv = "GILGO_SHARED_CACHE"
+)
 
 // ownModulePath is the module path of the session's own module.
 const ownModulePath = "notebook"
@@ -113,6 +121,9 @@ func New(opts Options) (*Loader, error) {
 			d = os.TempDir()
 		}
 		l.opts.CacheDir = filepath.Join(d, "gilgo")
+	}
+	if l.opts.SharedCacheDirs == nil {
+		l.opts.SharedCacheDirs = filepath.SplitList(os.Getenv(SharedCacheEnv))
 	}
 	l.modDir, l.modPath = findModule(l.opts.Dir)
 	if l.modDir == "" {
@@ -545,7 +556,7 @@ func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string
 	if err != nil {
 		return err
 	}
-	so := filepath.Join(l.opts.CacheDir, "plugins", key+".so")
+	so := l.cachedPlugin(key)
 	processModules.Lock()
 	tables, opened := processModules.plugins[key]
 	processModules.Unlock()
@@ -595,6 +606,21 @@ func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string
 		}
 	}
 	return nil
+}
+
+// cachedPlugin returns the path of the plugin named key: in a shared
+// cache if one has it, else in CacheDir (where a build writes it).
+func (l *Loader) cachedPlugin(key string) string {
+	for _, d := range l.opts.SharedCacheDirs {
+		if d == "" {
+			continue
+		}
+		so := filepath.Join(d, "plugins", key+".so")
+		if _, err := os.Stat(so); err == nil {
+			return so
+		}
+	}
+	return filepath.Join(l.opts.CacheDir, "plugins", key+".so")
 }
 
 // keyVersion changes when the generated code does, so that plugins of an

@@ -250,9 +250,14 @@ func TestPinnedVersion(t *testing.T) {
 // childVersion imports example.com/stats in a child process (this test
 // binary, running TestChildImport) and returns its Version.
 func childVersion(t *testing.T, dir string) string {
+	return childImport(t, dir, t.TempDir())
+}
+
+// childImport is childVersion with the child's gilgo cache.
+func childImport(t *testing.T, dir, cache string) string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestChildImport$", "-test.v")
-	cmd.Env = append(modtest.Replace(env, map[string]string{"GILGO_TEST_CHILD_DIR": dir, "GILGO_CACHE": t.TempDir()}), "GILGO_TEST_CHILD=1")
+	cmd.Env = append(modtest.Replace(env, map[string]string{"GILGO_TEST_CHILD_DIR": dir, "GILGO_CACHE": cache}), "GILGO_TEST_CHILD=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
@@ -295,5 +300,34 @@ func write(t *testing.T, dir, name, data string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSharedCache: a plugin in a shared cache (a course's, read-only) is
+// opened from there; nothing is built into the user's cache.
+func TestSharedCache(t *testing.T) {
+	needs.CompiledTier(t, compiled.Check())
+	// The course's admin builds it, in a process of its own (this one
+	// may have opened the plugin already, from another cache).
+	shared := t.TempDir()
+	childImport(t, t.TempDir(), shared)
+	sos, _ := filepath.Glob(filepath.Join(shared, "plugins", "*.so"))
+	if len(sos) != 1 {
+		t.Fatalf("shared plugins %v, want one", sos)
+	}
+	own := t.TempDir()
+	l, err := New(Options{Env: env, Dir: t.TempDir(), CacheDir: own, SharedCacheDirs: []string{"", shared}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if _, err := l.Import(context.Background(), []string{"example.com/stats"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if mine, _ := filepath.Glob(filepath.Join(own, "plugins", "*")); len(mine) != 0 || l.builds != 0 {
+		t.Errorf("the student's cache has %v (builds %d), want the shared plugin used", mine, l.builds)
+	}
+	if got := l.cachedPlugin(filepath.Base(strings.TrimSuffix(sos[0], ".so"))); got != sos[0] {
+		t.Errorf("cachedPlugin = %s, want the shared %s", got, sos[0])
 	}
 }

@@ -243,6 +243,13 @@ def main():
         for u, k in kernels.items():
             k.expect('import (\n\t"fmt"\n\t"os"\n)', None)
             k.expect('fmt.Println(os.Getenv("HOME"))', os.path.join(TMP, "home", u))
+        # A module from the course's shared caches: each student imports
+        # it without building it (their own plugin cache stays empty).
+        for u, k in kernels.items():
+            k.expect('import "example.com/stats"\nstats.Mean([]float64{1, 2, 3, 4})', "2.5")
+            k.expect('plugins, _ := os.ReadDir(os.Getenv("HOME") + "/.cache/gilgo/plugins")\nlen(plugins)', "0")
+            k.expect("%go mod", os.path.join(TMP, "home", u, ".cache", "gilgo", "module", "go.mod"))
+            log("%s: example.com/stats from the shared cache" % u)
     finally:
         for k in kernels.values():
             try:

@@ -47,6 +47,15 @@ c.Spawner.environment = {
     "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",
     "JUPYTER_PATH": e["E2E_JUPYTER_PATH"],
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    # The course's shared module and plugin caches (../README.md, "Go
+    # modules"): downloads come from the shared module cache, builds from
+    # the shared plugins; each student keeps a module cache and a session
+    # module of their own.
+    "GOPROXY": "file://" + os.path.join(e["E2E_SHARED"], "gomodcache", "cache", "download"),
+    "GOSUMDB": "off",
+    "GOFLAGS": "-modcacherw",
+    "GILGO_SHARED_CACHE": os.path.join(e["E2E_SHARED"], "gilgo"),
+    "PATH": e["E2E_GOBIN"] + os.pathsep + os.environ.get("PATH", ""),
 }
 # Accepted and ignored by this spawner (see ../README.md); set to show that.
 c.Spawner.mem_limit = "1G"

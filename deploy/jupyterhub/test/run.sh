@@ -94,6 +94,25 @@ if [[ $kernel == gilgo ]]; then
 	"$gilgo" install --prefix "$prefix" >/dev/null || die "gilgo install --prefix $prefix failed"
 fi
 
+# The course's modules, as the deploy recipe (../README.md) prepares them:
+# a shared module cache and plugin cache, built once, that every student's
+# kernel reads. Here the modules come from the Go tests' archives (a file
+# proxy, no network).
+shared=$tmp/shared
+go=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
+if [[ $kernel == gilgo ]]; then
+	(cd "$root" && "$go" run ./internal/modtest/mkproxy modules/testdata/proxy "$tmp/fileproxy") ||
+		die "writing the module proxy failed"
+	mkdir -p "$shared/warmup"
+	cat >"$shared/warmup/warmup.ipynb" <<'EOF'
+{"cells": [{"cell_type": "code", "metadata": {}, "source": "import \"example.com/stats\"\nstats.Mean([]float64{1})", "outputs": [], "execution_count": null}],
+ "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+EOF
+	GOMODCACHE=$shared/gomodcache GOPROXY=file://$tmp/fileproxy GOSUMDB=off GOFLAGS=-modcacherw \
+		GILGO_CACHE=$shared/gilgo PATH=$(dirname "$go"):$PATH "$gilgo" run "$shared/warmup/warmup.ipynb" >/dev/null ||
+		die "the course's warm-up notebook failed"
+fi
+
 # The course: the checkout's notebooks/*.ipynb (not their generator sources),
 # else the browser smoke notebook.
 notebooks=${E2E_NOTEBOOKS:-}
@@ -124,7 +143,7 @@ rand() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 export E2E_TMP=$tmp E2E_PUBLIC_PORT=$public_port E2E_PROXY_API_PORT=$proxy_api_port \
 	E2E_HUB_PORT=$hub_port E2E_SERVICE_TOKEN=$(rand) E2E_PROXY_TOKEN=$(rand) \
 	E2E_PASSWORD=$(rand) E2E_CHP=$chp E2E_JUPYTER_PATH=$prefix/share/jupyter \
-	E2E_NOTEBOOKS=$notebooks E2E_KERNEL=$kernel
+	E2E_NOTEBOOKS=$notebooks E2E_KERNEL=$kernel E2E_SHARED=$shared E2E_GOBIN=$(dirname "$go")
 # The hub passes JUPYTERHUB_SINGLEUSER_APP on through c.Spawner.environment.
 (cd "$tmp" && exec setsid jupyterhub -f "$here/jupyterhub_test_config.py" \
 	>"$logdir/jupyterhub.log" 2>&1 </dev/null) &
