@@ -87,6 +87,7 @@ type Loader struct {
 	keys      map[string]string                   // path → its key in Exports ("path/name")
 	loadedAt  map[string]string                   // path → the module version it was loaded at
 	source    map[string]string                   // path → version, of packages linked under gopath
+	mods      map[string]*listedModule            // module path → module, of everything loaded
 
 	builds int // plugins built (not found in the cache)
 
@@ -101,7 +102,7 @@ type Loader struct {
 func New(opts Options) (*Loader, error) {
 	l := &Loader{opts: opts, log: opts.Logger,
 		binary: map[string]map[string]reflect.Value{}, keys: map[string]string{},
-		loadedAt: map[string]string{}, source: map[string]string{}}
+		loadedAt: map[string]string{}, source: map[string]string{}, mods: map[string]*listedModule{}}
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
 	}
@@ -582,6 +583,9 @@ func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string
 	processModules.plugins[key] = tables // a plugin path opens once per process
 	processModules.Unlock()
 	for _, lp := range pkgs {
+		if m := lp.Module; m != nil && !lp.Standard && m.Path != l.modPath {
+			l.mods[m.Path] = m
+		}
 		if m := lp.Module; m != nil && !lp.Standard {
 			v := m.Version
 			if m.Replace != nil {
@@ -777,7 +781,41 @@ func (l *Loader) link(lp *listed) error {
 		}
 	}
 	l.source[lp.ImportPath] = v
+	if m := lp.Module; m != nil && m.Path != l.modPath {
+		l.mods[m.Path] = m
+	}
 	return nil
+}
+
+// BuildInfo is what runtime/debug.ReadBuildInfo returns in a cell: the
+// notebook is the program, so Main is the module in effect and Deps the
+// modules of the packages loaded so far (as go version -m lists a
+// binary's), with the kernel's Go version and target settings.
+func (l *Loader) BuildInfo() *debug.BuildInfo {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	bi := &debug.BuildInfo{GoVersion: runtime.Version(), Path: l.modPath,
+		Main: debug.Module{Path: l.modPath, Version: "(devel)"}}
+	if host, ok := debug.ReadBuildInfo(); ok {
+		for _, st := range host.Settings {
+			switch st.Key {
+			case "GOOS", "GOARCH", "GOAMD64", "CGO_ENABLED", "-compiler":
+				bi.Settings = append(bi.Settings, st)
+			}
+		}
+	}
+	for _, p := range sortedKeys(l.mods) {
+		m := l.mods[p]
+		d := &debug.Module{Path: m.Path, Version: m.Version}
+		if r := m.Replace; r != nil {
+			d.Replace = &debug.Module{Path: r.Path, Version: r.Version}
+			if r.Version == "" {
+				d.Replace.Path = r.Dir
+			}
+		}
+		bi.Deps = append(bi.Deps, d)
+	}
+	return bi
 }
 
 // Versions returns the module versions of the packages loaded so far,

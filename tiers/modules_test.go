@@ -67,6 +67,8 @@ fmt.Println(gen.Map(ps, func(p P) int { return p.N * 10 }), gen.Uniq(ps), gen.Su
 		{code: `stats.Mean([]float64{1, 2})`, want: "1.5"},
 		{code: "%go mod", want: "\texample.com/gen v1.0.0"},
 		{code: "%go loaded", want: "example.com/gen example.com/gen@v1.0.0\nexample.com/gen/internal/order example.com/gen@v1.0.0\nexample.com/stats example.com/stats@v1.1.0\n"},
+		{code: "import \"runtime/debug\"\nbi, _ := debug.ReadBuildInfo()\nfor _, d := range bi.Deps { fmt.Println(\"dep\", d.Path, d.Version) }\nfmt.Println(bi.Main.Path, bi.GoVersion != \"\")",
+			want: "dep example.com/gen v1.0.0\ndep example.com/stats v1.1.0\nnotebook true"},
 		{code: "%go frobnicate", err: engine.ErrUsage, want: "unknown command"},
 	} {
 		n++

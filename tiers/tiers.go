@@ -10,8 +10,12 @@ import (
 	stdlog "log"
 	"log/slog"
 	"os"
+	"reflect"
+	"runtime/debug"
 	"strings"
 	"sync"
+
+	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/compiled"
 	"github.com/gilgo/gilgo/compiled/rt"
@@ -82,6 +86,12 @@ func New(opts Options) (*session.Session, error) {
 	rt.SetOutput(sess.Stdout(), sess.Stderr())
 	stdlog.SetOutput(interpreterLog{log: log, cell: os.Stderr})
 	procs := multiprocessing.New(multiprocessing.Options{Host: sess, Command: opts.WorkerCommand, Logger: log})
+	// A notebook is the program: runtime/debug.ReadBuildInfo lists the
+	// modules its cells loaded, not the kernel's.
+	readBuildInfo := func() (*debug.BuildInfo, bool) { return mods.BuildInfo(), true }
+	if err := sess.Use(interp.Exports{"runtime/debug/debug": {"ReadBuildInfo": reflect.ValueOf(readBuildInfo)}}); err != nil {
+		return nil, fmt.Errorf("runtime/debug: %w", err)
+	}
 	err = sess.Import(
 		gil.Package(sched, procs),
 		sys.Package(sched, sess),
