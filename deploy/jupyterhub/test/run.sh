@@ -101,7 +101,7 @@ fi
 shared=$tmp/shared
 go=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 if [[ $kernel == gilgo ]]; then
-	(cd "$root" && "$go" run ./internal/modtest/mkproxy modules/testdata/proxy "$tmp/fileproxy") ||
+	(cd "$root" && "$go" run ./internal/mkproxy modules/testdata/proxy "$tmp/fileproxy") ||
 		die "writing the module proxy failed"
 	mkdir -p "$shared/warmup"
 	cat >"$shared/warmup/warmup.ipynb" <<'EOF'

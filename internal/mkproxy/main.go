@@ -2,7 +2,7 @@
 // proxy directory, for GOPROXY=file://DST: the JupyterHub course test
 // builds its shared module cache from it without the network.
 //
-//	go run ./internal/modtest/mkproxy SRC DST
+//	go run ./internal/mkproxy SRC DST
 package main
 
 import (
