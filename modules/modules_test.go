@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gilgo/gilgo/compiled"
 	"github.com/gilgo/gilgo/engine"
@@ -329,5 +331,73 @@ func TestSharedCache(t *testing.T) {
 	}
 	if got := l.cachedPlugin(filepath.Base(strings.TrimSuffix(sos[0], ".so"))); got != sos[0] {
 		t.Errorf("cachedPlugin = %s, want the shared %s", got, sos[0])
+	}
+}
+
+// TestInterruptStopsBuild: cancelling an import while go build runs ends
+// the build (its process group) at once, with the context's error, and
+// leaves no plugin behind.
+func TestInterruptStopsBuild(t *testing.T) {
+	needs.CompiledTier(t, compiled.Check())
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	// A go command whose builds take a minute.
+	dir := t.TempDir()
+	write(t, dir, "go", "#!/bin/sh\nif [ \"$1\" = build ]; then sleep 60; fi\nexec "+gobin+" \"$@\"\n")
+	if err := os.Chmod(filepath.Join(dir, "go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	l, err := New(Options{Env: env, Dir: t.TempDir(), CacheDir: cache, GoBin: filepath.Join(dir, "go")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &progressWatch{building: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() {
+		_, err := l.Import(ctx, []string{"example.com/slowbuild"}, out)
+		done <- err
+	}()
+	select {
+	case <-out.building:
+	case err := <-done:
+		t.Fatalf("the import ended before its build: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("no build started")
+	}
+	t0 := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Import: %v, want context.Canceled", err)
+		}
+		if d := time.Since(t0); d > 10*time.Second {
+			t.Errorf("the import took %v to stop", d)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("cancel did not stop the build")
+	}
+	if left, _ := filepath.Glob(filepath.Join(cache, "plugins", "*")); len(left) != 0 {
+		t.Errorf("left in the cache: %v", left)
+	}
+}
+
+// progressWatch is an Output that closes building when the progress
+// display says a build runs.
+type progressWatch struct {
+	recorder
+	once     sync.Once
+	building chan struct{}
+}
+
+func (p *progressWatch) Display(d engine.MIMEBundle, _ map[string]any, _ string, _ bool) {
+	if s, _ := d["text/plain"].(string); strings.HasPrefix(s, "building ") {
+		p.once.Do(func() { close(p.building) })
 	}
 }
