@@ -55,6 +55,11 @@ var buf bytes.Buffer
 w.WriteTo(&buf)
 display.PNG(buf.Bytes())`, "<image/png 384x288>"},
 		{"import \"golang.org/x/sync/errgroup\"\nvar g errgroup.Group\nfor i := 0; i < 3; i++ { g.Go(func() error { if i == 1 { return fmt.Errorf(\"task %d failed\", i) }; return nil }) }\nfmt.Println(g.Wait())", "task 1 failed"},
+		// The newest lo (v1.53.0) does not compile on yaegi v0.16.1
+		// (docs/modules.md); v1.39.0, generic throughout, does.
+		{"%go get github.com/samber/lo@v1.39.0", "github.com/samber/lo v1.39.0"},
+		{"import \"github.com/samber/lo\"\ntype P struct{ N int }\nfmt.Println(lo.Map([]P{{1}, {2}}, func(p P, _ int) int { return p.N * 10 }), lo.Uniq([]P{{1}, {1}, {2}}), lo.Filter([]P{{1}, {2}, {3}}, func(p P, _ int) bool { return p.N > 1 }))",
+			"[10 20] [{1} {2}] [{2} {3}]"},
 		{"%go loaded", "gonum.org/v1/gonum/stat gonum.org/v1/gonum@"},
 	} {
 		got, e := run(tc.code)
