@@ -2,6 +2,8 @@ package kernel
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -40,10 +42,8 @@ func (k *Kernel) shellHandler(msgType string) handler {
 		return k.handleHistory
 	case "comm_info_request":
 		return k.handleCommInfo
-	case "comm_open":
-		return k.handleCommOpen
-	case "comm_msg", "comm_close":
-		return func(Socket, *message) {} // no comms exist: ignored
+	case "comm_open", "comm_msg", "comm_close":
+		return k.handleComm
 	case "connect_request":
 		return k.handleConnect
 	case "shutdown_request":
@@ -313,21 +313,65 @@ func (k *Kernel) handleHistory(sock Socket, m *message) {
 }
 
 func (k *Kernel) handleCommInfo(sock Socket, m *message) {
-	k.reply(sock, m, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}}, nil)
-}
-
-// handleCommOpen closes every comm at once: the kernel has no comm targets.
-func (k *Kernel) handleCommOpen(_ Socket, m *message) {
 	var c struct {
-		CommID     string `json:"comm_id"`
 		TargetName string `json:"target_name"`
 	}
 	if err := decodeContent(m, &c); err != nil {
-		k.log.Warn("bad comm_open", "err", err)
+		k.replyError(sock, m, "comm_info_reply", "BadRequest", err.Error())
 		return
 	}
-	k.log.Info("no such comm target, closing", "target_name", c.TargetName)
-	k.pub.publish(m.RawHeader, "comm_close", map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
+	comms := map[string]any{}
+	if cs, ok := k.interp.(engine.Comms); ok {
+		var open map[string]string
+		err := k.withInterp(func(ctx context.Context) error {
+			var err error
+			open, err = cs.CommInfo(ctx, c.TargetName)
+			return err
+		})
+		if err != nil {
+			k.replyError(sock, m, "comm_info_reply", "CommError", err.Error())
+			return
+		}
+		for id, target := range open {
+			comms[id] = map[string]any{"target_name": target}
+		}
+	}
+	k.reply(sock, m, "comm_info_reply", map[string]any{"status": "ok", "comms": comms}, nil)
+}
+
+// handleComm delivers comm_open, comm_msg and comm_close to the
+// interpreter, when it has comms; what the comm's handler shows has the
+// message as parent. A comm_open to a target nobody has is answered with
+// a comm_close, as ipykernel does; a comm_msg or comm_close nobody
+// handles is dropped. None has a reply.
+func (k *Kernel) handleComm(_ Socket, m *message) {
+	var c struct {
+		CommID     string         `json:"comm_id"`
+		TargetName string         `json:"target_name"`
+		Data       map[string]any `json:"data"`
+	}
+	if err := decodeContent(m, &c); err != nil || c.CommID == "" {
+		k.log.Warn("bad "+m.Header.MsgType, "err", err, "comm_id", c.CommID)
+		return
+	}
+	var md map[string]any
+	if len(m.Metadata) > 0 {
+		_ = json.Unmarshal(m.Metadata, &md)
+	}
+	comm := engine.Comm{Type: m.Header.MsgType, ID: c.CommID, Target: c.TargetName, Data: c.Data, Metadata: md, Buffers: m.Buffers}
+	cs, ok := k.interp.(engine.Comms)
+	var err error
+	if ok {
+		out := &cellOutput{k: k, req: m, count: k.count, allowStdin: false}
+		err = k.withInterp(func(ctx context.Context) error { return cs.HandleComm(ctx, comm, out) })
+	}
+	switch {
+	case m.Header.MsgType == engine.CommOpen && (!ok || errors.Is(err, engine.ErrNoCommTarget)):
+		k.log.Info("no such comm target, closing", "target_name", c.TargetName)
+		k.pub.publish(m.RawHeader, "comm_close", map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
+	case err != nil:
+		k.log.Warn(m.Header.MsgType+" failed", "comm_id", c.CommID, "err", err)
+	}
 }
 
 func (k *Kernel) handleConnect(sock Socket, m *message) {

@@ -98,7 +98,7 @@ type client struct {
 // startKernel runs a kernel on in-memory sockets until the test ends.
 // Stream batching only flushes on size or before other messages unless a
 // test changes it, so that no test depends on timing.
-func startKernel(t *testing.T, fi *fakeInterp, opts Options) *client {
+func startKernel(t *testing.T, fi engine.Interpreter, opts Options) *client {
 	t.Helper()
 	if opts.HistoryDir == "" {
 		opts.HistoryDir = t.TempDir()

@@ -102,12 +102,29 @@ func (p *publisher) publish(parent json.RawMessage, msgType string, content any)
 	p.enqueueLocked(parent, msgType, content)
 }
 
+// publishMsg is publish with the message's metadata and binary buffers.
+func (p *publisher) publishMsg(parent json.RawMessage, msgType string, content, metadata any, buffers [][]byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.streams.Flush()
+	p.enqueueFullLocked(parent, msgType, content, metadata, buffers)
+}
+
 func (p *publisher) enqueueLocked(parent json.RawMessage, msgType string, content any) {
+	p.enqueueFullLocked(parent, msgType, content, nil, nil)
+}
+
+func (p *publisher) enqueueFullLocked(parent json.RawMessage, msgType string, content, metadata any, buffers [][]byte) {
 	frames, err := encode(&outMsg{
 		Identities: [][]byte{[]byte("kernel." + p.session + "." + msgType)},
 		Header:     newHeader(msgType, p.session, time.Now()),
 		Parent:     parent,
+		Metadata:   metadata,
 		Content:    content,
+		Buffers:    buffers,
 	}, p.sign)
 	if err != nil {
 		p.log.Error("encode iopub message", "msg_type", msgType, "err", err)

@@ -21,7 +21,20 @@ type cellOutput struct {
 	allowStdin bool
 }
 
-var _ engine.Output = (*cellOutput)(nil)
+var (
+	_ engine.Output     = (*cellOutput)(nil)
+	_ engine.CommOutput = (*cellOutput)(nil)
+)
+
+// Comm publishes a comm message on IOPub (also when the request was
+// silent: a widget's model must reach the frontend).
+func (o *cellOutput) Comm(c engine.Comm) {
+	content := map[string]any{"comm_id": c.ID, "data": meta(c.Data)}
+	if c.Type == engine.CommOpen {
+		content["target_name"] = c.Target
+	}
+	o.k.pub.publishMsg(o.req.RawHeader, c.Type, content, meta(c.Metadata), c.Buffers)
+}
 
 func (o *cellOutput) Stream(name, text string) {
 	if o.silent {
