@@ -276,6 +276,10 @@ func (ch *child) readEvents(r io.ReadCloser) {
 			if out := c.cells.get(m.Cell); out != nil {
 				out.ClearOutput(m.Wait)
 			}
+		case kindCommOut:
+			if co, ok := c.cells.get(m.Cell).(engine.CommOutput); ok && m.Comm != nil {
+				co.Comm(*m.Comm)
+			}
 		case kindInput:
 			ch.startInput(m)
 		case kindInputCancel:

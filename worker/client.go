@@ -524,3 +524,26 @@ func (c *Client) Shutdown(ctx context.Context, restart bool) error {
 	c.wg.Wait()
 	return nil
 }
+
+var _ engine.Comms = (*Client)(nil)
+
+// HandleComm implements engine.Comms: the worker's session handles the
+// message; what it shows (and the comm messages it sends) go to out.
+func (c *Client) HandleComm(ctx context.Context, comm engine.Comm, out engine.Output) error {
+	cell := c.nextID.Add(1)
+	c.cells.add(cell, out)
+	_, err := c.call(ctx, &msg{Kind: kindComm, Cell: cell, Comm: &comm})
+	if err != nil && err.Error() == engine.ErrNoCommTarget.Error() {
+		return engine.ErrNoCommTarget
+	}
+	return err
+}
+
+// CommInfo implements engine.Comms.
+func (c *Client) CommInfo(ctx context.Context, target string) (map[string]string, error) {
+	r, err := c.call(ctx, &msg{Kind: kindCommInfo, Name: target})
+	if err != nil {
+		return nil, err
+	}
+	return r.Comms, nil
+}

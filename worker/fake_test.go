@@ -200,3 +200,40 @@ func runFakeWorker() int {
 	}
 	return 0
 }
+
+// The fake's comm target "echo": a comm_msg is sent back with the same
+// data and buffers, and "comm <id>" is printed.
+var (
+	fakeCommsMu sync.Mutex
+	fakeComms   = map[string]string{}
+)
+
+func (f *fakeInterp) HandleComm(_ context.Context, c engine.Comm, out engine.Output) error {
+	fakeCommsMu.Lock()
+	defer fakeCommsMu.Unlock()
+	switch c.Type {
+	case engine.CommOpen:
+		if c.Target != "echo" {
+			return engine.ErrNoCommTarget
+		}
+		fakeComms[c.ID] = c.Target
+	case engine.CommMsg:
+		out.(engine.CommOutput).Comm(engine.Comm{Type: engine.CommMsg, ID: c.ID, Data: c.Data, Buffers: c.Buffers})
+		out.Stream("stdout", "comm "+c.ID+"\n")
+	case engine.CommClose:
+		delete(fakeComms, c.ID)
+	}
+	return nil
+}
+
+func (f *fakeInterp) CommInfo(_ context.Context, target string) (map[string]string, error) {
+	fakeCommsMu.Lock()
+	defer fakeCommsMu.Unlock()
+	res := map[string]string{}
+	for id, t := range fakeComms {
+		if target == "" || t == target {
+			res[id] = t
+		}
+	}
+	return res, nil
+}

@@ -227,8 +227,10 @@ func (s *server) handle(ctx context.Context, m *msg) bool {
 			m.Exec = &engine.ExecuteRequest{}
 		}
 		go s.execute(ctx, m.ID, m.Cell, *m.Exec)
-	case kindComplete, kindInspect, kindIsComplete:
+	case kindComplete, kindInspect, kindIsComplete, kindCommInfo:
 		go s.introspect(ctx, m)
+	case kindComm:
+		go s.comm(ctx, m)
 	case kindInterrupt:
 		s.guard("interrupt", s.interp.Interrupt)
 	case kindInputReply:
@@ -303,12 +305,51 @@ func (s *server) introspect(ctx context.Context, m *msg) {
 			var c engine.Completeness
 			c, err = s.interp.IsComplete(ctx, m.Code)
 			reply.Completeness = &c
+		case kindCommInfo:
+			reply.Comms = map[string]string{}
+			if cs, ok := s.interp.(engine.Comms); ok {
+				reply.Comms, err = cs.CommInfo(ctx, m.Name)
+			}
 		}
 	}()
 	if err != nil {
 		reply.Err = err.Error()
 	}
 	_ = s.send(reply)
+}
+
+// comm hands a comm message from the frontend to the interpreter; what
+// its handler shows goes out as events of the request's cell id.
+func (s *server) comm(ctx context.Context, m *msg) {
+	reply := &msg{Kind: kindReply, ID: m.ID}
+	var err error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("interpreter panicked in comm: %v", r)
+			}
+		}()
+		cs, ok := s.interp.(engine.Comms)
+		switch {
+		case m.Comm == nil:
+			err = errors.New("comm request without a message")
+		case !ok:
+			if m.Comm.Type == engine.CommOpen {
+				err = engine.ErrNoCommTarget
+			}
+		default:
+			err = cs.HandleComm(ctx, *m.Comm, &childOutput{s: s, cell: m.Cell})
+		}
+	}()
+	if err != nil {
+		reply.Err = err.Error()
+	}
+	_ = s.send(reply)
+}
+
+// Comm sends a comm message to the frontend.
+func (o *childOutput) Comm(c engine.Comm) {
+	_ = o.s.send(&msg{Kind: kindCommOut, Cell: o.cell, Comm: &c})
 }
 
 // childOutput is the engine.Output a cell writes to in the child: every call

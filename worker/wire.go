@@ -21,6 +21,8 @@ const (
 	kindInterrupt  = "interrupt"   // no fields
 	kindInputReply = "input_reply" // ID (of the input event), Text, Err
 	kindShutdown   = "shutdown"    // ID, Restart
+	kindComm       = "comm"        // ID, Cell, Comm: a comm message from the frontend
+	kindCommInfo   = "comm_info"   // ID, Name (the target, or "")
 
 	// Child → kernel.
 	kindReady       = "ready"        // PID
@@ -31,7 +33,8 @@ const (
 	kindInput       = "input"        // ID, Cell, Text (prompt), Password
 	kindInputCancel = "input_cancel" // ID: the child stopped waiting for the answer
 	kindDone        = "done"         // ID, Cell, Result
-	kindReply       = "reply"        // ID, Completion | Inspection | Completeness, Err
+	kindReply       = "reply"        // ID, Completion | Inspection | Completeness | Comms, Err
+	kindCommOut     = "comm_out"     // Cell, Comm: a comm message to the frontend
 )
 
 // maxFrame bounds one frame's body. A longer length prefix means the stream
@@ -63,6 +66,8 @@ type msg struct {
 	Completion   *engine.Completion    `json:"completion,omitempty"`
 	Inspection   *engine.Inspection    `json:"inspection,omitempty"`
 	Completeness *engine.Completeness  `json:"completeness,omitempty"`
+	Comm         *engine.Comm          `json:"comm,omitempty"`
+	Comms        map[string]string     `json:"comms,omitempty"`
 	Err          string                `json:"err,omitempty"`
 
 	// Took is how long the child's interpreter ran a cell (done), in ns.

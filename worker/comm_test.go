@@ -1,0 +1,53 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/gilgo/gilgo/engine"
+)
+
+// commRecorder is a recorder that also keeps the comm messages it gets.
+type commRecorder struct {
+	*recorder
+	mu    sync.Mutex
+	comms []engine.Comm
+}
+
+func (r *commRecorder) Comm(c engine.Comm) {
+	r.mu.Lock()
+	r.comms = append(r.comms, c)
+	r.mu.Unlock()
+}
+
+// TestComms: comm messages cross the process boundary both ways, with
+// their buffers; comm_info and an unknown target's error come back.
+func TestComms(t *testing.T) {
+	c := startClient(t, testOptions(t))
+	ctx := context.Background()
+	if err := c.HandleComm(ctx, engine.Comm{Type: engine.CommOpen, ID: "c1", Target: "echo"}, newRecorder()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.HandleComm(ctx, engine.Comm{Type: engine.CommOpen, ID: "c2", Target: "nosuch"}, newRecorder()); !errors.Is(err, engine.ErrNoCommTarget) {
+		t.Errorf("comm_open to an unknown target: %v, want ErrNoCommTarget", err)
+	}
+	out := &commRecorder{recorder: newRecorder()}
+	if err := c.HandleComm(ctx, engine.Comm{Type: engine.CommMsg, ID: "c1", Data: map[string]any{"method": "update"}, Buffers: [][]byte{{1, 2, 3}}}, out); err != nil {
+		t.Fatal(err)
+	}
+	// The comm event and the stream precede the reply on the one pipe.
+	if got := out.stream("stdout"); got != "comm c1\n" {
+		t.Errorf("stdout %q", got)
+	}
+	out.mu.Lock()
+	if len(out.comms) != 1 || out.comms[0].Data["method"] != "update" || len(out.comms[0].Buffers) != 1 || out.comms[0].Buffers[0][2] != 3 {
+		t.Errorf("comms sent back: %+v", out.comms)
+	}
+	out.mu.Unlock()
+	info, err := c.CommInfo(ctx, "echo")
+	if err != nil || len(info) != 1 || info["c1"] != "echo" {
+		t.Errorf("CommInfo: %v %v", info, err)
+	}
+}
