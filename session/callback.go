@@ -43,16 +43,5 @@ func (s *Session) callback(site *CallSite, body func()) {
 		return
 	}
 	site.same.Store(false)
-	s.router.register(id, site.owner)
-	defer s.router.unregister(id)
-	defer func() {
-		if r := recover(); r != nil && !isInterrupt(r) {
-			s.reportGoroutinePanic(site.owner, s.spawned.Add(1), id, r)
-		}
-	}()
-	if s.opts.Scheduler == nil {
-		body()
-		return
-	}
-	s.opts.Scheduler.Adopt(site.owner.cell, body)
+	s.adopted(site.owner, body)
 }

@@ -76,6 +76,14 @@ func (r *router) spawnedCaller() (uint64, bool) {
 	return id, ok
 }
 
+// owner returns goroutine id's registration.
+func (r *router) owner(id uint64) (owner, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	o, ok := r.byG[id]
+	return o, ok
+}
+
 // owns reports whether goroutine id is registered (a cell started it).
 func (r *router) owns(id uint64) bool {
 	r.mu.RLock()

@@ -56,8 +56,9 @@ type Options struct {
 
 // Session is a Go session on yaegi. It implements engine.Interpreter.
 type Session struct {
-	opts Options
-	log  *slog.Logger
+	comms comms // comm targets and open comms (comm.go)
+	opts  Options
+	log   *slog.Logger
 
 	execMu sync.Mutex // serialises Execute and the interpreter swap
 	it     *interp.Interpreter

@@ -297,6 +297,39 @@ def check_parent_death(_k):
                 parent.wait()
 
 
+def check_widget_comms(k):
+    """A slider made in a cell: its comm_open (target jupyter.widget,
+    protocol 2.1.0) and its view; the frontend's comm_msg update runs the
+    cell's observer, whose print has the comm_msg as parent; comm_info
+    lists the comm; a later cell reads the value the frontend set."""
+    r = k.must_run('import ("fmt"; "widgets")\n'
+                   's := widgets.IntSlider(5, 0, 10)\n'
+                   's.Observe("value", func(old, new any) { fmt.Println("moved", old, "->", new) })\n'
+                   's')
+    opens = [m for m in r.outputs if m["msg_type"] == "comm_open"
+             and m["content"]["data"]["state"].get("_model_name") == "IntSliderModel"]
+    check(len(opens) == 1, "comm_open of the slider: %s" % [m["msg_type"] for m in r.outputs])
+    op = opens[0]
+    check(op["content"]["target_name"] == "jupyter.widget" and op["metadata"].get("version") == "2.1.0",
+          "comm_open: %s %s" % (op["content"]["target_name"], op["metadata"]))
+    cid = op["content"]["comm_id"]
+    views = [m for m in r.outputs if m["msg_type"] in ("execute_result", "display_data")
+             and m["content"]["data"].get("application/vnd.jupyter.widget-view+json", {}).get("model_id") == cid]
+    check(len(views) == 1, "no widget view of %s" % cid)
+    msg = k.kc.session.msg("comm_msg", {"comm_id": cid, "data": {
+        "method": "update", "state": {"value": 7}, "buffer_paths": []}})
+    k.kc.shell_channel.send(msg)
+    msgs = k.iopub_for(msg["header"]["msg_id"])
+    text = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
+    check("moved 5 -> 7" in text, "observer output %r (IOPub: %s)" % (text, [m["msg_type"] for m in msgs]))
+    mid = k.kc.comm_info(target_name="jupyter.widget")
+    comms = k.reply_for(mid)["content"]["comms"]
+    check(comms.get(cid, {}).get("target_name") == "jupyter.widget", "comm_info: %s" % comms)
+    r = k.must_run("s.Value()")
+    shown = [m["content"]["data"]["text/plain"] for m in r.outputs if m["msg_type"] == "execute_result"]
+    check(shown == ["7"], "s.Value() showed %s" % shown)
+
+
 def check_shutdown_request(k):
     msg_id = k.control_request("shutdown_request", {"restart": True})
     reply = k.reply_for(msg_id, channel="control")
@@ -321,6 +354,7 @@ CHECKS = [
     check_crash_recovery,
     check_restart_via_manager,
     check_parent_death,
+    check_widget_comms,
     check_shutdown_request,  # last: it ends the kernel
 ]
 

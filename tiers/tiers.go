@@ -27,6 +27,7 @@ import (
 	"github.com/gilgo/gilgo/lib/multiprocessing"
 	"github.com/gilgo/gilgo/lib/refcount"
 	"github.com/gilgo/gilgo/lib/sys"
+	"github.com/gilgo/gilgo/lib/widgets"
 	"github.com/gilgo/gilgo/modules"
 	"github.com/gilgo/gilgo/session"
 )
@@ -99,6 +100,7 @@ func New(opts Options) (*session.Session, error) {
 		inspect.Package(),
 		refcount.Package(sess),
 		procs.Package(),
+		widgets.Package(widgets.NewManager(sess)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("cell packages: %w", err)
