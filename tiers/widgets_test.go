@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/internal/goldencells"
@@ -84,4 +85,43 @@ s`, ExecutionCount: 1}, rec)
 	if info[id] != "jupyter.widget" {
 		t.Errorf("CommInfo %v lacks the slider %s", info, id)
 	}
+}
+
+// BenchmarkWidgetChange: a slider change from the frontend through the
+// session to an interpreted observer that updates a display in place
+// (update_display_data), against running the same observer body as a
+// cell; reports the median change in µs and the ratio change/cell.
+func BenchmarkWidgetChange(b *testing.B) {
+	sess, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sess.Shutdown(context.Background(), false)
+	ctx := context.Background()
+	rec := &commRecorder{}
+	res := sess.Execute(ctx, engine.ExecuteRequest{Code: `import ("display"; "fmt"; "widgets")
+s := widgets.IntSlider(0, 0, 1000000)
+h := display.Show("start")
+s.Observe("value", func(old, new any) { h.Update(fmt.Sprint("value ", new)) })`, ExecutionCount: 1}, rec)
+	if res.Error != nil {
+		b.Fatal(res.Error.Value)
+	}
+	id := rec.opened("IntSliderModel")
+	var change, cell []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		out := &commRecorder{}
+		t0 := time.Now()
+		if err := sess.HandleComm(ctx, engine.Comm{Type: engine.CommMsg, ID: id,
+			Data: map[string]any{"method": "update", "state": map[string]any{"value": float64(i + 1)}}}, out); err != nil {
+			b.Fatal(err)
+		}
+		change = append(change, time.Since(t0))
+		t0 = time.Now()
+		sess.Execute(ctx, engine.ExecuteRequest{Code: `h.Update(fmt.Sprint("value ", 1))`, ExecutionCount: i + 2}, &commRecorder{})
+		cell = append(cell, time.Since(t0))
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(median(change).Microseconds()), "change-µs")
+	b.ReportMetric(float64(median(change))/float64(median(cell)), "change/cell")
 }
