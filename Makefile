@@ -1,12 +1,14 @@
 # gilgo: build, install, run and test. GNU make.
 #
 #   make run    build, install the kernelspec for you, install Jupyter from
-#               Debian if missing, start the classic Notebook on notebooks/
+#               Debian if missing, build JupyterLab's web app from npm (once),
+#               start JupyterLab on notebooks/ (make run-classic: the
+#               classic Notebook)
 #   make test   go vet, go test, then the Jupyter suites in tests/ against
 #               bin/gilgo installed into a temporary prefix
 #
-# Other targets: build, install, bench, corpus, soak, e2e, e2e-browser, e2e-hub,
-# test-network, lint, clean, help.
+# Other targets: build, install, lab, run-classic, bench, corpus, soak, e2e,
+# e2e-browser, e2e-lab, e2e-hub, test-network, lint, clean, help.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -25,7 +27,7 @@ NOTEBOOK_DIR ?= notebooks
 
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: deps build install run test test-go test-race test-python test-e2e test-network bench corpus soak e2e e2e-browser e2e-hub lint clean help
+.PHONY: deps build install lab run run-classic test test-go test-race test-python test-e2e test-network bench corpus soak e2e e2e-browser e2e-lab e2e-hub lint clean help
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -41,7 +43,21 @@ install: build
 deps:
 	scripts/debian-packages.sh all
 
-run: install
+# JupyterLab 3.6's web app, built from npm into lab/build (lab/README.md):
+# npm ci and webpack run again only when the inputs change.
+LAB_INPUTS := lab/package.json lab/package-lock.json lab/index.js lab/webpack.config.js
+lab: lab/build/.built
+
+lab/build/.built: $(LAB_INPUTS)
+	cd lab && npm ci --no-fund --no-audit --silent && npx webpack --stats errors-warnings
+	touch $@
+
+run: install lab
+	scripts/debian-packages.sh run
+	mkdir -p $(NOTEBOOK_DIR)
+	$(PYTHON) lab/main.py --notebook-dir=$(NOTEBOOK_DIR) $(ALLOW_ROOT)
+
+run-classic: install
 	scripts/debian-packages.sh run
 	mkdir -p $(NOTEBOOK_DIR)
 	jupyter notebook --notebook-dir=$(NOTEBOOK_DIR) $(ALLOW_ROOT)
@@ -91,11 +107,21 @@ test-e2e:
 		$(MAKE) --no-print-directory e2e; \
 	else echo "test-e2e: chromium or jupyterhub missing, skipped (CI installs them)"; fi
 
-e2e: e2e-browser e2e-hub
+e2e: e2e-browser e2e-lab e2e-hub
 
 e2e-browser: build
 	e2e/browser/run.sh e2e/browser/testdata/smoke.ipynb e2e/out/smoke
 	e2e/browser/run.sh notebooks/02-the-gil.ipynb e2e/out/02-the-gil --no-default-expect --expect-line 3 --expect-selector 'svg'
+
+# The same in gilgo's JupyterLab build: every bundled notebook runs without
+# an error output (02 renders its SVG timelines), and a slider and a button
+# of package widgets work in the page.
+e2e-lab: build lab
+	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/widgets.ipynb e2e/out/lab-widgets --widgets
+	for nb in notebooks/*.ipynb; do \
+		extra=(); case $$nb in *02-the-gil*) extra=(--expect-selector 'img[src^="data:image/svg+xml"]') ;; esac; \
+		E2E_UI=lab e2e/browser/run.sh $$nb e2e/out/lab-$$(basename $$nb .ipynb) "$${extra[@]}" || exit 1; \
+	done
 
 e2e-hub: build
 	deploy/jupyterhub/test/run.sh
@@ -128,4 +154,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin build tests/out e2e/out bench/go-bench.txt
+	rm -rf bin build tests/out e2e/out bench/go-bench.txt lab/build

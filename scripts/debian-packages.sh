@@ -2,7 +2,8 @@
 # Installs the Debian packages gilgo's tests and `make run` need, skipping
 # those already installed: Jupyter (client, kernel test suite, nbclient,
 # nbconvert, the classic Notebook, console), ipykernel (the benchmark's
-# baseline), gcc (cgo for the compiled tier), and, for the end-to-end
+# baseline), gcc (cgo for the compiled tier), jupyter_server and
+# jupyterlab_server (gilgo's JupyterLab, lab/), and, for the end-to-end
 # tests, JupyterHub, Chromium and a websocket client. Node.js and npm come
 # with the machine; the e2e scripts fetch playwright-core and
 # configurable-http-proxy with npm.
@@ -10,7 +11,7 @@
 # Usage: scripts/debian-packages.sh [all|run]   (run: only what `make run` needs)
 set -euo pipefail
 
-run_packages=(jupyter-notebook jupyter-client)
+run_packages=(jupyter-notebook jupyter-client python3-jupyter-server python3-jupyterlab-server libjs-mathjax)
 test_packages=(
 	python3-jupyter-client
 	python3-ipykernel
@@ -18,6 +19,9 @@ test_packages=(
 	python3-nbclient
 	jupyter-nbconvert
 	jupyter-notebook
+	python3-jupyter-server
+	python3-jupyterlab-server
+	libjs-mathjax
 	jupyter-console
 	jupyter-client
 	gcc

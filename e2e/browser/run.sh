@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Browser test: run NOTEBOOK in Debian's classic Notebook through headless
-# Debian Chromium (playwright-core) on the gilgo kernel.
+# Browser test: run NOTEBOOK in Debian's classic Notebook, or with E2E_UI=lab
+# in gilgo's JupyterLab build (lab/, `make lab`), through headless Debian
+# Chromium (playwright-core) on the gilgo kernel.
 #
 #   e2e/browser/run.sh NOTEBOOK OUTDIR [notebook-e2e.js options...]
 #
@@ -15,6 +16,7 @@
 #   E2E_KERNEL   kernelspec to use (default gilgo; python3 to debug the harness)
 #   PYTHON       Python with the classic Notebook (default /usr/bin/python3)
 #   E2E_SERVER_TIMEOUT  seconds to wait for the server (default 60)
+#   E2E_UI       classic (default: notebook-e2e.js) or lab (lab-e2e.js)
 set -euo pipefail
 
 if (($# < 2)); then
@@ -30,6 +32,7 @@ root=$(cd "$here/../.." && pwd)
 python=${PYTHON:-/usr/bin/python3}
 gilgo=${GILGO:-$root/bin/gilgo}
 kernel=${E2E_KERNEL:-gilgo}
+ui=${E2E_UI:-classic}
 
 die() {
 	echo "e2e: $*" >&2
@@ -38,7 +41,14 @@ die() {
 
 [[ -f $notebook_src ]] || die "notebook $notebook_src not found"
 [[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium missing (apt-get install chromium)"
-"$python" -c 'import notebook.notebookapp' 2>/dev/null || die "$python has no classic notebook (apt-get install jupyter-notebook)"
+case $ui in
+classic) "$python" -c 'import notebook.notebookapp' 2>/dev/null || die "$python has no classic notebook (apt-get install jupyter-notebook)" ;;
+lab)
+	[[ -f $root/lab/build/bundle.js ]] || die "no JupyterLab build in $root/lab/build (make lab)"
+	"$python" -c 'import jupyterlab_server' 2>/dev/null || die "$python has no jupyterlab_server (apt-get install python3-jupyterlab-server)"
+	;;
+*) die "E2E_UI=$ui: want classic or lab" ;;
+esac
 if [[ ! -d $here/node_modules/playwright-core ]]; then
 	echo "e2e: installing playwright-core (npm ci; no browser download)"
 	(cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-fund --no-audit --silent) || die "npm ci in $here failed"
@@ -107,14 +117,19 @@ if [[ $(id -u) -eq 0 ]]; then
 	allow_root=(--allow-root)
 fi
 
+server=(-m notebook) app=NotebookApp script=notebook-e2e.js
+if [[ $ui == lab ]]; then
+	server=("$root/lab/main.py") app=ServerApp script=lab-e2e.js
+fi
+
 # setsid: Ctrl-C in the terminal reaches only this script, whose trap stops the
 # server in order.
 env JUPYTER_PATH="$prefix/share/jupyter" JUPYTER_RUNTIME_DIR="$tmp/runtime" \
 	JUPYTER_CONFIG_DIR="$tmp/config" JUPYTER_DATA_DIR="$tmp/data" \
 	IPYTHONDIR="$tmp/ipython" PYDEVD_DISABLE_FILE_VALIDATION=1 \
-	setsid "$python" -m notebook --no-browser "${allow_root[@]}" \
+	GILGO_LAB_STATE="$tmp/lab" setsid "$python" "${server[@]}" --no-browser "${allow_root[@]}" \
 	--ip=127.0.0.1 --port="$port" --port-retries=0 \
-	--NotebookApp.token="$token" --NotebookApp.password= \
+	--$app.token="$token" --$app.password= \
 	--notebook-dir="$tmp/notebooks" \
 	>"$outdir/notebook.log" 2>&1 </dev/null &
 server_pid=$!
@@ -126,11 +141,11 @@ until "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[
 	((SECONDS < deadline)) || die "notebook server not up on $url after ${E2E_SERVER_TIMEOUT:-60}s; see $outdir/notebook.log"
 	sleep 0.3
 done
-echo "e2e: notebook server on $url (pid $server_pid), kernel $kernel"
+echo "e2e: $ui server on $url (pid $server_pid), kernel $kernel"
 
 # In the background so that a signal runs the trap at once (bash defers traps
 # until a foreground child ends); the trap ends node, which closes Chromium.
-node "$here/notebook-e2e.js" --url "$url" --token "$token" --notebook "$nbname" \
+node "$here/$script" --url "$url" --token "$token" --notebook "$nbname" \
 	--out "$outdir" --kernel "$kernel" "$@" &
 node_pid=$!
 wait "$node_pid"
