@@ -302,7 +302,8 @@ func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out eng
 	c.cells.add(cell, out)
 	began := time.Now()
 	defer ch.unregister(id)
-	if err := ch.send(&msg{Kind: kindExecute, ID: id, Cell: cell, Exec: &req}); err != nil {
+	_, commOut := out.(engine.CommOutput)
+	if err := ch.send(&msg{Kind: kindExecute, ID: id, Cell: cell, Exec: &req, CommOut: commOut}); err != nil {
 		c.log.Warn("worker: send execute", "err", err)
 		ch.kill()
 		<-ch.done
@@ -532,7 +533,8 @@ var _ engine.Comms = (*Client)(nil)
 func (c *Client) HandleComm(ctx context.Context, comm engine.Comm, out engine.Output) error {
 	cell := c.nextID.Add(1)
 	c.cells.add(cell, out)
-	_, err := c.call(ctx, &msg{Kind: kindComm, Cell: cell, Comm: &comm})
+	_, commOut := out.(engine.CommOutput)
+	_, err := c.call(ctx, &msg{Kind: kindComm, Cell: cell, Comm: &comm, CommOut: commOut})
 	if err != nil && err.Error() == engine.ErrNoCommTarget.Error() {
 		return engine.ErrNoCommTarget
 	}

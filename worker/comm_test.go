@@ -51,3 +51,30 @@ func TestComms(t *testing.T) {
 		t.Errorf("CommInfo: %v %v", info, err)
 	}
 }
+
+// TestCommOutOnlyWhereTheKernelHasIt: a request whose Output carries no
+// comms (gilgo run's) gets a child Output that does not claim to, so the
+// session keeps widgets kernel-side instead of sending into the void.
+func TestCommOutOnlyWhereTheKernelHasIt(t *testing.T) {
+	c := startClient(t, testOptions(t))
+	ctx := context.Background()
+	for _, tc := range []struct {
+		out  engine.Output
+		want string
+	}{{&commRecorder{recorder: newRecorder()}, "comms\n"}, {newRecorder(), "no comms\n"}} {
+		res := c.Execute(ctx, engine.ExecuteRequest{Code: "commout"}, tc.out)
+		if res.Error != nil {
+			t.Fatal(res.Error)
+		}
+		var got string
+		switch o := tc.out.(type) {
+		case *commRecorder:
+			got = o.stream("stdout")
+		case *recorder:
+			got = o.stream("stdout")
+		}
+		if got != tc.want {
+			t.Errorf("%T: the child's Output says %q, want %q", tc.out, got, tc.want)
+		}
+	}
+}

@@ -29,6 +29,7 @@ import (
 //	idlecrash   start a goroutine that overflows its stack at the next Interrupt
 //	rawstdout   write to fd 1 and fd 2 directly, bypassing Output
 //	nop         nothing
+//	commout     print whether out carries comm messages
 //	pid         print the process id
 //	freshworker print "reset\n" and ask for a fresh process (Restart)
 type fakeInterp struct {
@@ -54,6 +55,12 @@ func (f *fakeInterp) Execute(ctx context.Context, req engine.ExecuteRequest, out
 
 	cmd, arg, _ := strings.Cut(req.Code, " ")
 	switch cmd {
+	case "commout":
+		if _, ok := out.(engine.CommOutput); ok {
+			out.Stream("stdout", "comms\n")
+		} else {
+			out.Stream("stdout", "no comms\n")
+		}
 	case "nop":
 	case "print":
 		out.Stream("stdout", arg+"\n")

@@ -226,7 +226,7 @@ func (s *server) handle(ctx context.Context, m *msg) bool {
 		if m.Exec == nil {
 			m.Exec = &engine.ExecuteRequest{}
 		}
-		go s.execute(ctx, m.ID, m.Cell, *m.Exec)
+		go s.execute(ctx, m.ID, m.Cell, s.output(m.Cell, m.CommOut), *m.Exec)
 	case kindComplete, kindInspect, kindIsComplete, kindCommInfo:
 		go s.introspect(ctx, m)
 	case kindComm:
@@ -266,8 +266,17 @@ func (s *server) guard(op string, f func()) {
 	f()
 }
 
-func (s *server) execute(ctx context.Context, id, cell uint64, req engine.ExecuteRequest) {
-	out := &childOutput{s: s, cell: cell}
+// output returns the Output of a request for cell: one that carries
+// comm messages when the kernel's side does (commOut).
+func (s *server) output(cell uint64, commOut bool) engine.Output {
+	o := &childOutput{s: s, cell: cell}
+	if commOut {
+		return &childCommOutput{o}
+	}
+	return o
+}
+
+func (s *server) execute(ctx context.Context, id, cell uint64, out engine.Output, req engine.ExecuteRequest) {
 	var res engine.ExecuteResult
 	began := time.Now()
 	func() {
@@ -338,7 +347,7 @@ func (s *server) comm(ctx context.Context, m *msg) {
 				err = engine.ErrNoCommTarget
 			}
 		default:
-			err = cs.HandleComm(ctx, *m.Comm, &childOutput{s: s, cell: m.Cell})
+			err = cs.HandleComm(ctx, *m.Comm, s.output(m.Cell, m.CommOut))
 		}
 	}()
 	if err != nil {
@@ -347,8 +356,12 @@ func (s *server) comm(ctx context.Context, m *msg) {
 	_ = s.send(reply)
 }
 
+// childCommOutput is a childOutput whose kernel side carries comm
+// messages: those sent through it go out as events.
+type childCommOutput struct{ *childOutput }
+
 // Comm sends a comm message to the frontend.
-func (o *childOutput) Comm(c engine.Comm) {
+func (o *childCommOutput) Comm(c engine.Comm) {
 	_ = o.s.send(&msg{Kind: kindCommOut, Cell: o.cell, Comm: &c})
 }
 

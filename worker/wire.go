@@ -14,14 +14,14 @@ import (
 // events from the child to the kernel.
 const (
 	// Kernel → child.
-	kindExecute    = "execute"     // ID, Cell, Exec
+	kindExecute    = "execute"     // ID, Cell, Exec, CommOut
 	kindComplete   = "complete"    // ID, Code, Cursor
 	kindInspect    = "inspect"     // ID, Code, Cursor, Detail
 	kindIsComplete = "is_complete" // ID, Code
 	kindInterrupt  = "interrupt"   // no fields
 	kindInputReply = "input_reply" // ID (of the input event), Text, Err
 	kindShutdown   = "shutdown"    // ID, Restart
-	kindComm       = "comm"        // ID, Cell, Comm: a comm message from the frontend
+	kindComm       = "comm"        // ID, Cell, Comm, CommOut: a comm message from the frontend
 	kindCommInfo   = "comm_info"   // ID, Name (the target, or "")
 
 	// Child → kernel.
@@ -67,8 +67,11 @@ type msg struct {
 	Inspection   *engine.Inspection    `json:"inspection,omitempty"`
 	Completeness *engine.Completeness  `json:"completeness,omitempty"`
 	Comm         *engine.Comm          `json:"comm,omitempty"`
-	Comms        map[string]string     `json:"comms,omitempty"`
-	Err          string                `json:"err,omitempty"`
+	// CommOut says the Output of an execute or comm request can carry
+	// comm messages (the kernel's can; gilgo run's cannot).
+	CommOut bool              `json:"comm_out,omitempty"`
+	Comms   map[string]string `json:"comms,omitempty"`
+	Err     string            `json:"err,omitempty"`
 
 	// Took is how long the child's interpreter ran a cell (done), in ns.
 	Took int64 `json:"took,omitempty"`
