@@ -155,7 +155,14 @@ func (m *Manager) Output() *Widget {
 
 // Capture runs f with what it prints and displays (and what the
 // goroutines it starts do) going to the Output widget w.
+// Where no frontend shows widgets (a headless run: the widget's comm
+// never opened), f writes to the calling cell instead, so that its output
+// is not lost.
 func (w *Widget) Capture(f func()) {
+	if w.home == nil && w.m.host.CommOutput() == nil {
+		f()
+		return
+	}
 	w.m.host.Redirect(&widgetOutput{w: w}, f)
 }
 

@@ -270,3 +270,35 @@ func TestInteractCoalesces(t *testing.T) {
 		t.Errorf("runs %d after settling, want 3", runs)
 	}
 }
+
+// headlessHost carries no comms: widgets stay kernel-side.
+type headlessHost struct{ fakeHost }
+
+func (h *headlessHost) CommOutput() engine.CommOutput { return nil }
+
+// TestCaptureHeadless: where no output carries comms, Capture lets f write
+// to the calling cell instead of an Output widget nobody shows.
+func TestCaptureHeadless(t *testing.T) {
+	h := &headlessHost{}
+	m := NewManager(h)
+	o := m.Output()
+	ran := false
+	o.Capture(func() { ran = true })
+	if !ran || len(h.comms()) != 0 {
+		t.Errorf("ran %v, comms %v", ran, h.comms())
+	}
+	redirected := false
+	h2 := &fakeHost{}
+	m2 := NewManager(&redirectWatch{fakeHost: h2, seen: &redirected})
+	m2.Output().Capture(func() {})
+	if !redirected {
+		t.Error("with a frontend, Capture did not redirect")
+	}
+}
+
+type redirectWatch struct {
+	*fakeHost
+	seen *bool
+}
+
+func (r *redirectWatch) Redirect(out engine.Output, f func()) { *r.seen = true; f() }
