@@ -114,12 +114,13 @@ e2e-browser: build
 	e2e/browser/run.sh notebooks/02-the-gil.ipynb e2e/out/02-the-gil --no-default-expect --expect-line 3 --expect-selector 'svg'
 
 # The same in gilgo's JupyterLab build: every bundled notebook runs without
-# an error output (02 renders its SVG timelines), and a slider and a button
-# of package widgets work in the page.
+# an error output (02 renders its SVG timelines, and its sliders redraw
+# one), and a slider and a button of package widgets work in the page.
 e2e-lab: build lab
 	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/widgets.ipynb e2e/out/lab-widgets --widgets
 	for nb in notebooks/*.ipynb; do \
-		extra=(); case $$nb in *02-the-gil*) extra=(--expect-selector 'img[src^="data:image/svg+xml"]') ;; esac; \
+		extra=(); case $$nb in *02-the-gil*) extra=(--expect-selector 'img[src^="data:image/svg+xml"]' \
+			--expect-selector '.widget-output img[src^="data:image/svg+xml"]' --slide-expect '4 goroutines') ;; esac; \
 		E2E_UI=lab e2e/browser/run.sh $$nb e2e/out/lab-$$(basename $$nb .ipynb) "$${extra[@]}" || exit 1; \
 	done
 

@@ -56,7 +56,12 @@ window.addEventListener('load', async function () {
   const lab = new JupyterLab({
     mimeExtensions: await Promise.all(mimeExtensions)
   });
-  lab.registerPluginModules(await Promise.all(extensions));
+  // Plugins left out: the news announcements ask the internet whether to
+  // show Jupyter's news, which a course's students need not be asked.
+  const disabled = new Set(['@jupyterlab/apputils-extension:announcements']);
+  const modules = (await Promise.all(extensions)).map(m =>
+    Array.isArray(m.default) ? { __esModule: true, default: m.default.filter(p => !disabled.has(p.id)) } : m);
+  lab.registerPluginModules(modules);
   await lab.start();
   await lab.restored;
   window.gilgoLab = lab; // for the browser test (e2e/browser/lab-e2e.js)

@@ -12,7 +12,9 @@
 //   4. with --widgets (testdata/widgets.ipynb): the slider's handle takes
 //      ArrowRight and the observer's label shows v=6; the button's click
 //      shows clicks=1
-//   5. no console errors and no failed requests in the whole run
+//   5. with --slide-expect TEXT: ArrowRight on the first slider makes an
+//      Output widget show TEXT (an Interact re-ran and redrew)
+//   6. no console errors and no failed requests in the whole run
 //
 // Exit status: 0 on success, 1 on a failed check, 2 on bad arguments.
 'use strict';
@@ -21,7 +23,7 @@ const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-const usage = `usage: lab-e2e.js --url URL --token TOKEN --notebook PATH --out DIR [--widgets] [--expect-selector CSS]... [--timeout MS]`;
+const usage = `usage: lab-e2e.js --url URL --token TOKEN --notebook PATH --out DIR [--widgets] [--slide-expect TEXT] [--expect-selector CSS]... [--timeout MS]`;
 
 class CheckError extends Error {}
 
@@ -47,6 +49,7 @@ function parseArgs(argv) {
       case '--chromium': opts.chromium = next(); break;
       case '--expect-selector': opts.expectSelector.push(next()); break;
       case '--widgets': opts.widgets = true; break;
+      case '--slide-expect': opts.slideExpect = next(); break;
       case '--no-default-expect': case '--expect-line': case '--expect-contains':
         // The classic test's options: accepted so that one make rule feeds both.
         if (a !== '--no-default-expect') next();
@@ -141,6 +144,18 @@ async function main() {
       await page.waitForFunction(() => [...document.querySelectorAll('.widget-label')].some(e => e.textContent === 'clicks=1'),
         null, { timeout: 30000 }).catch(async () => { throw new CheckError(`after the click the label shows ${await label()}, want clicks=1`); });
       await shot('button');
+    }
+    if (opts.slideExpect) {
+      const handle = await page.waitForSelector('.noUi-handle', { timeout: 30000 });
+      await handle.scrollIntoViewIfNeeded();
+      await handle.focus();
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(text => [...document.querySelectorAll('.widget-output')].some(e => e.textContent.includes(text)),
+        opts.slideExpect, { timeout: 60000 }).catch(async () => {
+        await shot('slide-failed');
+        throw new CheckError(`after ArrowRight no Output widget shows ${opts.slideExpect}`);
+      });
+      await shot('slide');
     }
     if (problems.length) throw new CheckError(`the page reported:\n  ${problems.join('\n  ')}`);
     console.log(`lab-e2e: ${opts.notebook}: PASS`);
