@@ -21,6 +21,9 @@ import (
 //	fail NAME VALUE   the cell fails
 //	spin              waits for an interrupt, then fails Interrupted
 //	hang              ignores interrupts until the test ends
+//	widget ID VALUE   opens widget comm ID with value VALUE (comm_open)
+//	set ID VALUE      updates its value (comm_msg)
+//	close ID          closes it (comm_close)
 type fake struct {
 	mu         sync.Mutex
 	interrupt  chan struct{}
@@ -41,6 +44,22 @@ func (f *fake) Execute(ctx context.Context, req engine.ExecuteRequest, out engin
 	for _, line := range strings.Split(req.Code, "\n") {
 		cmd, arg, _ := strings.Cut(line, " ")
 		switch cmd {
+		case "widget", "set", "close":
+			id, v, _ := strings.Cut(arg, " ")
+			co, ok := out.(engine.CommOutput)
+			if !ok {
+				out.Stream("stderr", "no comms\n")
+				break
+			}
+			switch cmd {
+			case "widget":
+				co.Comm(engine.Comm{Type: engine.CommOpen, ID: id, Target: "jupyter.widget", Data: map[string]any{"state": map[string]any{
+					"_model_name": "IntSliderModel", "_model_module": "@jupyter-widgets/controls", "_model_module_version": "2.0.0", "value": v}}})
+			case "set":
+				co.Comm(engine.Comm{Type: engine.CommMsg, ID: id, Data: map[string]any{"method": "update", "state": map[string]any{"value": v}}})
+			case "close":
+				co.Comm(engine.Comm{Type: engine.CommClose, ID: id})
+			}
 		case "print":
 			out.Stream("stdout", arg+"\n")
 		case "write":

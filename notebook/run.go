@@ -78,8 +78,9 @@ func Run(ctx context.Context, nb *Notebook, interp engine.Interpreter, opts RunO
 		log = slog.Default()
 	}
 	SetKernelMetadata(nb, opts.GoVersion)
-	rs := &runState{displays: map[string][]*Output{}}
+	rs := &runState{displays: map[string][]*Output{}, widgets: map[string]map[string]any{}}
 	defer rs.close()
+	defer rs.saveWidgets(nb)
 	for _, c := range nb.Cells {
 		if c.Type == CodeCell {
 			c.Outputs, c.ExecutionCount = nil, 0
@@ -192,7 +193,8 @@ func execute(ctx context.Context, interp engine.Interpreter, req engine.ExecuteR
 type runState struct {
 	mu       sync.Mutex
 	closed   bool
-	displays map[string][]*Output // display_id → outputs showing it
+	displays map[string][]*Output      // display_id → outputs showing it
+	widgets  map[string]map[string]any // comm id → widget model (widgetTarget)
 }
 
 func (rs *runState) close() {
@@ -209,7 +211,65 @@ type cellOutput struct {
 	pending bool // clear_output(wait=true) seen
 }
 
-var _ engine.Output = (*cellOutput)(nil)
+var (
+	_ engine.Output     = (*cellOutput)(nil)
+	_ engine.CommOutput = (*cellOutput)(nil)
+)
+
+// widgetTarget is ipywidgets' comm target; WidgetStateMIME the key of the
+// widget state a run saves in metadata.widgets.
+const (
+	widgetTarget    = "jupyter.widget"
+	WidgetStateMIME = "application/vnd.jupyter.widget-state+json"
+)
+
+// Comm keeps the state of the widget models the cells open and update, as
+// nbclient does, so that the executed notebook renders them statically.
+func (c *cellOutput) Comm(m engine.Comm) {
+	c.rs.mu.Lock()
+	defer c.rs.mu.Unlock()
+	if c.rs.closed {
+		return
+	}
+	state, _ := m.Data["state"].(map[string]any)
+	switch m.Type {
+	case engine.CommOpen:
+		if m.Target != widgetTarget || state == nil {
+			return
+		}
+		c.rs.widgets[m.ID] = map[string]any{
+			"model_name": state["_model_name"], "model_module": state["_model_module"],
+			"model_module_version": state["_model_module_version"], "state": maps.Clone(state),
+		}
+	case engine.CommMsg:
+		w := c.rs.widgets[m.ID]
+		if w == nil || m.Data["method"] != "update" {
+			return
+		}
+		maps.Copy(w["state"].(map[string]any), state)
+	case engine.CommClose:
+		delete(c.rs.widgets, m.ID)
+	}
+}
+
+// saveWidgets writes the widget models the run left open into
+// metadata.widgets (ipywidgets' widget-state format), or removes an
+// earlier run's when there are none.
+func (rs *runState) saveWidgets(nb *Notebook) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if len(rs.widgets) == 0 {
+		delete(nb.Metadata, "widgets")
+		return
+	}
+	state := map[string]any{}
+	for id, w := range rs.widgets {
+		state[id] = w
+	}
+	nb.Metadata["widgets"] = map[string]any{
+		WidgetStateMIME: map[string]any{"version_major": 2, "version_minor": 0, "state": state},
+	}
+}
 
 // add appends o, clearing first if a clear is pending. rs.mu is held.
 func (c *cellOutput) add(o *Output) {
