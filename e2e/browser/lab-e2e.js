@@ -126,7 +126,8 @@ async function main() {
     });
     if (errors.length) throw new CheckError(`error outputs:\n  ${errors.join('\n  ')}`);
     for (const sel of opts.expectSelector) {
-      if (!(await page.$(`.jp-OutputArea-output ${sel}`))) {
+      // Widget views render after the kernel went idle: wait a while.
+      if (!(await page.waitForSelector(`.jp-OutputArea-output ${sel}`, { timeout: 30000 }).catch(() => null))) {
         const kinds = await page.$$eval('.jp-OutputArea-output', es => [...new Set(es.map(e => e.className))]);
         throw new CheckError(`no output contains ${sel} (outputs: ${kinds.join('; ')})`);
       }
