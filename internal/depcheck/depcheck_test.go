@@ -218,6 +218,7 @@ func rules(std map[string]bool) []rule {
 		onlyStd("install"),
 		onlyStd("internal/streambatch"),
 		onlyStd("internal/builtinprint"),
+		onlyStd("internal/gocmd"),
 		onlyStd("notebook", "engine"),
 		// The AST passes need no interpreter; the seams need nothing of
 		// the session.
@@ -225,12 +226,15 @@ func rules(std map[string]bool) []rule {
 		onlyStd("session/fmtvalue"),
 		onlyStd("session/hook", "engine", "session/cellast"),
 		// The session is extended only through its seams.
-		forbid("session", m("kernel/..."), m("worker/..."), m("tiers"), m("gilrt"), m("compiled/..."),
-			m("lib/gil"), m("lib/sys"), m("lib/coroutine"), m("lib/inspect"), m("lib/refcount"), m("lib/multiprocessing")),
+		forbid("session", m("kernel/..."), m("worker/..."), m("tiers"), m("gilrt"), m("compiled/..."), m("modules"),
+			m("lib/gil"), m("lib/sys"), m("lib/coroutine"), m("lib/inspect"), m("lib/refcount"), m("lib/multiprocessing"), m("lib/widgets")),
 		// What plugs into a session depends on its seams, not on it.
 		forbid("gilrt", m("session"), m("tiers"), m("kernel/..."), m("lib/...")),
 		forbid("lib", m("session"), m("tiers"), m("kernel/...")),
-		forbid("compiled", m("session"), m("tiers"), m("kernel/..."), m("gilrt")),
+		forbid("compiled", m("session"), m("tiers"), m("kernel/..."), m("gilrt"), m("modules")),
+		// Modules plug in through hook.Modules; the build recipe is the
+		// compiled tier's.
+		forbid("modules", m("session"), m("tiers"), m("kernel/..."), m("gilrt"), m("worker/..."), m("lib/...")),
 		noParentImports(),
 		noStdNames(std),
 	}
