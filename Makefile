@@ -115,9 +115,12 @@ e2e-browser: build
 
 # The same in gilgo's JupyterLab build: every bundled notebook runs without
 # an error output (02 renders its SVG timelines, and its sliders redraw
-# one), and a slider and a button of package widgets work in the page.
+# one), a slider and a button of package widgets work in the page, and
+# what a Lab user does (stop, restart from the menu, completion, tooltip,
+# input box, rich displays, 100,000 lines) works (lab-e2e.js --ui).
 e2e-lab: build lab
 	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/widgets.ipynb e2e/out/lab-widgets --widgets
+	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/lab-ui.ipynb e2e/out/lab-ui --ui
 	for nb in notebooks/*.ipynb; do \
 		extra=(); case $$nb in *02-the-gil*) extra=(--expect-selector 'img[src^="data:image/svg+xml"]' \
 			--expect-selector '.widget-output img[src^="data:image/svg+xml"]' --slide-expect '4 goroutines') ;; esac; \

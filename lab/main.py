@@ -65,8 +65,11 @@ class GilgoLab(LabServerApp):
         settings = self.serverapp.web_app.settings
         settings["terminals_available"] = False
         if os.path.isdir(MATHJAX):
-            # Debian's MathJax 2.7, not a CDN's.
+            # Debian's MathJax 2.7, not a CDN's, with the CommonHTML output:
+            # HTML-CSS's web-font probe loads about:blank, which Chromium
+            # refuses with a console error.
             settings["mathjax_url"] = "static/gilgo-mathjax/MathJax.js"
+            settings["mathjax_config"] = "TeX-AMS_CHTML-full,Safe"
 
     def initialize_handlers(self):
         super().initialize_handlers()

@@ -14,7 +14,13 @@
 //      shows clicks=1
 //   5. with --slide-expect TEXT: ArrowRight on the first slider makes an
 //      Output widget show TEXT (an Interact re-ran and redrew)
-//   6. no console errors and no failed requests in the whole run
+//   6. with --ui: in new cells, stop `for {}` with the toolbar's stop
+//      button, restart the kernel from the Kernel menu, the completion
+//      popup for fmt.Pri, the Shift+Tab tooltip of fmt.Println, a
+//      fmt.Scanln answered in Lab's input box, display.HTML, Markdown,
+//      LaTeX and PNG rendered, 100,000 printed lines without freezing the
+//      page
+//   7. no console errors and no failed requests in the whole run
 //
 // Exit status: 0 on success, 1 on a failed check, 2 on bad arguments.
 'use strict';
@@ -23,7 +29,7 @@ const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-const usage = `usage: lab-e2e.js --url URL --token TOKEN --notebook PATH --out DIR [--widgets] [--slide-expect TEXT] [--expect-selector CSS]... [--timeout MS]`;
+const usage = `usage: lab-e2e.js --url URL --token TOKEN --notebook PATH --out DIR [--widgets] [--ui] [--slide-expect TEXT] [--expect-selector CSS]... [--timeout MS]`;
 
 class CheckError extends Error {}
 
@@ -50,6 +56,7 @@ function parseArgs(argv) {
       case '--expect-selector': opts.expectSelector.push(next()); break;
       case '--widgets': opts.widgets = true; break;
       case '--slide-expect': opts.slideExpect = next(); break;
+      case '--ui': opts.ui = true; break;
       case '--no-default-expect': case '--expect-line': case '--expect-contains':
         // The classic test's options: accepted so that one make rule feeds both.
         if (a !== '--no-default-expect') next();
@@ -66,6 +73,138 @@ function parseArgs(argv) {
     }
   }
   return opts;
+}
+
+// addCell appends a code cell holding code, makes it the active cell and
+// returns its index.
+async function addCell(page, code) {
+  return page.evaluate(async code => {
+    const lab = window.gilgoLab;
+    const nb = lab.shell.currentWidget.content;
+    nb.activeCellIndex = nb.widgets.length - 1;
+    await lab.commands.execute('notebook:insert-cell-below');
+    nb.activeCell.model.value.text = code;
+    return nb.activeCellIndex;
+  }, code);
+}
+
+// runCell starts the active cell (it does not wait for the kernel).
+async function runCell(page) {
+  await page.evaluate(() => { window.gilgoLab.commands.execute('notebook:run-cell'); });
+}
+
+// outputText is the text of cell i's outputs in the model.
+async function outputText(page, i) {
+  return page.evaluate(i => {
+    const c = window.gilgoLab.shell.currentWidget.content.model.cells.get(i);
+    return (c.toJSON().outputs || []).map(o => o.text || (o.data && o.data['text/plain']) || (o.ename ? o.ename + ': ' + o.evalue : '')).flat().join('');
+  }, i);
+}
+
+async function waitOutput(page, i, re, what, timeout = 60000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = await outputText(page, i);
+    if (re.test(text)) return text;
+    if (Date.now() > deadline) throw new CheckError(`${what}: cell output ${JSON.stringify(text.slice(-300))} does not match ${re}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+async function waitIdle(page, timeout = 60000) {
+  await page.waitForFunction(() => {
+    const k = window.gilgoLab.shell.currentWidget.sessionContext.session.kernel;
+    return k && k.status === 'idle';
+  }, null, { timeout, polling: 200 });
+}
+
+// uiChecks does what a Lab user does besides Run All (see step 6).
+async function uiChecks(page, shot) {
+  // Stop a running cell with the toolbar's button, then run the next.
+  let i = await addCell(page, 'for {}');
+  await runCell(page);
+  await page.waitForFunction(() => window.gilgoLab.shell.currentWidget.sessionContext.session.kernel.status === 'busy', null, { timeout: 30000 });
+  await page.waitForTimeout(500);
+  await page.click('.jp-NotebookPanel-toolbar button[data-command="kernelmenu:interrupt"]');
+  await waitOutput(page, i, /Interrupt/i, 'stop button');
+  await waitIdle(page);
+  i = await addCell(page, 'import "fmt"\nfmt.Println(40 + 2)');
+  await runCell(page);
+  await waitOutput(page, i, /^42\n$/, 'the cell after the stop');
+  await shot('stopped');
+
+  // Restart from the Kernel menu: the next cell is In [1].
+  await page.click('.lm-MenuBar-itemLabel:text-is("Kernel")');
+  await page.click('.lm-Menu-item[data-command="kernelmenu:restart"]');
+  await page.click('.jp-Dialog-button.jp-mod-accept');
+  await page.waitForTimeout(500);
+  await waitIdle(page);
+  i = await addCell(page, 'import "fmt"\nfmt.Println("restarted")');
+  await runCell(page);
+  await waitOutput(page, i, /restarted/, 'after the restart');
+  const count = await page.evaluate(i => window.gilgoLab.shell.currentWidget.content.model.cells.get(i).executionCount, i);
+  if (count !== 1) throw new CheckError(`after the restart the cell ran as In [${count}], want In [1]`);
+  await shot('restarted');
+
+  // Completion: Tab after fmt.Pri lists Println.
+  i = await addCell(page, 'fmt.Pri');
+  await page.click('.jp-Cell.jp-mod-active .jp-InputArea-editor');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Tab');
+  await page.waitForSelector('.jp-Completer .jp-Completer-item[data-value="Println"]', { timeout: 30000 })
+    .catch(() => { throw new CheckError('Tab after fmt.Pri: no completion popup with Println'); });
+  await shot('completion');
+  await page.keyboard.press('Escape');
+
+  // Shift+Tab: the tooltip of fmt.Println.
+  await page.evaluate(i => { window.gilgoLab.shell.currentWidget.content.model.cells.get(i).value.text = 'fmt.Println('; }, i);
+  await page.click('.jp-Cell.jp-mod-active .jp-InputArea-editor');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Shift+Tab');
+  await page.waitForFunction(() => [...document.querySelectorAll('.jp-Tooltip')].some(e => e.textContent.includes('Println')), null, { timeout: 30000 })
+    .catch(() => { throw new CheckError('Shift+Tab: no tooltip for fmt.Println'); });
+  await shot('tooltip');
+  await page.keyboard.press('Escape');
+  await page.evaluate(i => { window.gilgoLab.shell.currentWidget.content.model.cells.get(i).value.text = ''; }, i);
+  await page.evaluate(() => window.gilgoLab.commands.execute('notebook:enter-command-mode'));
+
+  // fmt.Scanln answered in Lab's input box.
+  i = await addCell(page, 'var name string\nfmt.Scanln(&name)\nfmt.Println("hello", name)');
+  await runCell(page);
+  const input = await page.waitForSelector('.jp-Stdin-input', { timeout: 30000 })
+    .catch(() => { throw new CheckError('fmt.Scanln: no input box'); });
+  await input.fill('gopher');
+  await input.press('Enter');
+  await waitOutput(page, i, /hello gopher/, 'fmt.Scanln');
+  await shot('stdin');
+
+  // Rich displays.
+  i = await addCell(page, [
+    'import ("display"; "image"; "image/color")',
+    'display.HTML("<b id=\'gilgo-html\'>bold</b>")',
+    'display.Markdown("# gilgo markdown")',
+    'display.LaTeX("$$x^2 + y^2$$")',
+    'img := image.NewRGBA(image.Rect(0, 0, 8, 8))',
+    'img.Set(1, 1, color.RGBA{255, 0, 0, 255})',
+    'display.Image(img)',
+  ].join('\n'));
+  await runCell(page);
+  for (const [sel, what] of [['#gilgo-html', 'display.HTML'], ['.jp-RenderedMarkdown h1', 'display.Markdown'],
+    // MathJax (Debian's, served by lab/main.py) typesets LaTeX into its own elements.
+    ['.jp-RenderedLatex .MathJax_CHTML', 'display.LaTeX typeset by MathJax'], ['.jp-RenderedImage img', 'display.Image (PNG)']]) {
+    await page.waitForSelector(sel, { timeout: 30000 }).catch(() => { throw new CheckError(`${what}: nothing matches ${sel}`); });
+  }
+  await shot('displays');
+
+  // 100,000 lines: the cell ends and the page still answers.
+  i = await addCell(page, 'for i := 0; i < 100000; i++ { fmt.Println(i) }');
+  await runCell(page);
+  await waitIdle(page, 120000);
+  await waitOutput(page, i, /99999\n$/, '100,000 lines', 120000);
+  const t0 = Date.now();
+  await page.evaluate(() => 1);
+  if (Date.now() - t0 > 10000) throw new CheckError(`after 100,000 lines the page took ${Date.now() - t0} ms to answer`);
+  await shot('lines');
 }
 
 async function main() {
@@ -158,6 +297,7 @@ async function main() {
       });
       await shot('slide');
     }
+    if (opts.ui) await uiChecks(page, shot);
     if (problems.length) throw new CheckError(`the page reported:\n  ${problems.join('\n  ')}`);
     console.log(`lab-e2e: ${opts.notebook}: PASS`);
   } finally {
