@@ -59,6 +59,7 @@ func New(opts Options) (*session.Session, error) {
 	sched := gilrt.New(gilrt.Options{Logger: log, OnSample: rt.RequestSample})
 	rt.SetLock(sched.Lock()) // compiled cells check and release this lock
 	tier := &compileMagic{log: log}
+	var procs *multiprocessing.Procs // made once the session exists (its Host)
 	if opts.Modules.Logger == nil {
 		opts.Modules.Logger = log
 	}
@@ -76,6 +77,12 @@ func New(opts Options) (*session.Session, error) {
 			if err := mods.Close(); err != nil {
 				log.Warn("modules: remove temporary directories", "err", err)
 			}
+			if procs != nil {
+				// The pools' worker processes end with the session.
+				if err := procs.Close(); err != nil {
+					log.Warn("multiprocessing: close pools", "err", err)
+				}
+			}
 		},
 	})
 	if err != nil {
@@ -86,7 +93,7 @@ func New(opts Options) (*session.Session, error) {
 	// what yaegi logs about itself goes to the worker's log, never there.
 	rt.SetOutput(sess.Stdout(), sess.Stderr())
 	stdlog.SetOutput(interpreterLog{log: log, cell: os.Stderr})
-	procs := multiprocessing.New(multiprocessing.Options{Host: sess, Command: opts.WorkerCommand, Logger: log})
+	procs = multiprocessing.New(multiprocessing.Options{Host: sess, Command: opts.WorkerCommand, Logger: log})
 	// A notebook is the program: runtime/debug.ReadBuildInfo lists the
 	// modules its cells loaded, not the kernel's.
 	readBuildInfo := func() (*debug.BuildInfo, bool) { return mods.BuildInfo(), true }
