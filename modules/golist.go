@@ -37,16 +37,21 @@ type listedModule struct {
 	Replace   *listedModule
 }
 
+// built is the module that is built: the replacement, if any.
+func (m *listedModule) built() *listedModule {
+	if m.Replace != nil {
+		return m.Replace
+	}
+	return m
+}
+
 // version is the module's path@version as it is pinned, or path and its
 // directory for a module replaced by a local one.
 func (m *listedModule) version() string {
 	if m == nil {
 		return ""
 	}
-	r := m
-	if m.Replace != nil {
-		r = m.Replace
-	}
+	r := m.built()
 	if r.Version == "" {
 		return m.Path + " => " + r.Dir
 	}

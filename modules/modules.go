@@ -477,10 +477,7 @@ func (l *Loader) checkFixed(pkgs map[string]*listed) (raise []string, err error)
 			continue
 		}
 		seen[m.Path] = true
-		v := m.Version
-		if m.Replace != nil {
-			v = m.Replace.Version
-		}
+		v := m.built().Version
 		held, by := l.held(m.Path)
 		if held == "" || held == v {
 			continue
@@ -524,18 +521,27 @@ func (l *Loader) held(path string) (version, by string) {
 	if ok {
 		return v, "this kernel has loaded"
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			if d.Path == path {
-				if d.Replace != nil {
-					return d.Replace.Version, "the kernel is built with"
-				}
-				return d.Version, "the kernel is built with"
-			}
-		}
+	if v, ok := hostModules()[path]; ok {
+		return v, "the kernel is built with"
 	}
 	return "", ""
 }
+
+// hostModules are the module versions linked into this binary (its
+// build information, read once: it never changes).
+var hostModules = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Replace != nil {
+				m[d.Path] = d.Replace.Version
+			} else {
+				m[d.Path] = d.Version
+			}
+		}
+	}
+	return m
+})
 
 // recipe returns the flags and environment of a plugin build, computed once.
 func (l *Loader) recipe() ([]string, []string, error) {
@@ -582,22 +588,20 @@ func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string
 	processModules.Lock()
 	processModules.plugins[key] = tables // a plugin path opens once per process
 	processModules.Unlock()
+	processModules.Lock()
 	for _, lp := range pkgs {
-		if m := lp.Module; m != nil && !lp.Standard && m.Path != l.modPath {
+		m := lp.Module
+		if m == nil || lp.Standard {
+			continue
+		}
+		if m.Path != l.modPath {
 			l.mods[m.Path] = m
 		}
-		if m := lp.Module; m != nil && !lp.Standard {
-			v := m.Version
-			if m.Replace != nil {
-				v = m.Replace.Version
-			}
-			if v != "" {
-				processModules.Lock()
-				processModules.m[m.Path] = v
-				processModules.Unlock()
-			}
+		if v := m.built().Version; v != "" {
+			processModules.m[m.Path] = v
 		}
 	}
+	processModules.Unlock()
 	for _, p := range paths {
 		for k, t := range tables {
 			if filepath.ToSlash(filepath.Dir(k)) == p {
