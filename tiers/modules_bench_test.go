@@ -12,7 +12,6 @@ import (
 	"github.com/gilgo/gilgo/internal/goldencells"
 	"github.com/gilgo/gilgo/internal/modtest"
 	"github.com/gilgo/gilgo/internal/needs"
-	"github.com/gilgo/gilgo/modules"
 )
 
 // BenchmarkModuleImport measures new kernels (child processes of this
@@ -80,22 +79,10 @@ func TestModuleKernelChild(t *testing.T) {
 // test binary, interleaved, and reports the ratio of the medians (the
 // issue's target: within 2x).
 func BenchmarkModuleCall(b *testing.B) {
-	needs.CompiledTier(b, compiled.Check())
-	env, stop, err := modtest.Start("../modules/testdata/proxy")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer stop()
-	sess, err := New(Options{Modules: modules.Options{Env: env, Dir: b.TempDir(), CacheDir: b.TempDir()}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sess.Shutdown(context.Background(), false)
-	n := 0
+	run := cells(moduleSession(b, ""))
 	exec := func(code string) {
-		n++
-		if res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n}, &goldencells.Recorder{}); res.Error != nil {
-			b.Fatalf("%q: %s", code, res.Error.Value)
+		if _, e := run(code); e != nil {
+			b.Fatalf("%q: %s", code, e.Value)
 		}
 	}
 	exec("import \"example.com/stats\"\nxs := make([]float64, 1_000_000)\nfor i := range xs { xs[i] = float64(i) }")

@@ -1,7 +1,6 @@
 package tiers
 
 import (
-	"context"
 	"os"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/gilgo/gilgo/compiled"
 	"github.com/gilgo/gilgo/engine"
-	"github.com/gilgo/gilgo/internal/goldencells"
 	"github.com/gilgo/gilgo/internal/needs"
 	"github.com/gilgo/gilgo/modules"
 )
@@ -27,18 +25,8 @@ func TestRealModules(t *testing.T) {
 		t.Skipf("downloads modules: set %s=1", NetworkEnv)
 	}
 	needs.CompiledTier(t, compiled.Check())
-	sess, err := New(Options{Modules: modules.Options{Dir: t.TempDir(), CacheDir: t.TempDir()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Shutdown(context.Background(), false)
-	n := 0
-	run := func(code string) (string, *engine.Error) {
-		n++
-		rec := &goldencells.Recorder{}
-		res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n}, rec)
-		return rec.String(), res.Error
-	}
+	sess := newModuleSession(t, modules.Options{Dir: t.TempDir()})
+	run := cells(sess)
 	for _, tc := range []struct{ code, want string }{
 		{"import (\"fmt\"; \"gonum.org/v1/gonum/stat\")\nkept := 42\nxs := []float64{2, 4, 4, 4, 5, 5, 7, 9}\nfmt.Printf(\"%.4f %.4f\\n\", stat.Mean(xs, nil), stat.StdDev(xs, nil))", "5.0000 2.1381"},
 		{"import \"gonum.org/v1/gonum/mat\"\na := mat.NewDense(2, 2, []float64{1, 2, 3, 4})\nvar c mat.Dense\nc.Mul(a, a)\nfmt.Println(c.RawMatrix().Data)", "[7 10 15 22]"},

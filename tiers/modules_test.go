@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/gilgo/gilgo/internal/modtest"
 	"github.com/gilgo/gilgo/internal/needs"
 	"github.com/gilgo/gilgo/modules"
+	"github.com/gilgo/gilgo/session"
 )
 
 // TestModulesInCells imports the packages of Go modules (served by a
@@ -21,18 +23,9 @@ import (
 // interpreted from source, on a cell's own type; failures that keep the
 // session's variables; %go mod.
 func TestModulesInCells(t *testing.T) {
-	needs.CompiledTier(t, compiled.Check())
-	env, stop, err := modtest.Start("../modules/testdata/proxy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
 	cache := t.TempDir()
-	sess, err := New(Options{Modules: modules.Options{Env: env, Dir: t.TempDir(), CacheDir: cache}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Shutdown(context.Background(), false)
+	sess := moduleSession(t, cache)
+	run := cells(sess)
 	n := 0
 	for _, tc := range []struct {
 		code string
@@ -72,14 +65,12 @@ fmt.Println(gen.Map(ps, func(p P) int { return p.N * 10 }), gen.Uniq(ps), gen.Su
 		{code: "%go frobnicate", err: engine.ErrUsage, want: "unknown command"},
 	} {
 		n++
-		rec := &goldencells.Recorder{}
-		res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: tc.code, ExecutionCount: n}, rec)
-		got := rec.String()
+		got, e := run(tc.code)
 		switch {
-		case tc.err == "" && res.Error != nil:
-			t.Errorf("cell %d %q: %s: %s\n%s", n, tc.code, res.Error.Name, res.Error.Value, got)
-		case tc.err != "" && (res.Error == nil || res.Error.Name != tc.err || !strings.Contains(res.Error.Value, tc.want)):
-			t.Errorf("cell %d %q: error %+v, want %s with %q", n, tc.code, res.Error, tc.err, tc.want)
+		case tc.err == "" && e != nil:
+			t.Errorf("cell %d %q: %s: %s\n%s", n, tc.code, e.Name, e.Value, got)
+		case tc.err != "" && (e == nil || e.Name != tc.err || !strings.Contains(e.Value, tc.want)):
+			t.Errorf("cell %d %q: error %+v, want %s with %q", n, tc.code, e, tc.err, tc.want)
 		case tc.err == "" && !strings.Contains(got, tc.want):
 			t.Errorf("cell %d %q: output\n%s\nwant it to contain %q", n, tc.code, got, tc.want)
 		}
@@ -97,24 +88,8 @@ fmt.Println(gen.Map(ps, func(p P) int { return p.N * 10 }), gen.Uniq(ps), gen.Su
 // GIL; an interrupt stops them and a panic in one is the cell's report,
 // not the end of the process.
 func TestModuleCallbacksOnOwnGoroutines(t *testing.T) {
-	needs.CompiledTier(t, compiled.Check())
-	env, stop, err := modtest.Start("../modules/testdata/proxy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	sess, err := New(Options{Modules: modules.Options{Env: env, Dir: t.TempDir(), CacheDir: t.TempDir()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Shutdown(context.Background(), false)
-	n := 0
-	run := func(code string) (string, *engine.Error) {
-		n++
-		rec := &goldencells.Recorder{}
-		res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n}, rec)
-		return rec.String(), res.Error
-	}
+	sess := moduleSession(t, "")
+	run := cells(sess)
 	if _, e := run("import (\"fmt\"; \"time\"; \"example.com/stats\")\nkept := 42"); e != nil {
 		t.Fatal(e.Value)
 	}
@@ -139,5 +114,45 @@ func TestModuleCallbacksOnOwnGoroutines(t *testing.T) {
 	}
 	if out, e := run("kept"); e != nil || !strings.Contains(out, "42") {
 		t.Errorf("after: %q %+v", out, e)
+	}
+}
+
+// moduleSession is a session whose modules come from a local proxy over
+// ../modules/testdata/proxy (stopped after the test), with cache as its
+// gilgo cache ("": a temporary one).
+func moduleSession(tb testing.TB, cache string) *session.Session {
+	tb.Helper()
+	needs.CompiledTier(tb, compiled.Check())
+	env, stop, err := modtest.Start("../modules/testdata/proxy")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(stop) // after the session's shutdown (cleanups run last first)
+	return newModuleSession(tb, modules.Options{Env: env, Dir: tb.TempDir(), CacheDir: cache})
+}
+
+// newModuleSession is a session with module options opts, shut down
+// after the test.
+func newModuleSession(tb testing.TB, opts modules.Options) *session.Session {
+	tb.Helper()
+	if opts.CacheDir == "" {
+		opts.CacheDir = tb.TempDir()
+	}
+	sess, err := New(Options{Modules: opts})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = sess.Shutdown(context.Background(), false) })
+	return sess
+}
+
+// cells returns a func that runs code as sess's next cell and returns
+// what it showed and its error. Safe for concurrent use.
+func cells(sess *session.Session) func(code string) (string, *engine.Error) {
+	var n atomic.Int64
+	return func(code string) (string, *engine.Error) {
+		rec := &goldencells.Recorder{}
+		res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: int(n.Add(1))}, rec)
+		return rec.String(), res.Error
 	}
 }
