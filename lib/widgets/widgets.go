@@ -205,7 +205,7 @@ func (w *Widget) Float(name string) float64 { f, _ := toFloat(w.Get(name)); retu
 // Bool is Get(name) as a bool.
 func (w *Widget) Bool(name string) bool { b, _ := w.Get(name).(bool); return b }
 
-// String is Get(name) as a string, or fmt's form of it.
+// Str is Get(name) as a string, or fmt's form of it.
 func (w *Widget) Str(name string) string {
 	v := w.Get(name)
 	if s, ok := v.(string); ok {
@@ -477,7 +477,7 @@ func toJSON(v any) any {
 
 func equal(a, b any) bool {
 	defer func() { _ = recover() }() // uncomparable values: not equal
-	return fmt.Sprint(a) == fmt.Sprint(b) && a == b
+	return a == b
 }
 
 // outputOf is co as an engine.Output, or nil.
