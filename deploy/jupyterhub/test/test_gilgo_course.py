@@ -52,12 +52,71 @@ class CopyMissingTest(unittest.TestCase):
                 dst = tempfile.mkdtemp(dir=self.tmp)
                 for rel, text in have.items():
                     write(os.path.join(dst, rel), text)
-                got = sorted(gilgo_course.copy_missing(self.src, dst))
-                self.assertEqual(got, want_copied)
+                got, skipped = gilgo_course.copy_missing(self.src, dst)
+                self.assertEqual(sorted(got), want_copied)
+                self.assertEqual(skipped, [])
                 for rel, text in want.items():
                     self.assertEqual(read(os.path.join(dst, rel)), text, rel)
                 self.assertFalse(os.path.exists(os.path.join(dst, ".hidden")))
                 self.assertFalse(os.path.exists(os.path.join(dst, ".ipynb_checkpoints")))
+
+    def test_links_not_followed(self):
+        # A student's links below the home point outside it; nothing may be
+        # created, written or chowned through them.
+        cases = [
+            # name, link (relative to the home) -> outside, want skipped
+            ("course dir is a link", "gilgo-course", ["."]),
+            ("subdir is a link", "gilgo-course/data", ["data"]),
+            ("file is a link", "gilgo-course/01.ipynb", []),
+            ("dangling file link", "gilgo-course/02.ipynb", []),
+        ]
+        for name, link, want_skipped in cases:
+            with self.subTest(name):
+                home = tempfile.mkdtemp(dir=self.tmp)
+                outside = tempfile.mkdtemp(dir=self.tmp)
+                target = outside
+                if name == "file is a link":
+                    target = os.path.join(outside, "passwd")
+                    write(target, "root:x:0:0")
+                if name == "dangling file link":
+                    target = os.path.join(outside, "created-through-link")
+                os.makedirs(os.path.dirname(os.path.join(home, link)), exist_ok=True)
+                os.symlink(target, os.path.join(home, link))
+                dst = os.path.join(home, "gilgo-course")
+                _, skipped = gilgo_course.copy_missing(self.src, dst)
+                self.assertEqual(skipped, want_skipped)
+                if name == "file is a link":
+                    self.assertEqual(read(target), "root:x:0:0")
+                    self.assertEqual(os.listdir(outside), ["passwd"])
+                else:
+                    self.assertEqual(os.listdir(outside), [])
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to change users")
+    def test_hook_copies_as_student(self):
+        # As root, the hook copies as the student (nobody here): files are
+        # theirs, and a link to a root-only directory cannot be written
+        # through even if a check were missed.
+        import pwd
+        nobody = pwd.getpwnam("nobody")
+        os.chmod(self.tmp, 0o755)
+        home = os.path.join(self.tmp, "home", "nobody")
+        os.makedirs(os.path.dirname(home))
+        secret = os.path.join(self.tmp, "rootonly")
+        os.mkdir(secret, 0o700)
+        log = types.SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)
+        spawner = types.SimpleNamespace(home_dir=home, user=types.SimpleNamespace(name="nobody"), log=log)
+        gilgo_course.make_copy_hook(self.src)(spawner)
+        got = os.path.join(home, "gilgo-course", "data", "x.csv")
+        self.assertEqual(read(got), "1,2")
+        self.assertEqual(os.stat(got).st_uid, nobody.pw_uid)
+        self.assertEqual(os.stat(home).st_uid, nobody.pw_uid)
+        # The student replaces data with a link to a root-only directory.
+        os.remove(got)
+        os.rmdir(os.path.dirname(got))
+        os.symlink(secret, os.path.dirname(got))
+        gilgo_course.make_copy_hook(self.src)(spawner)
+        self.assertEqual(os.listdir(secret), [])
+        self.assertEqual(os.stat(secret).st_uid, 0)
 
     def test_hook_uses_home_dir(self):
         home = os.path.join(self.tmp, "home", "alice")
