@@ -8,6 +8,8 @@
 // New may be called once per process: the compiled tier's runtime
 // (compiled/rt) holds the process's one lock and output, and New routes
 // the standard log package (yaegi's own lines to Options.Logger, never to
-// the cell's stderr). The session it returns is documented in package
+// the cell's stderr). It replaces exec.Command and exec.CommandContext so
+// that the session's interrupt sends SIGINT to the processes cells started
+// (docs/stdlib.md). The session it returns is documented in package
 // session.
 package tiers

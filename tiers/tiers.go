@@ -100,6 +100,10 @@ func New(opts Options) (*session.Session, error) {
 	if err := sess.Use(interp.Exports{"runtime/debug/debug": {"ReadBuildInfo": reflect.ValueOf(readBuildInfo)}}); err != nil {
 		return nil, fmt.Errorf("runtime/debug: %w", err)
 	}
+	cmds := &commands{interrupted: sess.Interrupted}
+	if err := sess.Use(cmds.exports()); err != nil {
+		return nil, fmt.Errorf("os/exec: %w", err)
+	}
 	err = sess.Import(
 		gil.Package(sched, procs),
 		sys.Package(sched, sess),

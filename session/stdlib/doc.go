@@ -12,8 +12,8 @@
 //
 // In Symbols, os.Exit and log.Fatal* panic instead of ending the process,
 // and fmt, log and os.Std* write to the interpreter's Options.Stdout and
-// Stderr. os/exec, syscall, unsafe, plugin and runtime/cgo are not
-// included. docs/stdlib.md lists what else is missing (weak, the generic
+// Stderr. os/exec is included (package tiers binds its commands to the
+// session's interrupts); syscall, unsafe, plugin and runtime/cgo are not. docs/stdlib.md lists what else is missing (weak, the generic
 // parts of compiled packages) and how to move to a newer Go.
 //
 // Symbols, MapTypes and Generic are filled at init and read-only after.

@@ -180,7 +180,6 @@ func TestKnownGaps(t *testing.T) {
 		{"conversion to an interpreted generic type", `import "iter"`,
 			`f := iter.Seq[int](func(y func(int) bool) {}); f != nil`, "cannot use type func(func(int) bool) as type func(int) bool"},
 		{"weak is generic only", ``, `import "weak"`, `unable to find source related to: "weak"`},
-		{"os/exec is left out, as in yaegi", ``, `import "os/exec"`, `unable to find source related to: "os/exec"`},
 	}
 	for _, g := range gaps {
 		t.Run(g.name, func(t *testing.T) {
