@@ -6,11 +6,15 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
+	pathpkg "path"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -185,20 +189,33 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 	for _, imp := range append(append([]string(nil), st.importSr...), newImports...) {
 		fmt.Fprintf(&b, "import %s\n", imp)
 	}
+	// Variables are declared in the file with their types (as the type
+	// check sees them against the new definitions), so that the funcs
+	// and methods compiled with it can use them; their initializers run
+	// after, one declaration at a time, as assignments.
+	fwd := c.forwardDecls(append(append([]string(nil), st.importSr...), newImports...))
+	declared := map[*entry]bool{}
 	var vars []*entry
 	for _, e := range st.entries {
 		if e.isVar {
 			vars = append(vars, e)
-			continue
 		}
 		if !anyKept(e.keys, redefined) {
 			continue
 		}
-		b.WriteString(e.src + "\n")
+		if !e.isVar {
+			b.WriteString(e.src + "\n")
+		} else if d, ok := fwd(e); ok {
+			b.WriteString(d)
+			declared[e] = true
+		}
 	}
 	for _, e := range news {
 		if !e.isVar {
 			b.WriteString(e.src + "\n")
+		} else if d, ok := fwd(e); ok {
+			b.WriteString(d)
+			declared[e] = true
 		}
 	}
 	it, err := s.newInterp()
@@ -243,7 +260,12 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 	s.router.setCurrent(hidden)
 	failed := map[string]string{} // var name → why its declaration failed
 	runVar := func(e *entry) {
-		err := c.runVarEntry(it, e)
+		var err error
+		if declared[e] {
+			err = c.assignVarEntry(it, e)
+		} else {
+			err = c.runVarEntry(it, e)
+		}
 		if err == nil {
 			return
 		}
@@ -333,6 +355,130 @@ func (c *cell) runVarEntry(it *interp.Interpreter, e *entry) error {
 			}
 		}
 		return nil
+	}
+	return err
+}
+
+// forwardDecls returns a func giving, for a var entry, the declarations
+// of its variables with their types and no initializer ("var x T\n"), as
+// the cell's type check saw them; ok is false when the check did not run,
+// or some type cannot be written in the cell's terms (an unexported type
+// of another package, a package the cell's imports do not name). imports
+// are the import specs the replay file has.
+func (c *cell) forwardDecls(imports []string) func(e *entry) (string, bool) {
+	vars := map[string]types.Type{}
+	if c.types != nil {
+		for id, obj := range c.types.Defs {
+			if v, ok := obj.(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+				vars[id.Name] = v.Type()
+			}
+		}
+	}
+	names := map[string]string{} // import path → the name the file uses
+	// Compiled packages' types carry their Go path (a cell package's
+	// type *widgets.Widget is github.com/gilgo/gilgo/lib/widgets's): those
+	// are found by package name among the paths' last elements.
+	byName := map[string]string{}
+	for _, imp := range imports {
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nimport "+imp, parser.ImportsOnly)
+		if err != nil || len(f.Imports) != 1 {
+			continue
+		}
+		spec := f.Imports[0]
+		path := strings.Trim(spec.Path.Value, `"`)
+		names[path] = ""
+		if spec.Name != nil {
+			names[path] = spec.Name.Name
+		}
+		byName[pathpkg.Base(path)] = names[path]
+	}
+	return func(e *entry) (string, bool) {
+		var b strings.Builder
+		for _, k := range e.keys {
+			name, ok := strings.CutPrefix(k, "var ")
+			t := vars[name]
+			if !ok || t == nil {
+				return "", false
+			}
+			expressible := true
+			src := types.TypeString(t, func(p *types.Package) string {
+				if p.Path() == "main" {
+					return ""
+				}
+				local, ok := names[p.Path()]
+				if !ok {
+					local, ok = byName[p.Name()]
+				}
+				if !ok {
+					expressible = false
+				}
+				if local == "" {
+					return p.Name()
+				}
+				if local == "." {
+					return ""
+				}
+				return local
+			})
+			if !expressible || unexportedQualified.MatchString(src) {
+				return "", false
+			}
+			fmt.Fprintf(&b, "var %s %s\n", name, src)
+		}
+		return b.String(), true
+	}
+}
+
+// unexportedQualified matches a qualified unexported name (pkg.name) in a
+// type's source.
+var unexportedQualified = regexp.MustCompile(`\b[\pL_][\pL\pN_]*\.[\p{Ll}_]`)
+
+// assignVarEntry re-evaluates a var declaration whose variables the
+// replay file declared already (forwardDecls): its initializers run as
+// assignments, in a func called once.
+func (c *cell) assignVarEntry(it *interp.Interpreter, e *entry) error {
+	vf, err := parser.ParseFile(it.FileSet(), "_.go", "package main\n"+e.src+"\n", parser.SkipObjectResolution)
+	if err != nil {
+		return err
+	}
+	var body []ast.Stmt
+	for _, d := range vf.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			continue
+		}
+		for _, sp := range g.Specs {
+			vs := sp.(*ast.ValueSpec)
+			if len(vs.Values) == 0 {
+				continue // the zero value the file declared
+			}
+			lhs := make([]ast.Expr, len(vs.Names))
+			for i, n := range vs.Names {
+				lhs[i] = n
+			}
+			body = append(body, &ast.AssignStmt{Lhs: lhs, TokPos: vs.Values[0].Pos(), Tok: token.ASSIGN, Rhs: vs.Values})
+		}
+	}
+	if len(body) == 0 {
+		return nil
+	}
+	fn := c.NewName("assign")
+	pos := body[0].Pos()
+	f := &ast.File{Package: pos, Name: ast.NewIdent("main"), Decls: []ast.Decl{&ast.FuncDecl{
+		Name: ast.NewIdent(fn),
+		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{Lbrace: pos, List: body},
+	}}}
+	cellast.FixPos(f)
+	if err := rewriteFile(c, f); err != nil {
+		return err
+	}
+	p, err := c.compile(f)
+	if err == nil {
+		_, err = c.execute(p)
+	}
+	if err == nil {
+		_, err = c.call(fn + "()")
 	}
 	return err
 }
