@@ -582,7 +582,11 @@ func (c *cell) runGo(src string) error {
 		}
 		var err error
 		if u.kind == cellast.Decl {
+			before := c.s.it
 			err = c.runDecls(files[i], u)
+			if err == nil && c.s.it != before {
+				err = c.reparse(units[i+1:], files[i+1:])
+			}
 		} else {
 			err = c.runStmts(files[i])
 		}
@@ -597,6 +601,33 @@ func (c *cell) runGo(src string) error {
 		}
 	}
 	return nil
+}
+
+// reparse parses units again into files, after a redefinition replaced
+// the interpreter (and with it the FileSet its positions belong to: yaegi
+// finds a file's imports by the file name of its position, so a unit
+// parsed before was "undefined: __gil"), and checks them against the new
+// declarations. The trailing expression is left alone: the first check
+// rewrote its text already, and it is parsed when it runs.
+func (c *cell) reparse(units []unit, files []*ast.File) error {
+	var us []unit
+	var fs []*ast.File
+	for i, u := range units {
+		if u.last {
+			continue
+		}
+		f, err := c.parseUnit(u)
+		if err != nil {
+			return err
+		}
+		files[i] = f
+		us, fs = append(us, u), append(fs, f)
+	}
+	c.types = nil
+	if len(fs) == 0 {
+		return nil
+	}
+	return c.typeCheck(us, fs)
 }
 
 // declaresMain reports whether the files declare func main (renamed).
