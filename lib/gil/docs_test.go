@@ -19,6 +19,7 @@ func TestDocs(t *testing.T) {
 	lock := celldoc.MustLoad(t, "../../gil")
 	sched := celldoc.MustLoad(t, "../../gilrt")
 	mp := celldoc.MustLoad(t, "../multiprocessing")
+	self := celldoc.MustLoad(t, ".")
 	method := func(src *celldoc.Source, recv string, renames map[string]string) func(string) (hook.Doc, bool) {
 		return func(n string) (hook.Doc, bool) {
 			if r, ok := renames[n]; ok {
@@ -35,6 +36,8 @@ func TestDocs(t *testing.T) {
 			celldoc.Add(t, docs, method(sched, "Scheduler", nil), name)
 		case "Process":
 			celldoc.Add(t, docs, method(mp, "Procs", map[string]string{"Process": "Run"}), name)
+		case "Without":
+			celldoc.Add(t, docs, method(self, "scope", nil), name)
 		case "ThreadStats":
 			celldoc.Add(t, docs, lock.Lookup, name)
 		case "TraceEvent":

@@ -22,7 +22,9 @@ type Scheduler interface {
 // through procs.
 func Package(sched Scheduler, procs *multiprocessing.Procs) hook.Package {
 	l := sched.Lock()
+	sc := scope{lock: l, enable: sched.Enable}
 	return hook.Package{Path: "gil", Symbols: map[string]reflect.Value{
+		"Without":           reflect.ValueOf(sc.Without),
 		"Enabled":           reflect.ValueOf(l.Enabled),
 		"Enable":            reflect.ValueOf(sched.Enable),
 		"Disable":           reflect.ValueOf(l.Disable),
@@ -41,4 +43,28 @@ func Package(sched Scheduler, procs *multiprocessing.Procs) hook.Package {
 		"ThreadStats":       reflect.ValueOf((*gil.ThreadStats)(nil)),
 		"TraceEvent":        reflect.ValueOf((*gil.Event)(nil)),
 	}, Docs: docs()}
+}
+
+// scope holds what Without needs of the session's lock.
+type scope struct {
+	lock   *gil.Lock
+	enable func() // the scheduler's Enable
+}
+
+// Without runs f with the GIL off (free-threaded: goroutines run in
+// parallel) and then puts the lock back as it was, also when f panics,
+// where gil.Disable and gil.Enable in sequence would leave the lock off for
+// the rest of the session.
+//
+//	gil.Without(func() {
+//		// ... goroutines run in parallel
+//	})
+func (s scope) Without(f func()) {
+	if !s.lock.Enabled() {
+		f()
+		return
+	}
+	s.lock.Disable()
+	defer s.enable()
+	f()
 }

@@ -53,3 +53,38 @@ func TestProcess(t *testing.T) {
 		}
 	}
 }
+
+// TestWithout: gil.Without runs its func with the lock off and puts it
+// back as it was, after a panic too.
+func TestWithout(t *testing.T) {
+	sess, err := tiers.New(tiers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Shutdown(context.Background(), false)
+	n := 0
+	run := func(code string) (string, *engine.Error) {
+		n++
+		out := &goldencells.Recorder{}
+		res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n}, out)
+		return out.String(), res.Error
+	}
+	if _, e := run("import (\"fmt\"; \"gil\")"); e != nil {
+		t.Fatal(e.Value)
+	}
+	cases := []struct {
+		name, code, want string
+		fails            bool
+	}{
+		{"off inside", "gil.Without(func() { fmt.Println(gil.Enabled()) })\nfmt.Println(gil.Enabled())", "[stdout]\nfalse\ntrue\n", false},
+		{"panic", "gil.Without(func() { panic(\"boom\") })", "", true},
+		{"after the panic", "fmt.Println(gil.Enabled())", "[stdout]\ntrue\n", false},
+		{"already off stays off", "gil.Disable()\ngil.Without(func() {})\nfmt.Println(gil.Enabled())\ngil.Enable()", "[stdout]\nfalse\n", false},
+	}
+	for _, c := range cases {
+		out, e := run(c.code)
+		if (e != nil) != c.fails || !c.fails && out != c.want {
+			t.Errorf("%s: got %q, error %+v; want %q (fails %v)", c.name, out, e, c.want, c.fails)
+		}
+	}
+}

@@ -24,5 +24,6 @@ func docs() map[string]hook.Doc {
 		"ThreadStats":       {Decl: "type ThreadStats struct {\n\tID\t\t\tint64\n\tTag\t\t\tstring\n\tState\t\t\tstring\t// idle, waiting, holding, free, blocked, displaced or exited\n\tHeld\t\t\ttime.Duration\n\tWaited\t\t\ttime.Duration\n\tAcquisitions\t\tuint64\n\tForcedSwitches\t\tuint64\n\tVoluntaryReleases\tuint64\n\tHandoffs\t\tuint64\n}", Text: "ThreadStats is one thread's share of Stats.\n"},
 		"Trace":             {Decl: "func Trace(f func())", Text: "Trace runs f under the GIL tracer and shows its timeline (an SVG of\nwhich goroutine held the lock when) in the calling goroutine's cell.\n\n\tgil.Trace(func() { go spin(); spin() })\n"},
 		"TraceEvent":        {Decl: "type Event struct {\n\tAt\ttime.Duration\t// since the trace started, on the Options.Now clock\n\tThread\tint64\n\tKind\tEventKind\n}", Text: "Event is one state change of one thread.\n"},
+		"Without":           {Decl: "func Without(f func())", Text: "Without runs f with the GIL off (free-threaded: goroutines run in\nparallel) and then puts the lock back as it was, also when f panics,\nwhere gil.Disable and gil.Enable in sequence would leave the lock off for\nthe rest of the session.\n\n\tgil.Without(func() {\n\t\t// ... goroutines run in parallel\n\t})\n"},
 	}
 }
