@@ -7,7 +7,7 @@
 #   make test   go vet, go test, then the Jupyter suites in tests/ against
 #               bin/gilgo installed into a temporary prefix
 #
-# Other targets: build, install, lab, run-classic, bench, corpus, soak, e2e,
+# Other targets: build, install, lab, run-classic, bench, corpus, soak, abuse, e2e,
 # e2e-browser, e2e-lab, e2e-hub, test-network, lint, clean, help.
 
 SHELL := /bin/bash
@@ -27,7 +27,7 @@ NOTEBOOK_DIR ?= notebooks
 
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: deps build install lab run run-classic test test-go test-race test-python test-e2e test-network bench corpus soak e2e e2e-browser e2e-lab e2e-hub lint clean help
+.PHONY: deps build install lab run run-classic test test-go test-race test-python test-e2e test-network bench corpus soak abuse e2e e2e-browser e2e-lab e2e-hub lint clean help
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -148,6 +148,15 @@ test-network:
 bench: build
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -timeout 20m ./... | tee bench/go-bench.txt
 	$(PYTHON) bench/compare.py --gilgo $(BIN) --go-bench bench/go-bench.txt
+
+# The heavy reliability probes (tests/abuse.py): goroutine floods, blocked
+# goroutines, an output flood with a stalled subscriber, introspection
+# floods, oversized cells; minutes, up to a few GiB; not part of make test.
+abuse: build
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(BIN) install --prefix "$$tmp" --log-level error >/dev/null; \
+	JUPYTER_PATH="$$tmp/share/jupyter" JUPYTER_RUNTIME_DIR="$$tmp/runtime" \
+		$(PYTHON) tests/abuse.py
 
 soak: build
 	$(PYTHON) tests/soak.py --gilgo $(BIN) --cells $(SOAK_CELLS)
