@@ -34,6 +34,10 @@ type Options struct {
 	// a frontend's "Run All" races a cell that fails in a millisecond, but
 	// it also aborts a request sent right after the user saw the error.
 	StopOnErrorTimeout time.Duration
+
+	// iopubLimits bound each IOPub subscriber's send queue (New only);
+	// the zero value means the defaults. Tests make them small.
+	iopubLimits pubLimits
 }
 
 // Timing knobs of a running kernel (not of its tests).
@@ -108,7 +112,7 @@ func New(info ConnectionInfo, interp engine.Interpreter, opts Options) (*Kernel,
 	if err := info.validate(); err != nil {
 		return nil, fmt.Errorf("new kernel: %w", err)
 	}
-	socks, err := listenZMQ(context.Background(), info, opts.Logger)
+	socks, err := listenZMQ(context.Background(), info, opts.Logger, opts.iopubLimits)
 	if err != nil {
 		return nil, fmt.Errorf("new kernel: %w", err)
 	}

@@ -42,6 +42,7 @@ var registerGuarded = sync.OnceValue(func() error {
 type zmqSocket struct {
 	s      zmq4.Socket
 	linger time.Duration
+	pub    *pubConfig // IOPub's subscriber queues; nil for other sockets
 }
 
 func (z zmqSocket) Recv() ([][]byte, error) {
@@ -69,7 +70,10 @@ func (z zmqSocket) Close() error {
 // ROUTER sends to every connection with the addressed identity, so a client
 // that reconnects with the same identity (what ROUTER_HANDOVER is for in
 // libzmq) gets its replies.
-func listenZMQ(ctx context.Context, info ConnectionInfo, logger *slog.Logger) (Sockets, error) {
+//
+// IOPub's connections each get an outQueue (limits), so that a subscriber
+// that does not read cannot block the others.
+func listenZMQ(ctx context.Context, info ConnectionInfo, logger *slog.Logger, limits pubLimits) (Sockets, error) {
 	var socks Sockets
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -94,8 +98,13 @@ func listenZMQ(ctx context.Context, info ConnectionInfo, logger *slog.Logger) (S
 		{"iopub", &socks.IOPub, zmq4.NewPub, info.IOPubPort},
 		{"hb", &socks.HB, zmq4.NewRep, info.HBPort},
 	}
+	pub := newPubConfig(limits, logger)
 	for _, sp := range specs {
-		s := sp.mk(ctx, opts...)
+		sctx := ctx
+		if sp.name == "iopub" {
+			sctx = context.WithValue(ctx, pubConfigKey{}, pub)
+		}
+		s := sp.mk(sctx, opts...)
 		ep := info.endpoint(sp.port)
 		bind := ep
 		if guard {
@@ -109,17 +118,27 @@ func listenZMQ(ctx context.Context, info ConnectionInfo, logger *slog.Logger) (S
 		zs := zmqSocket{s: s}
 		if sp.name == "iopub" {
 			zs.linger = pubLinger
+			if guard {
+				zs.pub = pub
+			}
 		}
 		*sp.dst = zs
 	}
 	return socks, nil
 }
 
+// pubConfigKey is the context key under which listenZMQ passes IOPub's
+// pubConfig through zmq4 (which hands the socket's context to the
+// transport's Listen) to the guarded listener.
+type pubConfigKey struct{}
+
 // guardedTransport is a net transport whose listener hands zmq4 only
 // connections whose peer has started the ZMTP greeting, and bounds the rest
 // of the handshake. zmq4 v0.17.0 runs each handshake inside its accept
 // loop without a deadline, so one silent TCP peer (a port scanner, a health
-// probe) would otherwise make the socket unreachable for everyone.
+// probe) would otherwise make the socket unreachable for everyone. A
+// listener whose context carries a *pubConfig (IOPub's) gives each
+// connection an outQueue.
 type guardedTransport struct {
 	transport.Transport
 	network string
@@ -130,7 +149,8 @@ func (g guardedTransport) Listen(ctx context.Context, addr string) (net.Listener
 	if err != nil {
 		return nil, err
 	}
-	gl := &guardedListener{Listener: l, ready: make(chan net.Conn), done: make(chan struct{})}
+	pub, _ := ctx.Value(pubConfigKey{}).(*pubConfig)
+	gl := &guardedListener{Listener: l, ready: make(chan net.Conn), done: make(chan struct{}), pub: pub}
 	go gl.acceptLoop()
 	return gl, nil
 }
@@ -143,6 +163,7 @@ type guardedListener struct {
 	ready     chan net.Conn
 	done      chan struct{}
 	closeOnce sync.Once
+	pub       *pubConfig // non-nil for IOPub: connections write through an outQueue
 }
 
 // zmtpSignatureLen is the ZMTP 3 signature every peer sends first.
@@ -174,6 +195,9 @@ func (gl *guardedListener) admit(c net.Conn) {
 		return
 	}
 	hc := &handshakeConn{Conn: c, pending: sig, w: zmtpWriter{conn: c, greetLeft: zmtpGreetingLen}}
+	if gl.pub != nil {
+		hc.w.queue = newOutQueue(gl.pub, c)
+	}
 	hc.observe(sig)
 	select {
 	case gl.ready <- hc:
@@ -225,6 +249,14 @@ func (h *handshakeConn) Write(p []byte) (int, error) {
 	return h.w.Write(p)
 }
 
+// Close drops what the connection's outQueue holds and closes it.
+func (h *handshakeConn) Close() error {
+	if h.w.queue != nil {
+		h.w.queue.close()
+	}
+	return h.Conn.Close()
+}
+
 // zmtpMaxCoalesce bounds the bytes zmtpWriter holds before it writes
 // anyway (a message with large frames goes out in pieces).
 const zmtpMaxCoalesce = 64 << 10
@@ -236,17 +268,21 @@ const zmtpMaxCoalesce = 64 << 10
 // follows the ZMTP 3 framing of the outgoing stream (after the 64-byte
 // greeting, which passes straight through) and holds bytes until a message
 // or command ends, or zmtpMaxCoalesce bytes are held. Bytes are never held
-// past the end of a message, so nothing waits for a later write. Not safe
-// for concurrent use.
+// past the end of a message, so nothing waits for a later write. With a
+// queue, every unit (the greeting's bytes, a command, a message) goes to
+// the queue instead, whole, and Write never blocks. Not safe for
+// concurrent use.
 type zmtpWriter struct {
 	conn      io.Writer
-	greetLeft int    // greeting bytes still to pass through
-	buf       []byte // held bytes
+	queue     *outQueue // when set, replaces conn
+	greetLeft int       // greeting bytes still to pass through
+	buf       []byte    // held bytes
 	// Framing state: hdr collects a frame header (flags, then 1 or 8
 	// size bytes); body counts the bytes left of the frame's body.
 	hdr    zmtpHeader
 	body   uint64
 	inBody bool
+	cmd    bool // the unit being written is a command
 }
 
 // zmtpHeader collects a ZMTP 3 frame header: the flags, then one size
@@ -288,55 +324,72 @@ func (z *zmtpWriter) Write(p []byte) (int, error) {
 	if z.greetLeft > 0 {
 		k := min(z.greetLeft, len(p))
 		z.greetLeft -= k
-		if _, err := z.conn.Write(p[:k]); err != nil {
+		if err := z.emit(p[:k], true, true); err != nil {
 			return 0, err
 		}
 		p = p[k:]
-		if len(p) == 0 {
-			return n, nil
-		}
 	}
-	ended := z.advance(p)
-	z.buf = append(z.buf, p...)
-	if ended || len(z.buf) >= zmtpMaxCoalesce {
-		_, err := z.conn.Write(z.buf)
-		if cap(z.buf) > zmtpMaxCoalesce {
-			z.buf = nil // do not keep a large message's buffer
-		} else {
-			z.buf = z.buf[:0]
-		}
-		if err != nil {
+	for len(p) > 0 {
+		k, ended, cmd := z.advance(p)
+		if err := z.emit(p[:k], ended, cmd); err != nil {
 			return 0, err
 		}
+		p = p[k:]
 	}
 	return n, nil
 }
 
-// advance follows the framing over p and reports whether a message or a
-// command ended in it.
-func (z *zmtpWriter) advance(p []byte) (ended bool) {
-	for len(p) > 0 || (z.inBody && z.body == 0) {
+// emit passes on p, part of a unit that ends with p if end is set; cmd
+// says the unit must not be dropped.
+func (z *zmtpWriter) emit(p []byte, end, cmd bool) error {
+	if z.queue != nil {
+		return z.queue.add(p, end, cmd)
+	}
+	z.buf = append(z.buf, p...)
+	if !end && len(z.buf) < zmtpMaxCoalesce {
+		return nil
+	}
+	_, err := z.conn.Write(z.buf)
+	if cap(z.buf) > zmtpMaxCoalesce {
+		z.buf = nil // do not keep a large message's buffer
+	} else {
+		z.buf = z.buf[:0]
+	}
+	return err
+}
+
+// advance follows the framing over p up to the end of the first message
+// or command that ends in it. It returns the bytes it consumed, whether a
+// unit ended there, and whether that unit is a command.
+func (z *zmtpWriter) advance(p []byte) (n int, ended, cmd bool) {
+	for {
 		if z.inBody {
-			k := min(z.body, uint64(len(p)))
+			k := min(z.body, uint64(len(p)-n))
 			z.body -= k
-			p = p[k:]
+			n += int(k)
 			if z.body > 0 {
-				return ended
+				return n, false, z.cmd
 			}
 			flags := z.hdr[0]
 			z.inBody, z.hdr = false, z.hdr[:0]
 			if flags&zmtpMore == 0 || flags&zmtpCommand != 0 {
-				ended = true
+				cmd, z.cmd = z.cmd, false
+				return n, true, cmd
 			}
 			continue
 		}
-		size, done := z.hdr.add(p[0])
-		p = p[1:]
+		if n == len(p) {
+			return n, false, z.cmd
+		}
+		size, done := z.hdr.add(p[n])
+		if len(z.hdr) == 1 && p[n]&zmtpCommand != 0 {
+			z.cmd = true
+		}
+		n++
 		if done {
 			z.body, z.inBody = size, true
 		}
 	}
-	return ended
 }
 
 // zmtpGreetingLen is the size of a ZMTP 3 greeting.

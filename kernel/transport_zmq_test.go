@@ -53,11 +53,21 @@ func zmqInfo(t *testing.T, transport string) ConnectionInfo {
 // newZMQKernel binds a kernel, retrying with new ports if one was taken.
 func newZMQKernel(t *testing.T, transport string, fi engine.Interpreter) (*Kernel, ConnectionInfo) {
 	t.Helper()
+	return newZMQKernelWith(t, transport, fi, Options{})
+}
+
+// newZMQKernelWith is newZMQKernel with options (HistoryDir defaults to a
+// temporary directory).
+func newZMQKernelWith(t *testing.T, transport string, fi engine.Interpreter, opts Options) (*Kernel, ConnectionInfo) {
+	t.Helper()
+	if opts.HistoryDir == "" {
+		opts.HistoryDir = t.TempDir()
+	}
 	var err error
 	for range 5 {
 		info := zmqInfo(t, transport)
 		var k *Kernel
-		k, err = New(info, fi, Options{HistoryDir: t.TempDir()})
+		k, err = New(info, fi, opts)
 		if err == nil {
 			return k, info
 		}
@@ -113,23 +123,7 @@ func TestZMQKernel(t *testing.T) {
 			}
 			k, info := newZMQKernel(t, transport, fi)
 			c := attach(t, k, dialClient(t, info))
-			// Slow joiner: poll kernel_info until IOPub shows our status.
-			for subscribed := false; !subscribed; {
-				h := c.send(c.shell, "kernel_info_request", nil)
-				if r := c.recv(c.shell); r.Header.MsgType != "kernel_info_reply" {
-					t.Fatalf("reply: got %s", r.Header.MsgType)
-				}
-				deadline := time.After(200 * time.Millisecond) // a poll period, not an assertion
-				for waiting := true; waiting; {
-					select {
-					case m := <-recvAsync(c.iopub):
-						subscribed = m != nil && parentIDFrames(c, m) == h.MsgID
-						waiting = !subscribed
-					case <-deadline:
-						waiting = false
-					}
-				}
-			}
+			c.awaitSubscribed()
 			if err := c.hb.Send([][]byte{[]byte("ping")}); err != nil {
 				t.Fatal(err)
 			}
@@ -165,6 +159,28 @@ func TestZMQKernel(t *testing.T) {
 				t.Errorf("run k2: %v", err)
 			}
 		})
+	}
+}
+
+// awaitSubscribed waits out ZeroMQ's slow joiner: it polls kernel_info
+// until IOPub shows the status of one of the requests.
+func (c *client) awaitSubscribed() {
+	c.t.Helper()
+	for subscribed := false; !subscribed; {
+		h := c.send(c.shell, "kernel_info_request", nil)
+		if r := c.recv(c.shell); r.Header.MsgType != "kernel_info_reply" {
+			c.t.Fatalf("reply: got %s", r.Header.MsgType)
+		}
+		deadline := time.After(200 * time.Millisecond) // a poll period, not an assertion
+		for waiting := true; waiting; {
+			select {
+			case m := <-recvAsync(c.iopub):
+				subscribed = m != nil && parentIDFrames(c, m) == h.MsgID
+				waiting = !subscribed
+			case <-deadline:
+				waiting = false
+			}
+		}
 	}
 }
 
@@ -241,7 +257,7 @@ func TestZMQRebindAfterClose(t *testing.T) {
 	for _, transport := range []string{"tcp", "ipc"} {
 		info := zmqInfo(t, transport)
 		for i := range 3 {
-			socks, err := listenZMQ(context.Background(), info, nil)
+			socks, err := listenZMQ(context.Background(), info, nil, pubLimits{})
 			if err != nil {
 				t.Fatalf("%s bind %d: %v", transport, i, err)
 			}
