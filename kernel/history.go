@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,6 +18,29 @@ const historyFile = "history.jsonl"
 // maxHistoryLoad bounds how many earlier entries a query considers.
 const maxHistoryLoad = 100000
 
+// maxHistoryInput bounds the input stored per entry: a larger one is
+// stored as oversizedInput, a Go comment saying so, under its line
+// number (a truncated cell would not be the code that ran, and recalled
+// it would not compile). The bound keeps the history's memory and the
+// file's lines small whatever a cell's size.
+const maxHistoryInput = 1 << 20
+
+// maxHistoryLine bounds a line of the file that is read: a longer one
+// (written by a gilgo before maxHistoryInput, or not by gilgo) is skipped
+// without being held in memory; its session and line numbers still count,
+// and queries show longLineInput in its place.
+const maxHistoryLine = 16 << 20
+
+// oversizedInput stands in the history for an input of n bytes over
+// maxHistoryInput.
+func oversizedInput(n int) string {
+	return fmt.Sprintf("// gilgo: this cell's input (%d bytes) is not in the history, which keeps inputs of up to %d bytes", n, maxHistoryInput)
+}
+
+// longLineInput stands in a query's answer for an entry whose line is
+// over maxHistoryLine.
+const longLineInput = "// gilgo: this history entry is longer than the history reads and is not shown"
+
 // histEntry is one stored input, one JSON line of the history file.
 type histEntry struct {
 	Session int    `json:"session"`
@@ -28,9 +52,10 @@ type histEntry struct {
 // file shared with earlier (and concurrent) sessions. Earlier sessions are
 // not kept in memory: opening only scans the file for the highest session
 // number, and a query reads the file again (history requests are rare, and
-// a long-used file is megabytes). Unreadable lines are skipped; an
-// unwritable file leaves the history in memory only. Safe for concurrent
-// use.
+// a long-used file is megabytes). An input over maxHistoryInput is stored
+// as a note (oversizedInput); unreadable lines and lines over
+// maxHistoryLine are skipped, never ending a read; an unwritable file
+// leaves the history in memory only. Safe for concurrent use.
 type history struct {
 	mu      sync.Mutex
 	path    string
@@ -80,18 +105,41 @@ func openHistory(dir string, log *slog.Logger) *history {
 // scanHistory calls f for every entry of the file at path, in file order,
 // session markers (line 0) included; input decodes the entry's text on
 // demand and fails for a line that is not valid JSON (one cut short by a
-// crash). It returns the number of lines without session and line.
+// crash). A line over maxHistoryLine is not read whole: its numbers come
+// from its start (entryNumbers) and its input is longLineInput; it never
+// stops the scan. It returns the number of lines without session and
+// line.
 func scanHistory(path string, f func(session, line int, input func() (string, bool))) (bad int, err error) {
 	file, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer file.Close()
-	sc := bufio.NewScanner(file)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		b := sc.Bytes()
+	r := bufio.NewReaderSize(file, 64<<10)
+	var buf []byte
+	for {
+		var long bool
+		var rerr error
+		buf, long, rerr = readLine(r, buf[:0], maxHistoryLine)
+		if rerr != nil && rerr != io.EOF {
+			return bad, fmt.Errorf("read %s: %w", path, rerr)
+		}
+		if len(buf) == 0 && rerr == io.EOF {
+			return bad, nil
+		}
+		b := buf
 		session, line, ok := entryNumbers(b)
+		if long {
+			if !ok {
+				bad++
+			} else {
+				f(session, line, func() (string, bool) { return longLineInput, true })
+			}
+			if rerr == io.EOF {
+				return bad, nil
+			}
+			continue
+		}
 		if !ok {
 			var e histEntry
 			if json.Unmarshal(b, &e) != nil || e.Session <= 0 || e.Line < 0 {
@@ -107,11 +155,37 @@ func scanHistory(path string, f func(session, line int, input func() (string, bo
 			}
 			return e.Input, true
 		})
+		if rerr == io.EOF {
+			return bad, nil
+		}
 	}
-	if err := sc.Err(); err != nil {
-		return bad, fmt.Errorf("scan %s: %w", path, err)
+}
+
+// longLinePrefix is how much of a line over the limit readLine keeps:
+// enough for entryNumbers.
+const longLinePrefix = 64
+
+// readLine reads one line from r into buf (without its newline). A line
+// longer than limit is read to its end but not kept: long is true and buf
+// holds its first longLinePrefix bytes. err is io.EOF after the last
+// line, which may be empty.
+func readLine(r *bufio.Reader, buf []byte, limit int) (line []byte, long bool, err error) {
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !long {
+			if len(buf)+len(chunk) > limit+1 { // +1: the newline
+				long = true
+				buf = append(buf, chunk[:min(len(chunk), max(0, longLinePrefix-len(buf)))]...)
+				buf = buf[:min(len(buf), longLinePrefix)]
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return bytes.TrimSuffix(buf, []byte("\n")), long, err
 	}
-	return bad, nil
 }
 
 // entryNumbers reads session and line from the start of a line in the form
@@ -162,6 +236,9 @@ func (h *history) reserve() {
 func (h *history) add(line int, input string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if len(input) > maxHistoryInput {
+		input = oversizedInput(len(input))
+	}
 	e := histEntry{Session: h.session, Line: line, Input: input}
 	h.current = append(h.current, e)
 	if h.path == "" {

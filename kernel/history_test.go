@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -232,4 +233,125 @@ func BenchmarkOpenHistory(b *testing.B) {
 		openHistory(dir, log)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/baseNs, "ratio")
+}
+
+// TestHistoryLongLines: lines over maxHistoryLine (written before inputs
+// were capped) neither stop the reading nor hide the sessions after them:
+// a later kernel numbers its session after every session in the file,
+// and queries see every entry, a long one as longLineInput.
+func TestHistoryLongLines(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("x", maxHistoryLine+1)
+	lines := []string{
+		`{"session":1,"line":0}`,
+		`{"session":1,"line":1,"input":"a"}`,
+		`{"session":1,"line":2,"input":"` + long + `"}`,
+		`{"session":2,"line":0}`,
+		`{"session":2,"line":1,"input":"b"}`,
+		long, // no numbers: skipped
+		`{"session":2,"line":2,"input":"c"}`,
+	}
+	if err := os.WriteFile(filepath.Join(dir, historyFile), []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := openHistory(dir, slog.New(slog.DiscardHandler))
+	if h.session != 3 {
+		t.Errorf("session after long lines: got %d, want 3", h.session)
+	}
+	h.add(1, "d")
+	e := func(s, l int, in string) histEntry { return histEntry{s, l, in} }
+	tests := []struct {
+		name string
+		q    historyQuery
+		want []histEntry
+	}{
+		{"tail", historyQuery{HistAccessType: "tail", N: intp(10)}, []histEntry{e(1, 1, "a"), e(1, 2, longLineInput), e(2, 1, "b"), e(2, 2, "c"), e(3, 1, "d")}},
+		{"range after the long lines", historyQuery{HistAccessType: "range", Session: 2, Start: 1}, []histEntry{e(2, 1, "b"), e(2, 2, "c")}},
+		{"search", historyQuery{HistAccessType: "search", Pattern: "c"}, []histEntry{e(2, 2, "c")}},
+	}
+	for _, tc := range tests {
+		if got := h.query(tc.q); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, shortEntries(got), tc.want)
+		}
+	}
+}
+
+// TestHistoryCapsInput: an input over maxHistoryInput is stored as a
+// comment saying so, under its line number, in memory and in the file.
+func TestHistoryCapsInput(t *testing.T) {
+	tests := []struct {
+		name, input, want string
+	}{
+		{"at the limit", strings.Repeat("a", maxHistoryInput), strings.Repeat("a", maxHistoryInput)},
+		{"over the limit", strings.Repeat("b", maxHistoryInput+1), oversizedInput(maxHistoryInput + 1)},
+		{"20 MiB", strings.Repeat("<", 20<<20), oversizedInput(20 << 20)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			log := slog.New(slog.DiscardHandler)
+			h1 := openHistory(dir, log)
+			h1.add(1, tc.input)
+			h1.add(2, "after")
+			h1.close()
+			want := []histEntry{{1, 1, tc.want}, {1, 2, "after"}}
+			if got := h1.query(historyQuery{HistAccessType: "range", Session: 0, Start: 1}); !reflect.DeepEqual(got, want) {
+				t.Errorf("this session: got %v", shortEntries(got))
+			}
+			h2 := openHistory(dir, log)
+			if got := h2.query(historyQuery{HistAccessType: "range", Session: 1, Start: 1}); !reflect.DeepEqual(got, want) {
+				t.Errorf("read back: got %v", shortEntries(got))
+			}
+			fi, err := os.Stat(filepath.Join(dir, historyFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Size() > 6*maxHistoryInput+1024 {
+				t.Errorf("file: %d bytes", fi.Size())
+			}
+		})
+	}
+}
+
+// shortEntries cuts long inputs for error messages.
+func shortEntries(es []histEntry) []histEntry {
+	out := make([]histEntry, len(es))
+	for i, e := range es {
+		if len(e.Input) > 100 {
+			e.Input = fmt.Sprintf("%s... (%d bytes)", e.Input[:100], len(e.Input))
+		}
+		out[i] = e
+	}
+	return out
+}
+
+func TestReadLine(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		limit int
+		want  []string
+		long  []bool
+	}{
+		{"short lines", "ab\ncd\n", 10, []string{"ab", "cd", ""}, []bool{false, false, false}},
+		{"no final newline", "ab\ncd", 10, []string{"ab", "cd"}, []bool{false, false}},
+		{"at the limit", "abcd\nx\n", 4, []string{"abcd", "x", ""}, []bool{false, false, false}},
+		{"over the limit", "abcde\nx\n", 4, []string{"abcde", "x", ""}, []bool{true, false, false}},
+		{"long prefix kept", strings.Repeat("y", 200) + "\nz", 100, []string{strings.Repeat("y", longLinePrefix), "z"}, []bool{true, false}},
+	}
+	for _, tc := range tests {
+		r := bufio.NewReaderSize(strings.NewReader(tc.in), 16)
+		var got []string
+		var long []bool
+		for {
+			line, l, err := readLine(r, nil, tc.limit)
+			got, long = append(got, string(line)), append(long, l)
+			if err != nil {
+				break
+			}
+		}
+		if !reflect.DeepEqual(got, tc.want) || !reflect.DeepEqual(long, tc.long) {
+			t.Errorf("%s: got %q %v, want %q %v", tc.name, got, long, tc.want, tc.long)
+		}
+	}
 }
