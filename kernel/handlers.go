@@ -121,7 +121,7 @@ func (k *Kernel) handleExecute(sock Socket, m *message) {
 	if !c.Silent {
 		k.pub.publish(m.RawHeader, "execute_input", map[string]any{"code": c.Code, "execution_count": n})
 	}
-	out := &cellOutput{k: k, req: m, count: n, silent: c.Silent, allowStdin: allowStdin}
+	out := &cellOutput{k: k, req: m.lean(), count: n, silent: c.Silent, allowStdin: allowStdin}
 	interpBegan := time.Now()
 	res := k.execute(engine.ExecuteRequest{
 		Code:            c.Code,
@@ -362,7 +362,7 @@ func (k *Kernel) handleComm(_ Socket, m *message) {
 	cs, ok := k.interp.(engine.Comms)
 	var err error
 	if ok {
-		out := &cellOutput{k: k, req: m, count: k.count, allowStdin: false}
+		out := &cellOutput{k: k, req: m.lean(), count: k.count, allowStdin: false}
 		err = k.withInterp(func(ctx context.Context) error { return cs.HandleComm(ctx, comm, out) })
 	}
 	switch {

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,7 +15,10 @@ import (
 // publishes has that request as parent, also after the reply (output of the
 // goroutines the cell started). Safe for concurrent use.
 type cellOutput struct {
-	k          *Kernel
+	k *Kernel
+	// req is the request without its content (message.lean): an
+	// interpreter keeps Outputs long after the cell (worker.Client keeps
+	// the last 1000), and the content is the cell's code.
 	req        *message
 	count      int
 	silent     bool
@@ -188,4 +192,15 @@ func (s *stdinBroker) ask(ctx context.Context, req *message, prompt string, pass
 			return "", errors.New("input: kernel shutting down")
 		}
 	}
+}
+
+// lean returns what outputs of m need for as long as they live: its
+// routing identities and header, copied, without its content, metadata,
+// parent header or buffers.
+func (m *message) lean() *message {
+	ids := make([][]byte, len(m.Identities))
+	for i, id := range m.Identities {
+		ids[i] = bytes.Clone(id)
+	}
+	return &message{Identities: ids, Header: m.Header, RawHeader: bytes.Clone(m.RawHeader), received: m.received}
 }
