@@ -2,10 +2,13 @@
 // engine.Interpreter.
 //
 // It owns the protocol's bookkeeping so that an interpreter cannot get it
-// wrong: the wire codec (HMAC signatures, replayed messages rejected, size
-// limits), the five sockets, busy/idle around every shell and control
-// request, execute_input, execution counts, error messages, stop_on_error,
-// stream batching on IOPub, stdin, history and the introspection replies.
+// wrong: the wire codec (HMAC signatures, replayed messages rejected, also
+// after a restart with the same key, whose kernel loads the replay ring
+// from the history directory; size limits), the five sockets (each IOPub
+// subscriber with a bounded queue of its own), busy/idle around every
+// shell and control request, execute_input, execution counts, error
+// messages, stop_on_error, stream batching on IOPub, stdin, history and
+// the introspection replies.
 // It never imports yaegi, package session or package worker: the
 // interpreter is reached only through package engine, and ZeroMQ (zmq4)
 // only in transport_zmq.go. New binds ZeroMQ sockets (tcp or ipc) from a

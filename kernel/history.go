@@ -77,10 +77,16 @@ func defaultHistoryDir() string {
 	return filepath.Join(home, ".local", "share", "gilgo")
 }
 
-func openHistory(dir string, log *slog.Logger) *history {
+// historyDir is dir, or defaultHistoryDir if dir is "".
+func historyDir(dir string) string {
 	if dir == "" {
-		dir = defaultHistoryDir()
+		return defaultHistoryDir()
 	}
+	return dir
+}
+
+func openHistory(dir string, log *slog.Logger) *history {
+	dir = historyDir(dir)
 	h := &history{log: log, session: 1}
 	if dir == "" {
 		log.Warn("history: no directory, keeping history in memory")

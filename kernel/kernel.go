@@ -18,7 +18,8 @@ import (
 type Options struct {
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
-	// HistoryDir holds the input history file; "" means
+	// HistoryDir holds the input history file and the replay rings
+	// (replay/, one file per connection key); "" means
 	// $XDG_DATA_HOME/gilgo or ~/.local/share/gilgo.
 	HistoryDir string
 	// Banner is shown by kernel_info_reply.
@@ -162,6 +163,7 @@ func NewWithSockets(info ConnectionInfo, socks Sockets, interp engine.Interprete
 	k.execCtx, k.execCancel = context.WithCancel(context.Background())
 	k.pub = newPublisher(socks.IOPub, sign, k.session, log)
 	k.hist = openHistory(opts.HistoryDir, log)
+	k.sign.persist(historyDir(opts.HistoryDir), log)
 	k.stdin = &stdinBroker{k: k, ask1: make(chanMutex, 1), replies: make(chan *message, 16)}
 	return k, nil
 }
@@ -214,6 +216,7 @@ func (k *Kernel) Run(ctx context.Context) error {
 	k.pub.close()
 	_ = k.socks.IOPub.Close()
 	k.hist.close()
+	k.sign.closeStore()
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -68,15 +69,17 @@ type outMsg struct {
 }
 
 // signer signs and verifies messages and remembers digests to reject
-// replays. Safe for concurrent use.
+// replays, in memory and, with a store, in a file that the next kernel
+// with the same key loads. Safe for concurrent use.
 type signer struct {
 	newHash func() hash.Hash
 	key     []byte
 
-	mu   sync.Mutex
-	seen map[string]struct{}
-	ring []string
-	next int
+	mu    sync.Mutex
+	seen  map[string]struct{}
+	ring  []string
+	next  int
+	store *replayStore // nil: memory only
 }
 
 func newSigner(scheme string, key []byte) (*signer, error) {
@@ -134,16 +137,46 @@ func (s *signer) verify(sig []byte, parts ...[]byte) error {
 	if _, dup := s.seen[d]; dup {
 		return errReplay
 	}
-	if s.ring == nil {
-		s.ring = make([]string, replayHistory)
-	}
+	s.ringInit()
 	if old := s.ring[s.next]; old != "" {
 		delete(s.seen, old)
 	}
 	s.ring[s.next] = d
+	if s.store != nil {
+		s.store.record(s.next, d)
+	}
 	s.next = (s.next + 1) % len(s.ring)
 	s.seen[d] = struct{}{}
 	return nil
+}
+
+// ringInit allocates the ring on first use; s.mu is held.
+func (s *signer) ringInit() {
+	if s.ring == nil {
+		s.ring = make([]string, replayHistory)
+	}
+}
+
+// persist loads the replay file of s's key from dir and keeps it up to
+// date from now on (openReplayStore); without a key it does nothing.
+func (s *signer) persist(dir string, log *slog.Logger) {
+	if len(s.key) == 0 || dir == "" {
+		return
+	}
+	st := openReplayStore(dir, s, log)
+	s.mu.Lock()
+	s.store = st
+	s.mu.Unlock()
+}
+
+// closeStore closes the replay file; the ring stays in memory.
+func (s *signer) closeStore() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store != nil {
+		s.store.close()
+		s.store = nil
+	}
 }
 
 // decode parses and verifies one multipart message.
