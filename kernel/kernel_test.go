@@ -609,7 +609,7 @@ func TestEmptyKeyWarned(t *testing.T) {
 		var logged bytes.Buffer
 		ks, _ := memSockets()
 		info := ConnectionInfo{Key: tt.key, SignatureScheme: "hmac-sha256"}
-		if _, err := NewWithSockets(info, ks, newFake(), Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))}); err != nil {
+		if _, err := NewWithSockets(info, ks, newFake(), Options{HistoryDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(&logged, nil))}); err != nil {
 			t.Fatal(err)
 		}
 		if got := strings.Contains(logged.String(), "key is empty"); got != tt.warn {
