@@ -28,9 +28,10 @@ import traceback
 from jupyter_client.connect import write_connection_file
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.session import Session
+import zmq  # pyzmq, a dependency of jupyter_client
 
 from kernelkit import (KERNEL_NAME, REPLY_TIMEOUT, STARTUP_TIMEOUT, CheckFailed, Kernel, check, kill_all,
-                       result_text, starttime, stdout_text, tree)
+                       result_text, rss_kib, starttime, stdout_text, tree, zmq_address)
 
 # An interrupted 10 s cell must be answered within this many seconds.
 INTERRUPT_BOUND = 5.0
@@ -251,6 +252,70 @@ def check_restart_via_manager(k):
     check(reply["content"]["status"] == "error", "after restart: `old` still defined")
 
 
+def check_replay_after_restart(k):
+    """A message the kernel accepted is rejected by the kernel that
+    jupyter_client's restart puts in its place (same key, same session)."""
+    session = Session(key=k.km.session.key, signature_scheme=k.km.session.signature_scheme)
+    frames = session.serialize(session.msg("kernel_info_request", {}))
+    sock = k.socket("shell")
+    try:
+        sock.send_multipart(frames)
+        check(recv_within(sock, REPLY_TIMEOUT) is not None, "a correctly signed message got no reply")
+    finally:
+        sock.close()
+    k.restart()
+    sock = k.socket("shell")
+    try:
+        sock.send_multipart(frames)
+        check(recv_within(sock, SILENCE_WINDOW) is None, "a message replayed after the restart was answered")
+        sock.send_multipart(session.serialize(session.msg("kernel_info_request", {})))
+        check(recv_within(sock, REPLY_TIMEOUT) is not None, "no reply to a new message after the restart")
+    finally:
+        sock.close()
+    k.must_run("1+1")
+
+
+def check_stalled_iopub_subscriber(k):
+    """An IOPub subscriber that never reads does not hold up the client:
+    it gets all of a 60 MiB print and its idle status."""
+    info = k.km.get_connection_info()
+    sub = zmq.Context.instance().socket(zmq.SUB)
+    sub.setsockopt(zmq.RCVHWM, 1)
+    sub.setsockopt(zmq.RCVBUF, 4096)
+    sub.linger = 0
+    sub.setsockopt(zmq.SUBSCRIBE, b"")
+    sub.connect(zmq_address(info, info["iopub_port"]))
+    try:
+        # The subscription has reached the kernel once the stalled socket
+        # has something (ZeroMQ's slow joiner).
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        while not sub.poll(100):
+            check(time.monotonic() < deadline, "the stalled subscriber never got a message")
+            k.kc.kernel_info()
+        k.drain(0.1)
+        mib = 60
+        r = k.must_run('import "strings"\nimport "fmt"\nline := strings.Repeat("x", 1023) + "\\n"\n'
+                       'for i := 0; i < %d*1024; i++ { fmt.Print(line) }' % mib, timeout=120)
+        got = len(stdout_text(r.outputs))
+        check(got == mib << 20, "the client got %d bytes of %d" % (got, mib << 20))
+    finally:
+        sub.close()
+
+
+def check_large_cells_memory(k):
+    """Three cells of 20 MiB leave the kernel process (not its worker) at
+    most one cell's size above where it was (248 MiB after them, from 24,
+    when every copy stayed)."""
+    cell = 20 << 20
+    k.must_run("1")
+    before = rss_kib(k.pid) * 1024
+    code = "x := 1 //" + "y" * cell
+    for _ in range(3):
+        k.must_run(code, timeout=120)
+    grown = rss_kib(k.pid) * 1024 - before
+    check(grown < cell, "the kernel's RSS grew by %d MiB after three cells of %d MiB" % (grown >> 20, cell >> 20))
+
+
 def _running(pid, st):
     """Whether pid is still the process that started at st and not a zombie."""
     try:
@@ -353,6 +418,9 @@ CHECKS = [
     check_recursion_limit,
     check_crash_recovery,
     check_restart_via_manager,
+    check_replay_after_restart,
+    check_stalled_iopub_subscriber,
+    check_large_cells_memory,
     check_parent_death,
     check_widget_comms,
     check_shutdown_request,  # last: it ends the kernel
