@@ -302,6 +302,7 @@ func TestZMQStalledSubscriber(t *testing.T) {
 	if !ok {
 		t.Fatal("the stalled peer's queue is gone")
 	}
+	t.Logf("stalled peer: %d messages dropped, at most %d bytes queued (limits %+v)", s.Dropped, s.MaxBytes, lim)
 	if s.Dropped == 0 {
 		t.Errorf("stalled peer: nothing dropped (%+v)", s)
 	}
