@@ -7,8 +7,9 @@
 #   make test   go vet, go test, then the Jupyter suites in tests/ against
 #               bin/gilgo installed into a temporary prefix
 #
-# Other targets: build, install, lab, run-classic, bench, corpus, soak, abuse, e2e,
-# e2e-browser, e2e-lab, e2e-hub, test-network, lint, clean, help.
+# Other targets: build, install, lab, run-classic, bench, corpus, soak, abuse,
+# handouts, e2e, e2e-browser, e2e-lab, e2e-hub, test-network, lint, clean,
+# help.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,7 +28,7 @@ NOTEBOOK_DIR ?= notebooks
 
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: deps build install lab run run-classic test test-go test-race test-python test-e2e test-network bench corpus soak abuse e2e e2e-browser e2e-lab e2e-hub lint clean help
+.PHONY: deps build install lab run run-classic test test-go test-race test-python test-e2e test-network bench corpus soak abuse handouts e2e e2e-browser e2e-lab e2e-hub lint clean help
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -148,6 +149,17 @@ test-network:
 bench: build
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -timeout 20m ./... | tee bench/go-bench.txt
 	$(PYTHON) bench/compare.py --gilgo $(BIN) --go-bench bench/go-bench.txt
+
+HANDOUTS_DIR ?= handouts
+
+# HTML handouts of the bundled notebooks, run headless (gilgo run) in a
+# temporary copy, their SVG pictures kept (scripts/handouts.py).
+handouts: build
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for nb in notebooks/*.ipynb; do \
+		cp "$$nb" "$$tmp/"; $(BIN) run "$$tmp/$$(basename "$$nb")" >/dev/null; \
+	done; \
+	$(PYTHON) scripts/handouts.py $(HANDOUTS_DIR) "$$tmp"/*.ipynb
 
 # The heavy reliability probes (tests/abuse.py): goroutine floods, blocked
 # goroutines, an output flood with a stalled subscriber, introspection

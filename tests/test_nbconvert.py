@@ -6,18 +6,25 @@ holds the gilgo kernelspec (`make test` does this with a temporary prefix).
 Exits non-zero when nbconvert fails or the outputs are not the expected ones.
 """
 
+import base64
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 from kernelkit import KERNEL_NAME
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+import handouts  # noqa: E402
+
 CELLS = [
     ('import "fmt"\nfmt.Println("hello, world")', "stream", "hello, world\n"),
     ("x := 20", None, None),
     ("x*2 + 2", "execute_result", "42"),
+    ('import "display"\ndisplay.SVG(`<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">'
+     '<rect x="0" y="0" width="20" height="10" fill="#2e7d32"/></svg>`)', "svg", None),
 ]
 
 
@@ -53,7 +60,16 @@ def main():
             print("test_nbconvert: FAIL (nbconvert exit status %d)" % proc.returncode)
             return 1
         nb = json.loads(proc.stdout)
+        executed = os.path.join(tmp, "executed.ipynb")
+        with open(executed, "w") as f:
+            json.dump(nb, f)
+        html = open(handouts.convert(executed, os.path.join(tmp, "html"))).read()
     failures = []
+    # The handout keeps the SVG's shapes (nbconvert's cleaner alone keeps
+    # only its text).
+    imgs = re.findall(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)
+    if not any("<rect" in base64.b64decode(i).decode() for i in imgs):
+        failures.append("handout: no SVG picture with its rect (%d SVG images)" % len(imgs))
     for cell, (src, kind, want) in zip(nb["cells"], CELLS):
         outputs = cell.get("outputs", [])
         if any(o["output_type"] == "error" for o in outputs):
