@@ -108,6 +108,10 @@ const (
 	ErrInterpreterCrashed = "InterpreterCrashed"
 	// ErrShutDown names a cell sent to an interpreter that was shut down.
 	ErrShutDown = "ShutDown"
+	// ErrInputTooLarge names a request (a cell, code to complete) larger
+	// than the kernel or the interpreter accepts; it did not run, and the
+	// session is kept.
+	ErrInputTooLarge = "InputTooLarge"
 )
 
 // Recovered is the error of a cell during which the interpreter panicked

@@ -349,6 +349,16 @@ func (ch *child) send(m *msg) error {
 	return writeFrame(ch.req, m)
 }
 
+// sendFrame writes a frame from encodeFrame. Safe for concurrent use.
+func (ch *child) sendFrame(kind string, frame []byte) error {
+	ch.wmu.Lock()
+	defer ch.wmu.Unlock()
+	if _, err := ch.req.Write(frame); err != nil {
+		return fmt.Errorf("write %s frame: %w", kind, err)
+	}
+	return nil
+}
+
 // register adds a pending call; it fails if the child is already dead.
 func (ch *child) register(id uint64, exec bool) (chan *msg, bool) {
 	ch.mu.Lock()

@@ -277,7 +277,15 @@ func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out eng
 		ch    *child
 		reply chan *msg
 		id    = c.nextID.Add(1)
+		cell  = c.nextID.Add(1)
 	)
+	_, commOut := out.(engine.CommOutput)
+	// Encoded first: a cell too large for the pipe is answered here, and
+	// the child (with the session) is kept.
+	frame, err := encodeFrame(&msg{Kind: kindExecute, ID: id, Cell: cell, Exec: &req, CommOut: commOut})
+	if err != nil {
+		return engine.ExecuteResult{Error: inputError("cell", len(req.Code), err)}
+	}
 	for attempt := 0; ; attempt++ {
 		var err error
 		ch, err = c.acquire(ctx, true)
@@ -298,12 +306,10 @@ func (c *Client) Execute(ctx context.Context, req engine.ExecuteRequest, out eng
 			return ch.deadResult()
 		}
 	}
-	cell := c.nextID.Add(1)
 	c.cells.add(cell, out)
 	began := time.Now()
 	defer ch.unregister(id)
-	_, commOut := out.(engine.CommOutput)
-	if err := ch.send(&msg{Kind: kindExecute, ID: id, Cell: cell, Exec: &req, CommOut: commOut}); err != nil {
+	if err := ch.sendFrame(kindExecute, frame); err != nil {
 		c.log.Warn("worker: send execute", "err", err)
 		ch.kill()
 		<-ch.done
@@ -356,6 +362,30 @@ func (c *Client) replace(ctx context.Context, ch *child, out engine.Output) {
 	}
 }
 
+// inputError is the error of a request whose encoding err is too large
+// for the pipe (a *frameSizeError) or could not be encoded at all; what
+// is the request's code, of size bytes.
+func inputError(what string, size int, err error) *engine.Error {
+	var fe *frameSizeError
+	if !errors.As(err, &fe) {
+		return &engine.Error{Name: engine.ErrInterpreter, Value: err.Error()}
+	}
+	value := fmt.Sprintf("the %s is %s (%d bytes), %s encoded for the worker process; at most %s (%d bytes) can be sent",
+		what, sizeString(size), size, sizeString(fe.size), sizeString(maxFrame), maxFrame)
+	return &engine.Error{Name: engine.ErrInputTooLarge, Value: value, Traceback: []string{
+		engine.ErrInputTooLarge + ": " + value,
+		"It did not run; the session and its variables are kept.",
+	}}
+}
+
+// sizeString writes n bytes in MiB (or KiB) with one decimal.
+func sizeString(n int) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+}
+
 func tryRecv(c chan *msg) *msg {
 	select {
 	case m := <-c:
@@ -375,17 +405,22 @@ func doneResult(m *msg) engine.ExecuteResult {
 // call sends an introspection request and waits for its reply. It fails
 // with errRestarting at once while no worker runs.
 func (c *Client) call(ctx context.Context, m *msg) (*msg, error) {
+	m.ID = c.nextID.Add(1)
+	frame, err := encodeFrame(m)
+	if err != nil {
+		// An *engine.Error, so that the kernel can name it.
+		return nil, fmt.Errorf("%s: %w", m.Kind, inputError("code", len(m.Code), err))
+	}
 	ch, err := c.acquire(ctx, false)
 	if err != nil {
 		return nil, err
 	}
-	m.ID = c.nextID.Add(1)
 	reply, ok := ch.register(m.ID, false)
 	if !ok {
 		return nil, errRestarting
 	}
 	defer ch.unregister(m.ID)
-	if err := ch.send(m); err != nil {
+	if err := ch.sendFrame(m.Kind, frame); err != nil {
 		return nil, errRestarting
 	}
 	select {

@@ -13,7 +13,10 @@
 // message) and a fresh child is started; if none can be started (3
 // attempts), Execute fails with WorkerUnavailable and the next one tries
 // again, while introspection answers empty. A result with Restart set is
-// honoured by replacing the child before Execute returns. In the child,
+// honoured by replacing the child before Execute returns. A request whose
+// encoding is over the pipe's 64 MiB frame limit is not sent: Execute
+// answers engine.ErrInputTooLarge, introspection fails with that
+// *engine.Error, and the child keeps its session. In the child,
 // ServeProcess (or Serve with explicit pipes) serves an engine.Interpreter
 // until the request pipe closes or a shutdown arrives; a panic in the
 // interpreter is answered as engine.Recovered for Execute. The child logs

@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -38,8 +39,12 @@ const (
 )
 
 // maxFrame bounds one frame's body. A longer length prefix means the stream
-// is corrupt (or hostile) and the connection is dropped.
+// is corrupt (or hostile) and the connection is dropped; a longer message is
+// not sent (see frameSizeError).
 const maxFrame = 64 << 20
+
+// headerSize is the 4-byte big-endian length of the body.
+const headerSize = 4
 
 // msg is the one envelope used in both directions; Kind says which fields
 // are set.
@@ -80,23 +85,53 @@ type msg struct {
 	Restart bool `json:"restart,omitempty"`
 }
 
-// errFrameTooLarge is returned by readFrame for a length prefix above maxFrame.
+// errFrameTooLarge is returned by readFrame for a length prefix above
+// maxFrame, and matches (errors.Is) the frameSizeError of a message too
+// large to send.
 var errFrameTooLarge = errors.New("frame too large")
 
-// writeFrame writes m as a 4-byte big-endian length followed by its JSON
-// encoding, in one Write so that a pipe write of a small frame is atomic.
-// It is not safe for concurrent use on the same w.
+// frameSizeError is a message whose encoding exceeds maxFrame: it is not
+// sent, and the pipe stays usable.
+type frameSizeError struct {
+	kind string
+	size int // bytes of the encoded body
+}
+
+func (e *frameSizeError) Error() string {
+	return fmt.Sprintf("encode %s frame: got %d bytes, want at most %d", e.kind, e.size, maxFrame)
+}
+
+func (e *frameSizeError) Is(target error) bool { return target == errFrameTooLarge }
+
+// encodeFrame returns m as a frame: a 4-byte big-endian length and the
+// JSON encoding of m. HTML characters are not escaped ('<' would
+// take 6 bytes and 80 times as long to encode). A body over maxFrame is a
+// *frameSizeError.
+func encodeFrame(m *msg) ([]byte, error) {
+	var b bytes.Buffer
+	b.Write(make([]byte, headerSize))
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("encode %s frame: %w", m.Kind, err)
+	}
+	buf := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	n := len(buf) - headerSize
+	if n > maxFrame {
+		return nil, &frameSizeError{kind: m.Kind, size: n}
+	}
+	binary.BigEndian.PutUint32(buf, uint32(n))
+	return buf, nil
+}
+
+// writeFrame writes m as one frame (encodeFrame) in one Write, so that a
+// pipe write of a small frame is atomic. It is not safe for concurrent use
+// on the same w.
 func writeFrame(w io.Writer, m *msg) error {
-	body, err := json.Marshal(m)
+	buf, err := encodeFrame(m)
 	if err != nil {
-		return fmt.Errorf("encode %s frame: %w", m.Kind, err)
+		return err
 	}
-	if len(body) > maxFrame {
-		return fmt.Errorf("encode %s frame: %d bytes: %w", m.Kind, len(body), errFrameTooLarge)
-	}
-	buf := make([]byte, 4+len(body))
-	binary.BigEndian.PutUint32(buf, uint32(len(body)))
-	copy(buf[4:], body)
 	if _, err := w.Write(buf); err != nil {
 		return fmt.Errorf("write %s frame: %w", m.Kind, err)
 	}
@@ -104,11 +139,12 @@ func writeFrame(w io.Writer, m *msg) error {
 }
 
 // readFrame reads one frame. It returns io.EOF only at a clean frame
-// boundary; a frame cut short is io.ErrUnexpectedEOF. A frame whose body
-// is not valid JSON is reported as a *badFrameError: the framing is intact,
-// so the caller may skip it and read on.
+// boundary; a frame cut short is io.ErrUnexpectedEOF; a length over
+// maxFrame is errFrameTooLarge. A frame whose body is not valid
+// JSON is reported as a *badFrameError: the framing is intact, so the
+// caller may skip it and read on.
 func readFrame(r io.Reader) (*msg, error) {
-	var hdr [4]byte
+	var hdr [headerSize]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/gilgo/gilgo/engine"
@@ -43,20 +44,23 @@ func TestFrameRoundTrip(t *testing.T) {
 	}
 }
 
+// header returns a frame header announcing n bytes.
+func header(n uint32) []byte {
+	return binary.BigEndian.AppendUint32(nil, n)
+}
+
 func TestReadFrameErrors(t *testing.T) {
-	huge := make([]byte, 4)
-	binary.BigEndian.PutUint32(huge, maxFrame+1)
 	tests := []struct {
 		name string
 		in   []byte
 		bad  bool // a skippable badFrameError
 		want error
 	}{
-		{name: "short header", in: []byte{0, 0}, want: io.ErrUnexpectedEOF},
-		{name: "short body", in: []byte{0, 0, 0, 9, '{'}, want: io.ErrUnexpectedEOF},
-		{name: "too large", in: huge, want: errFrameTooLarge},
-		{name: "not json", in: []byte{0, 0, 0, 2, 'h', 'i'}, bad: true},
-		{name: "no kind", in: []byte{0, 0, 0, 2, '{', '}'}, bad: true},
+		{name: "short header", in: header(2)[:3], want: io.ErrUnexpectedEOF},
+		{name: "short body", in: append(header(9), '{'), want: io.ErrUnexpectedEOF},
+		{name: "too large", in: header(maxFrame + 1), want: errFrameTooLarge},
+		{name: "not json", in: append(header(2), 'h', 'i'), bad: true},
+		{name: "no kind", in: append(header(2), '{', '}'), bad: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,10 +73,48 @@ func TestReadFrameErrors(t *testing.T) {
 	}
 }
 
+// TestEncodeFrameSize: HTML characters are not escaped (a cell of '<'
+// used to grow sixfold and cross maxFrame), and a message over maxFrame is
+// a frameSizeError that says how large it is.
+func TestEncodeFrameSize(t *testing.T) {
+	tests := []struct {
+		name    string
+		code    string
+		maxBody int // 0: too large
+	}{
+		{name: "angle brackets", code: strings.Repeat("<>&", 1000), maxBody: 3000 + 200},
+		{name: "just fits", code: strings.Repeat("x", maxFrame-200), maxBody: maxFrame},
+		{name: "too large", code: strings.Repeat("<", maxFrame)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buf, err := encodeFrame(&msg{Kind: kindExecute, ID: 1, Exec: &engine.ExecuteRequest{Code: tt.code}})
+			if tt.maxBody == 0 {
+				var fe *frameSizeError
+				if !errors.As(err, &fe) || !errors.Is(err, errFrameTooLarge) || fe.size <= maxFrame {
+					t.Fatalf("got %v, want a frameSizeError over %d", err, maxFrame)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(buf) - headerSize; n > tt.maxBody {
+				t.Errorf("body: got %d bytes, want at most %d", n, tt.maxBody)
+			}
+			m, err := readFrame(bytes.NewReader(buf))
+			if err != nil || m.Exec.Code != tt.code {
+				t.Errorf("read back: %v", err)
+			}
+		})
+	}
+}
+
 func FuzzReadFrame(f *testing.F) {
 	f.Add(frameBytes(f, &msg{Kind: kindStream, Cell: 1, Name: "stdout", Text: "x"}))
-	f.Add([]byte{0, 0, 0, 2, '{', '}'})
+	f.Add(append(header(2), '{', '}'))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff})
+	f.Add(append(header(2), '{', 1, 2, '}'))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		r := bytes.NewReader(in)
 		for range 100 {
@@ -167,7 +209,7 @@ func TestServeRecoversPanicAndShutsDown(t *testing.T) {
 func FuzzServe(f *testing.F) {
 	f.Add(frameBytes(f, &msg{Kind: kindComplete, ID: 1, Code: "fm"}, &msg{Kind: kindInterrupt}))
 	f.Add(frameBytes(f, &msg{Kind: kindInputReply, ID: 5, Text: "x"}, &msg{Kind: "bogus"}))
-	f.Add([]byte{0, 0, 0, 3, 'x', 'y', 'z', 0, 0})
+	f.Add(append(header(3), 'x', 'y', 'z', 0, 0))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		serveOnce(t, in)
 	})

@@ -577,3 +577,59 @@ func TestNothingLeaks(t *testing.T) {
 		}
 	}
 }
+
+// TestInputTooLarge: a request whose encoding is over maxFrame is answered
+// with InputTooLarge and the child (the session) is kept; a cell of 11.5 M
+// '<', which JSON's HTML escaping used to blow up past the limit, runs.
+func TestInputTooLarge(t *testing.T) {
+	c := startClient(t, testOptions(t))
+	pid := c.Stats().PID
+	// A control character takes 6 bytes encoded: 12 MiB of them are 72 MiB.
+	huge := "print " + strings.Repeat("\x01", 12<<20)
+	tests := []struct {
+		name    string
+		code    string
+		wantErr string // error name, "" for none
+	}{
+		{name: "escaped past the limit", code: huge, wantErr: engine.ErrInputTooLarge},
+		{name: "angle brackets", code: "print x := 1 //" + strings.Repeat("<", 11_500_000)},
+		{name: "over the limit", code: "print " + strings.Repeat("x", maxFrame), wantErr: engine.ErrInputTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, out := run(c, tt.code)
+			gotErr := ""
+			if res.Error != nil {
+				gotErr = res.Error.Name
+			}
+			if gotErr != tt.wantErr {
+				t.Fatalf("error: got %v, want %q", res.Error, tt.wantErr)
+			}
+			if tt.wantErr != "" {
+				if !strings.Contains(res.Error.Value, strconv.Itoa(len(tt.code))+" bytes") || !strings.Contains(res.Error.Value, strconv.Itoa(maxFrame)) {
+					t.Errorf("value %q lacks the size %d or the limit %d", res.Error.Value, len(tt.code), maxFrame)
+				}
+			} else if got := out.stream("stdout"); len(got) != len(tt.code)-len("print ")+1 {
+				t.Errorf("stdout: got %d bytes, want %d", len(got), len(tt.code)-len("print ")+1)
+			}
+			if res, out := run(c, "pid"); res.Error != nil || out.stream("stdout") != strconv.Itoa(pid) {
+				t.Errorf("next cell: %v, pid %s, want the same worker %d", res.Error, out.stream("stdout"), pid)
+			}
+		})
+	}
+	ctx := context.Background()
+	_, err := c.Complete(ctx, huge, 3)
+	var e *engine.Error
+	if !errors.As(err, &e) || e.Name != engine.ErrInputTooLarge {
+		t.Errorf("Complete of huge code: got %v, want %s", err, engine.ErrInputTooLarge)
+	}
+	if _, err := c.Inspect(ctx, huge, 3, 0); !errors.As(err, &e) || e.Name != engine.ErrInputTooLarge {
+		t.Errorf("Inspect of huge code: got %v, want %s", err, engine.ErrInputTooLarge)
+	}
+	if comp, err := c.Complete(ctx, "fm", 2); err != nil || len(comp.Matches) != 2 {
+		t.Errorf("Complete after: %+v, %v", comp, err)
+	}
+	if st := c.Stats(); st.PID != pid || st.Starts != 1 || st.Crashes != 0 {
+		t.Errorf("stats: got %+v, want the first worker %d, no crash", st, pid)
+	}
+}
