@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -167,6 +168,36 @@ func (k *Kernel) handleExecute(sock Socket, m *message) {
 	}
 }
 
+// handleTooLarge answers a request whose content was over maxContentSize
+// (decode dropped it) with an InputTooLarge error reply; an execute_request
+// also gets its error on IOPub, where frontends show it, and aborts the
+// queue as a failed cell does. A message without a reply (comm_msg) is
+// dropped.
+func (k *Kernel) handleTooLarge(sock Socket, m *message) {
+	value := fmt.Sprintf("the %s is %s (%d bytes); at most %s (%d bytes) are accepted",
+		m.Header.MsgType, mib(m.tooLarge), m.tooLarge, mib(maxContentSize), maxContentSize)
+	base, ok := strings.CutSuffix(m.Header.MsgType, "_request")
+	if !ok {
+		k.log.Warn("dropped a message too large", "msg_type", m.Header.MsgType, "size", m.tooLarge)
+		return
+	}
+	tb := []string{engine.ErrInputTooLarge + ": " + value, "It did not run; the session and its variables are kept."}
+	content := map[string]any{"status": "error", "ename": engine.ErrInputTooLarge, "evalue": value, "traceback": tb}
+	var md map[string]any
+	if m.Header.MsgType == "execute_request" {
+		content["execution_count"] = k.count
+		content["user_expressions"] = map[string]any{}
+		content["payload"] = []any{}
+		md = map[string]any{"dependencies_met": true, "engine": k.session, "status": "error"}
+		k.pub.publish(m.RawHeader, "error", map[string]any{"ename": engine.ErrInputTooLarge, "evalue": value, "traceback": tb})
+		k.abortPending = true
+	}
+	k.reply(sock, m, base+"_reply", content, md)
+}
+
+// mib writes n bytes in MiB with one decimal.
+func mib(n int) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
 // execute calls the interpreter, turning a panic into an error result.
 func (k *Kernel) execute(req engine.ExecuteRequest, out engine.Output) (res engine.ExecuteResult) {
 	k.interpMu.Lock()
@@ -190,6 +221,15 @@ func (k *Kernel) withInterp(f func(ctx context.Context) error) (err error) {
 		}
 	}()
 	return f(k.execCtx)
+}
+
+// errorName is the Name of the *engine.Error in err's chain (the
+// interpreter's InputTooLarge), else def.
+func errorName(err error, def string) string {
+	if e, ok := errors.AsType[*engine.Error](err); ok && e.Name != "" {
+		return e.Name
+	}
+	return def
 }
 
 // replyError sends a reply with status error.
@@ -218,7 +258,7 @@ func (k *Kernel) handleComplete(sock Socket, m *message) {
 	})
 	if err != nil {
 		k.reply(sock, m, "complete_reply", map[string]any{
-			"status": "error", "ename": "CompletionError", "evalue": err.Error(), "traceback": []string{},
+			"status": "error", "ename": errorName(err, "CompletionError"), "evalue": err.Error(), "traceback": []string{},
 			"matches": []string{}, "cursor_start": pos, "cursor_end": pos, "metadata": map[string]any{},
 		}, nil)
 		return
@@ -258,7 +298,7 @@ func (k *Kernel) handleInspect(sock Socket, m *message) {
 		return err
 	})
 	if err != nil {
-		k.replyError(sock, m, "inspect_reply", "InspectError", err.Error())
+		k.replyError(sock, m, "inspect_reply", errorName(err, "InspectError"), err.Error())
 		return
 	}
 	k.reply(sock, m, "inspect_reply", map[string]any{

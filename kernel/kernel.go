@@ -275,6 +275,12 @@ func (k *Kernel) recvLoop(name string, sock Socket, handle func(*message)) {
 		}
 		received := time.Now()
 		m, err := decode(frames, k.sign)
+		var big *contentSizeError
+		if errors.As(err, &big) {
+			// Answered by handleTooLarge.
+			k.log.Warn("content too large", "socket", name, "msg_type", big.m.Header.MsgType, "err", err)
+			m, err = big.m, nil
+		}
 		if err != nil {
 			if more, ok := k.drops.allow(received); ok {
 				k.log.Warn("dropped message", "socket", name, "err", err, "not_logged_before", more)
@@ -436,6 +442,9 @@ func (k *Kernel) dispatch(sock Socket, m *message, h handler) {
 	if h == nil {
 		k.log.Warn("unknown message type", "msg_type", m.Header.MsgType)
 		return
+	}
+	if m.tooLarge > 0 {
+		h = k.handleTooLarge
 	}
 	h(sock, m)
 }

@@ -678,3 +678,52 @@ func TestSideRequestsBounded(t *testing.T) {
 		t.Errorf("%d ok replies after the cell, want %d", ok, maxSideRequests)
 	}
 }
+
+// TestContentTooLarge: a request whose content is over maxContentSize gets
+// an InputTooLarge error reply (an execute_request its error on IOPub too)
+// instead of silence, and the kernel goes on; an interpreter's
+// InputTooLarge names the complete_reply's error.
+func TestContentTooLarge(t *testing.T) {
+	fi := newFake()
+	fi.complete = func(code string, cursor int) (engine.Completion, error) {
+		return engine.Completion{}, fmt.Errorf("complete: %w", &engine.Error{Name: engine.ErrInputTooLarge, Value: "too much"})
+	}
+	c := startKernel(t, fi, Options{})
+	huge := strings.Repeat("x", maxContentSize)
+	tests := []struct {
+		name, typ string
+		content   map[string]any
+		reply     string
+		iopub     []string
+	}{
+		{"execute", "execute_request", map[string]any{"code": huge}, "execute_reply",
+			[]string{"status:busy", "error", "status:idle"}},
+		{"complete", "complete_request", map[string]any{"code": huge, "cursor_pos": 1}, "complete_reply",
+			[]string{"status:busy", "status:idle"}},
+		{"complete, the interpreter's", "complete_request", map[string]any{"code": "x", "cursor_pos": 1}, "complete_reply",
+			[]string{"status:busy", "status:idle"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := c.send(c.shell, tc.typ, tc.content)
+			r := c.recv(c.shell)
+			ct := c.content(r)
+			if r.Header.MsgType != tc.reply || parentID(r) != h.MsgID || ct["status"] != "error" || ct["ename"] != engine.ErrInputTooLarge {
+				t.Errorf("reply: got %s %.200s", r.Header.MsgType, r.Content)
+			}
+			if tc.content["code"] == huge && !strings.Contains(ct["evalue"].(string), fmt.Sprint(maxContentSize)) {
+				t.Errorf("evalue %q does not say the limit", ct["evalue"])
+			}
+			if got := c.kinds(c.untilIdle(h.MsgID)); !reflect.DeepEqual(got, tc.iopub) {
+				t.Errorf("iopub: got %v, want %v", got, tc.iopub)
+			}
+		})
+	}
+	r, _ := c.execute(map[string]any{"code": "after"})
+	if ct := c.content(r); ct["status"] != "ok" || ct["execution_count"] != float64(1) {
+		t.Errorf("next cell: got %v, want ok, count 1", ct)
+	}
+	if reqs := fi.requests(); len(reqs) != 1 || reqs[0].Code != "after" {
+		t.Errorf("the interpreter got %d requests, want only the cell after", len(reqs))
+	}
+}

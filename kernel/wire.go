@@ -56,6 +56,9 @@ type message struct {
 	// received is when the kernel read it off its socket (zero in tests
 	// that decode by hand).
 	received time.Time
+	// tooLarge is the size of a content over maxContentSize, which was
+	// dropped (see contentSizeError).
+	tooLarge int
 }
 
 // outMsg is a message to encode: Content and Metadata are marshalled.
@@ -204,9 +207,6 @@ func decode(frames [][]byte, s *signer) (*message, error) {
 			return nil, fmt.Errorf("decode: frame %d is %d bytes, want at most %d", delim+2+i, len(f), maxHeaderSize)
 		}
 	}
-	if len(content) > maxContentSize {
-		return nil, fmt.Errorf("decode: content is %d bytes, want at most %d", len(content), maxContentSize)
-	}
 	for _, b := range rest[5:] {
 		if len(b) > maxBufferSize {
 			return nil, fmt.Errorf("decode: buffer is %d bytes, want at most %d", len(b), maxBufferSize)
@@ -229,6 +229,14 @@ func decode(frames [][]byte, s *signer) (*message, error) {
 	if m.Header.MsgID == "" || m.Header.MsgType == "" {
 		return nil, fmt.Errorf("decode header: msg_id or msg_type missing")
 	}
+	if len(content) > maxContentSize {
+		// Signed and addressed: the sender learns why it gets no answer.
+		// Nothing may keep the content alive.
+		m.Identities = append([][]byte(nil), m.Identities...)
+		m.Content, m.Buffers = nil, nil
+		m.tooLarge = len(content)
+		return nil, &contentSizeError{m: m}
+	}
 	for _, p := range []struct {
 		name string
 		raw  []byte
@@ -238,6 +246,15 @@ func decode(frames [][]byte, s *signer) (*message, error) {
 		}
 	}
 	return m, nil
+}
+
+// contentSizeError is a message whose content is over maxContentSize but
+// whose signature and header are good: m has no content, and the kernel
+// answers it with an InputTooLarge error.
+type contentSizeError struct{ m *message }
+
+func (e *contentSizeError) Error() string {
+	return fmt.Sprintf("decode: content is %d bytes, want at most %d", e.m.tooLarge, maxContentSize)
 }
 
 // isJSONObject reports whether b is one valid JSON object.
