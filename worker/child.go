@@ -46,6 +46,7 @@ type child struct {
 	inputs    map[uint64]context.CancelFunc
 	dead      bool
 	stopping  bool          // the exit is expected (Shutdown, Restart)
+	desync    error         // why the event pipe could not be read on; the child was killed
 	crash     *engine.Error // set before done closes if the exit was a crash
 	exit      string        // exit status, set before done closes
 	dump      string        // stderr dump or tail, set before done closes
@@ -244,13 +245,10 @@ func (ch *child) readEvents(r io.ReadCloser) {
 	for {
 		m, err := readFrame(r)
 		if err != nil {
-			var bad *badFrameError
-			if errors.As(err, &bad) {
-				c.log.Warn("worker: dropped malformed event", "pid", ch.pid, "err", err)
-				continue
-			}
-			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
-				c.log.Warn("worker: event pipe failed", "pid", ch.pid, "err", err)
+			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, os.ErrClosed) {
+				// Bytes that are not ours are in the pipe (compiled code
+				// wrote to fd 4): nothing after them can be trusted.
+				ch.outOfSync(err)
 			}
 			return
 		}
@@ -307,6 +305,22 @@ func (ch *child) readEvents(r io.ReadCloser) {
 			c.log.Warn("worker: unknown event", "kind", m.Kind)
 		}
 	}
+}
+
+// outOfSync ends a child whose event pipe holds something else than
+// frames: a bad header, a bad length or a body that is not a message. The
+// child is killed, and its monitor reports that as a crash (a fresh child
+// is started); a pending call fails with err in its message.
+func (ch *child) outOfSync(err error) {
+	ch.mu.Lock()
+	if ch.dead || ch.stopping {
+		ch.mu.Unlock()
+		return
+	}
+	ch.desync = err
+	ch.mu.Unlock()
+	ch.c.log.Warn("worker: event pipe out of sync, restarting the worker", "pid", ch.pid, "err", err)
+	ch.kill()
 }
 
 // startInput asks the cell's Output for a line on its own goroutine, so
@@ -451,7 +465,15 @@ func (ch *child) monitor(files []*os.File, drained []chan struct{}) {
 	ch.dump = dump
 	stopping := ch.stopping
 	executing := ch.executing > 0
-	if !stopping {
+	switch {
+	case ch.desync != nil:
+		value := "the worker's event pipe is out of sync: " + ch.desync.Error()
+		ch.crash = &engine.Error{Name: engine.ErrInterpreterCrashed, Value: value, Traceback: []string{
+			"The Go worker process was stopped: " + value,
+			"Something else than the worker wrote to its event pipe (fd 4), as compiled code calling syscall.Write(4, ...) would.",
+			"A fresh session was started: variables, imports, functions and goroutines from earlier cells are gone; re-run the cells you need.",
+		}}
+	case !stopping:
 		value, tb := crashReport(dump, exit)
 		ch.crash = &engine.Error{Name: engine.ErrInterpreterCrashed, Value: value, Traceback: tb}
 	}

@@ -12,7 +12,10 @@
 // engine.ErrInterpreterCrashed error (its Value is the runtime's fatal
 // message) and a fresh child is started; if none can be started (3
 // attempts), Execute fails with WorkerUnavailable and the next one tries
-// again, while introspection answers empty. A result with Restart set is
+// again, while introspection answers empty. Bytes on the event pipe that
+// are not frames (compiled code writing to fd 4) are handled as a crash:
+// the child is killed, the pending Execute gets an InterpreterCrashed
+// error saying the pipe is out of sync, and a fresh child starts. A result with Restart set is
 // honoured by replacing the child before Execute returns. A request whose
 // encoding is over the pipe's 64 MiB frame limit is not sent: Execute
 // answers engine.ErrInputTooLarge, introspection fails with that

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gilgo/gilgo/engine"
@@ -32,6 +33,9 @@ import (
 //	commout     print whether out carries comm messages
 //	pid         print the process id
 //	freshworker print "reset\n" and ask for a fresh process (Restart)
+//	stray X     write bytes to the event pipe behind Serve's back: X is
+//	            "bytes" (two bytes), "json" (a frame whose body is not
+//	            JSON) or "length" (a header announcing too much)
 type fakeInterp struct {
 	mu        sync.Mutex
 	interrupt chan struct{} // closed by Interrupt, replaced per cell
@@ -117,6 +121,15 @@ func (f *fakeInterp) Execute(ctx context.Context, req engine.ExecuteRequest, out
 		}()
 	case "log":
 		fmt.Fprintln(LogWriter(), "LOG-MARKER", arg)
+	case "stray":
+		stray := map[string][]byte{
+			"bytes":  {1, 2},
+			"json":   append(header(2), 'h', 'i'),
+			"length": header(maxFrame + 1),
+		}[arg]
+		if _, err := syscall.Write(EventFD, stray); err != nil {
+			return errResult("WriteError", err.Error())
+		}
 	case "rawstdout":
 		os.Stdout.WriteString("RAW-STDOUT-MARKER\n")
 		os.Stderr.WriteString("RAW-STDERR-MARKER\n")

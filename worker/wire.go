@@ -43,8 +43,16 @@ const (
 // not sent (see frameSizeError).
 const maxFrame = 64 << 20
 
-// headerSize is the 4-byte big-endian length of the body.
-const headerSize = 4
+// frameMagic starts every frame, before its length. Bytes written to a
+// message pipe by something else than writeFrame (compiled code calling
+// syscall.Write on fd 4) shift the stream: the next header then lacks the
+// magic and the reader knows at once that the pipe is out of sync, instead
+// of taking stray bytes for a length and waiting for a body that never
+// comes. 0xff never occurs in UTF-8 text.
+var frameMagic = [4]byte{0xff, 'g', 'w', 1}
+
+// headerSize is the magic and the 4-byte big-endian length of the body.
+const headerSize = len(frameMagic) + 4
 
 // msg is the one envelope used in both directions; Kind says which fields
 // are set.
@@ -90,6 +98,9 @@ type msg struct {
 // large to send.
 var errFrameTooLarge = errors.New("frame too large")
 
+// errOutOfSync is returned by readFrame for a header without frameMagic.
+var errOutOfSync = errors.New("message pipe out of sync")
+
 // frameSizeError is a message whose encoding exceeds maxFrame: it is not
 // sent, and the pipe stays usable.
 type frameSizeError struct {
@@ -103,8 +114,8 @@ func (e *frameSizeError) Error() string {
 
 func (e *frameSizeError) Is(target error) bool { return target == errFrameTooLarge }
 
-// encodeFrame returns m as a frame: a 4-byte big-endian length and the
-// JSON encoding of m. HTML characters are not escaped ('<' would
+// encodeFrame returns m as a frame: frameMagic, a 4-byte big-endian length
+// and the JSON encoding of m. HTML characters are not escaped ('<' would
 // take 6 bytes and 80 times as long to encode). A body over maxFrame is a
 // *frameSizeError.
 func encodeFrame(m *msg) ([]byte, error) {
@@ -120,7 +131,8 @@ func encodeFrame(m *msg) ([]byte, error) {
 	if n > maxFrame {
 		return nil, &frameSizeError{kind: m.Kind, size: n}
 	}
-	binary.BigEndian.PutUint32(buf, uint32(n))
+	copy(buf, frameMagic[:])
+	binary.BigEndian.PutUint32(buf[len(frameMagic):], uint32(n))
 	return buf, nil
 }
 
@@ -139,8 +151,9 @@ func writeFrame(w io.Writer, m *msg) error {
 }
 
 // readFrame reads one frame. It returns io.EOF only at a clean frame
-// boundary; a frame cut short is io.ErrUnexpectedEOF; a length over
-// maxFrame is errFrameTooLarge. A frame whose body is not valid
+// boundary; a frame cut short is io.ErrUnexpectedEOF. A header without
+// frameMagic is errOutOfSync, a length over maxFrame errFrameTooLarge:
+// either way the stream cannot be read on. A frame whose body is not valid
 // JSON is reported as a *badFrameError: the framing is intact, so the
 // caller may skip it and read on.
 func readFrame(r io.Reader) (*msg, error) {
@@ -148,7 +161,10 @@ func readFrame(r io.Reader) (*msg, error) {
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return nil, err
 	}
-	n := binary.BigEndian.Uint32(hdr[:])
+	if [4]byte(hdr[:4]) != frameMagic {
+		return nil, fmt.Errorf("read frame: header % x, want magic % x first: %w", hdr, frameMagic, errOutOfSync)
+	}
+	n := binary.BigEndian.Uint32(hdr[4:])
 	if n > maxFrame {
 		return nil, fmt.Errorf("read frame: length %d, want at most %d: %w", n, maxFrame, errFrameTooLarge)
 	}

@@ -46,19 +46,25 @@ func TestFrameRoundTrip(t *testing.T) {
 
 // header returns a frame header announcing n bytes.
 func header(n uint32) []byte {
-	return binary.BigEndian.AppendUint32(nil, n)
+	h := append([]byte(nil), frameMagic[:]...)
+	return binary.BigEndian.AppendUint32(h, n)
 }
 
 func TestReadFrameErrors(t *testing.T) {
+	good := frameBytes(t, &msg{Kind: kindStream, Cell: 1, Name: "stdout", Text: "x"})
 	tests := []struct {
 		name string
 		in   []byte
 		bad  bool // a skippable badFrameError
 		want error
 	}{
-		{name: "short header", in: header(2)[:3], want: io.ErrUnexpectedEOF},
+		{name: "short header", in: header(2)[:5], want: io.ErrUnexpectedEOF},
 		{name: "short body", in: append(header(9), '{'), want: io.ErrUnexpectedEOF},
 		{name: "too large", in: header(maxFrame + 1), want: errFrameTooLarge},
+		{name: "no magic", in: []byte{0, 0, 0, 2, '{', '}', 0, 0}, want: errOutOfSync},
+		// Two stray bytes before a frame: a length of 0x0102ff67 without
+		// the magic would have waited for 17 MB that never come.
+		{name: "stray bytes", in: append([]byte{1, 2}, good...), want: errOutOfSync},
 		{name: "not json", in: append(header(2), 'h', 'i'), bad: true},
 		{name: "no kind", in: append(header(2), '{', '}'), bad: true},
 	}

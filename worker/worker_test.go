@@ -633,3 +633,60 @@ func TestInputTooLarge(t *testing.T) {
 		t.Errorf("stats: got %+v, want the first worker %d, no crash", st, pid)
 	}
 }
+
+// syncBuffer is a bytes.Buffer for a logger written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestEventPipeOutOfSync: bytes a cell writes to fd 4 behind Serve's back
+// fail the pending Execute with a clear error, the kernel log warns, and
+// the next cell runs in a fresh worker. Two stray bytes used to be taken
+// for half a length prefix: the reader waited for 17 MB and the cell was
+// never answered.
+func TestEventPipeOutOfSync(t *testing.T) {
+	var log syncBuffer
+	opts := testOptions(t)
+	opts.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	c := startClient(t, opts)
+	for i, kind := range []string{"bytes", "json", "length"} {
+		t.Run(kind, func(t *testing.T) {
+			before := c.Stats().PID
+			done := make(chan engine.ExecuteResult, 1)
+			go func() { res, _ := run(c, "stray "+kind); done <- res }()
+			var res engine.ExecuteResult
+			select {
+			case res = <-done:
+			case <-time.After(waitLimit): // a hang guard
+				c.Interrupt()
+				t.Fatalf("no answer in %v, even to an interrupt", waitLimit)
+			}
+			if res.Error == nil || res.Error.Name != engine.ErrInterpreterCrashed || !strings.Contains(res.Error.Value, "out of sync") {
+				t.Fatalf("got %v, want %s: ... out of sync", res.Error, engine.ErrInterpreterCrashed)
+			}
+			if !strings.Contains(log.String(), "event pipe out of sync") {
+				t.Errorf("no warning in the log:\n%s", log.String())
+			}
+			res, out := run(c, "pid")
+			if res.Error != nil {
+				t.Fatalf("next cell: %v", res.Error)
+			}
+			if st := c.Stats(); st.PID == before || out.stream("stdout") != strconv.Itoa(st.PID) || st.Crashes != i+1 || alive(before) {
+				t.Errorf("stats %+v, pid %s, old worker %d alive %v", st, out.stream("stdout"), before, alive(before))
+			}
+		})
+	}
+}
