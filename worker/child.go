@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -27,9 +28,12 @@ const (
 
 // child is one worker process and the goroutines that read its pipes.
 type child struct {
-	c   *Client
-	cmd *exec.Cmd
-	pid int
+	c     *Client
+	cmd   *exec.Cmd
+	pid   int
+	token string // in TreeEnv of the child and of what its cells start
+
+	reaped atomic.Bool // cmd.Wait has returned: pid may name another process
 
 	wmu sync.Mutex
 	req *os.File // kernel end of the request pipe
@@ -100,8 +104,9 @@ func (c *Client) spawn(ctx context.Context) (*child, error) {
 	}
 	files = append(files, null)
 
+	token := newToken()
 	cmd := exec.Command(c.opts.Command[0], c.opts.Command[1:]...)
-	cmd.Env = c.opts.Env
+	cmd.Env = withToken(c.opts.Env, token)
 	cmd.Dir = c.opts.Dir
 	cmd.Stdin = null
 	cmd.Stdout = outW
@@ -112,8 +117,10 @@ func (c *Client) spawn(ctx context.Context) (*child, error) {
 	}
 	cmd.ExtraFiles = []*os.File{reqR, evW, logFile} // RequestFD, EventFD, LogFD
 	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Setpgid:   true, // SIGINT to the kernel's group does not reach the child
-		Pdeathsig: syscall.SIGKILL,
+		Setpgid: true, // SIGINT to the kernel's group does not reach the child
+		// If this process dies, the child ends what its cells started
+		// and exits (ServeProcess).
+		Pdeathsig: syscall.SIGTERM,
 	}
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -131,6 +138,7 @@ func (c *Client) spawn(ctx context.Context) (*child, error) {
 		c:       c,
 		cmd:     cmd,
 		pid:     cmd.Process.Pid,
+		token:   token,
 		req:     reqW,
 		ready:   make(chan struct{}),
 		done:    make(chan struct{}),
@@ -405,10 +413,12 @@ func (ch *child) markStopping() {
 	ch.mu.Unlock()
 }
 
-// kill sends SIGKILL to the child's process group (the child and whatever
-// it started).
+// kill sends SIGKILL to the child and whatever its cells started (sweep:
+// its descendants, its process group, what carries its token).
 func (ch *child) kill() {
-	_ = syscall.Kill(-ch.pid, syscall.SIGKILL)
+	if !ch.reaped.Load() {
+		sweep(ch.pid, ch.pid, ch.token)
+	}
 	_ = ch.cmd.Process.Kill()
 }
 
@@ -437,9 +447,15 @@ func (ch *child) stop(ctx context.Context, restart bool) {
 func (ch *child) monitor(files []*os.File, drained []chan struct{}) {
 	c := ch.c
 	err := ch.cmd.Wait()
+	ch.reaped.Store(true)
 	exit := "exit status 0"
 	if err != nil {
 		exit = err.Error()
+	}
+	// Whatever the child started dies with it, before the drain: a
+	// process holding the child's stdout would make it wait.
+	if n := sweep(0, ch.pid, ch.token); n > 0 {
+		c.log.Info("worker: killed processes the worker's cells left", "pid", ch.pid, "killed", n)
 	}
 	t := time.NewTimer(drainTimeout)
 	for i, d := range drained {
@@ -454,8 +470,6 @@ func (ch *child) monitor(files []*os.File, drained []chan struct{}) {
 		}
 	}
 	t.Stop()
-	// Whatever the child started dies with it.
-	_ = syscall.Kill(-ch.pid, syscall.SIGKILL)
 	_ = ch.req.Close()
 
 	dump, _ := ch.stderr.crash()

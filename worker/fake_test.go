@@ -33,6 +33,11 @@ import (
 //	commout     print whether out carries comm messages
 //	pid         print the process id
 //	freshworker print "reset\n" and ask for a fresh process (Restart)
+//	spawn M HOW start a sleeper (the test binary, sleeping) whose argv holds
+//	            marker M, sharing the worker's stdout and stderr; HOW is
+//	            "group" (in the worker's process group), "setsid" (in a
+//	            session of its own) or "fork" (by an intermediate sleeper
+//	            that starts it with Setsid and exits: a double fork)
 //	stray X     write bytes to the event pipe behind Serve's back: X is
 //	            "bytes" (two bytes), "json" (a frame whose body is not
 //	            JSON) or "length" (a header announcing too much)
@@ -121,6 +126,11 @@ func (f *fakeInterp) Execute(ctx context.Context, req engine.ExecuteRequest, out
 		}()
 	case "log":
 		fmt.Fprintln(LogWriter(), "LOG-MARKER", arg)
+	case "spawn":
+		marker, how, _ := strings.Cut(arg, " ")
+		if err := startSleeper(marker, how); err != nil {
+			return errResult("SpawnError", err.Error())
+		}
 	case "stray":
 		stray := map[string][]byte{
 			"bytes":  {1, 2},
@@ -194,6 +204,43 @@ func (f *fakeInterp) Interrupt() {
 }
 
 func (f *fakeInterp) Shutdown(ctx context.Context, restart bool) error { return nil }
+
+// startSleeper starts the test binary as a sleeper (see TestMain) with
+// marker in its argv; how as for the cell "spawn".
+func startSleeper(marker, how string) error {
+	env := os.Environ()
+	if how == "fork" {
+		env = append(env, envSleeperFork+"=1")
+	}
+	p, err := os.StartProcess(os.Args[0], []string{os.Args[0], "sleeper", marker}, &os.ProcAttr{
+		Env:   append(env, envSleeper+"=1"),
+		Files: []*os.File{nil, os.Stdout, os.Stderr},
+		Sys:   &syscall.SysProcAttr{Setsid: how != "group"},
+	})
+	if err != nil {
+		return err
+	}
+	if how == "fork" {
+		_, err = p.Wait() // the intermediate exits at once
+		return err
+	}
+	return p.Release()
+}
+
+// runSleeper is the body of the test binary as a sleeper: it sleeps, or
+// with envSleeperFork starts a sleeper and exits.
+func runSleeper() int {
+	if os.Getenv(envSleeperFork) != "" {
+		os.Unsetenv(envSleeperFork)
+		if err := startSleeper(os.Args[2], "setsid"); err != nil {
+			fmt.Fprintln(os.Stderr, "sleeper:", err)
+			return 1
+		}
+		return 0
+	}
+	time.Sleep(time.Hour)
+	return 0
+}
 
 // runFakeWorker is the body of the test binary as a worker child.
 func runFakeWorker() int {

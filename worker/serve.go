@@ -42,9 +42,33 @@ func LogWriter() io.Writer {
 // ServeProcess is the body of `gilgo worker`: it ignores SIGINT (the kernel
 // interrupts cells with a message; Jupyter's signal_kernel may signal the
 // whole process group) and serves interp on RequestFD and EventFD until the
-// kernel closes the request pipe or asks to shut down. The caller then exits.
+// kernel closes the request pipe, asks to shut down or dies (SIGTERM, the
+// Client's Pdeathsig). Before it returns it kills what the cells started
+// (their processes, Setsid or double-forked ones included; see TreeEnv).
+// The caller then exits.
 func ServeProcess(ctx context.Context, interp engine.Interpreter) error {
 	signal.Ignore(os.Interrupt)
+	// Once the kernel is gone, a write to fd 1 or 2 (the kernel's pipes)
+	// would kill this process with SIGPIPE, maybe before it swept; with a
+	// handler the write fails with EPIPE instead. Never stopped: the
+	// process ends soon after this returns. (Not signal.Ignore: processes
+	// cells start would inherit it.)
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	// SIGTERM is the Client's Pdeathsig: the kernel died.
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM)
+	defer signal.Stop(term)
+	termCtx, cancelTerm := context.WithCancelCause(ctx)
+	defer cancelTerm(nil)
+	go func() {
+		select {
+		case <-term:
+			sweepOwn()
+			slog.Warn("worker: SIGTERM (the kernel died?), stopping")
+			cancelTerm(errors.New("serve: terminated by SIGTERM"))
+		case <-termCtx.Done():
+		}
+	}()
 	// Processes a cell starts must not inherit the message pipes, or the
 	// kernel would not see EOF when this process dies.
 	syscall.CloseOnExec(RequestFD)
@@ -56,10 +80,31 @@ func ServeProcess(ctx context.Context, interp engine.Interpreter) error {
 	}
 	defer r.Close()
 	defer w.Close()
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(termCtx)
 	defer cancel()
 	HeapProfileOnSignal(ctx, os.Getenv(HeapProfileEnv), "worker", nil)
-	return Serve(ctx, interp, r, w)
+	err := Serve(ctx, interp, r, w)
+	// Whatever the cells started ends with this process, however Serve
+	// ended (a crash is the Client's to sweep up).
+	sweepOwn()
+	if cause := context.Cause(ctx); err != nil && cause != nil && cause != ctx.Err() {
+		err = cause
+	}
+	return err
+}
+
+// sweepOwn kills what this worker's cells started: its descendants, the
+// members of its process group when it leads one (a Client starts it so),
+// and the processes that carry its token (ownToken).
+func sweepOwn() {
+	me := os.Getpid()
+	pgid := 0
+	if syscall.Getpgrp() == me {
+		pgid = me
+	}
+	if n := sweep(me, pgid, ownToken()); n > 0 {
+		slog.Info("worker: killed processes the cells left", "killed", n)
+	}
 }
 
 // Serve serves requests read from r with interp and writes events to w,

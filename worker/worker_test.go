@@ -20,16 +20,24 @@ import (
 )
 
 const (
-	envWorker    = "GILGO_WORKER_TEST"
-	envFailStart = "GILGO_WORKER_TEST_FAIL_IF_EXISTS"
-	envWaitFor   = "GILGO_WORKER_TEST_WAIT_FOR" // the fake is not ready until this file exists
+	envWorker      = "GILGO_WORKER_TEST"
+	envSleeper     = "GILGO_WORKER_TEST_SLEEPER"
+	envSleeperFork = "GILGO_WORKER_TEST_SLEEPER_FORK"
+	envFailStart   = "GILGO_WORKER_TEST_FAIL_IF_EXISTS"
+	envWaitFor     = "GILGO_WORKER_TEST_WAIT_FOR" // the fake is not ready until this file exists
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envSleeper) == "1" {
+		os.Exit(runSleeper())
+	}
 	if os.Getenv(envWorker) == "1" {
 		os.Exit(runFakeWorker())
+	}
+	if spawn := os.Getenv(envKernelHelper); spawn != "" {
+		os.Exit(runKernelHelper(spawn))
 	}
 	code := m.Run()
 	if kids := childProcesses(); len(kids) > 0 && code == 0 {
