@@ -362,6 +362,78 @@ def check_parent_death(_k):
                 parent.wait()
 
 
+def check_oversized_input(k):
+    """A cell of 11.5 M '<' runs (JSON escaping used to blow it past the
+    worker's 64 MiB frame and lose the session); a 100 MB cell gets an
+    InputTooLarge error reply and on IOPub (it used to get no reply at all);
+    the session's variables survive both, and so does a huge complete_request."""
+    k.must_run("kept := 41")
+    r = k.execute("x := 1 //" + "<" * 11_500_000 + "\nx")
+    check(r.reply["content"]["status"] == "ok", "11.5 M '<': %s %s" % (
+        r.reply["content"].get("ename"), r.reply["content"].get("evalue")))
+    huge = "y := 2 //" + "a" * 100_000_000
+    r = k.execute(huge)
+    content = r.reply["content"]
+    check(content["status"] == "error" and content.get("ename") == "InputTooLarge",
+          "100 MB cell: %s %s" % (content.get("ename"), content.get("evalue")))
+    check("67108864" in content.get("evalue", ""), "100 MB cell: evalue %r lacks the limit" % content.get("evalue"))
+    check(any(m["msg_type"] == "error" for m in r.outputs), "100 MB cell: no error on IOPub")
+    mid = k.kc.complete(huge, 3)
+    reply = k.reply_for(mid)["content"]
+    check(reply["status"] == "error" and reply.get("ename") == "InputTooLarge", "huge complete: %s" % reply)
+    outputs = k.must_run("kept + 1").outputs
+    check(result_text(outputs) == "42", "after the big cells: kept + 1 = %r, want 42" % result_text(outputs))
+
+
+def _marked(marker):
+    """Running processes whose argv holds marker."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if marker.encode() in argv:
+            found.append(int(pid))
+    return found
+
+
+def check_cell_processes_end(k):
+    """A process a cell starts (os.StartProcess) ends when the kernel is
+    killed by restart_kernel(now=True), and when the worker crashes."""
+    for how in ("restart", "crash"):
+        marker = "%d.%06d" % (900000 + random.randrange(99999), random.randrange(999999))
+        k.must_run('import "os"\n_, err := os.StartProcess("/bin/sleep", []string{"sleep", "%s"}, '
+                   '&os.ProcAttr{})\nerr' % marker)
+        check(len(_marked(marker)) == 1, "%s: sleep %s is not running" % (how, marker))
+        if how == "restart":
+            k.remember_pids()
+            k.km.restart_kernel(now=True)
+            k._ready(time.perf_counter(), STARTUP_TIMEOUT)
+            k.drain(0.2)
+        else:
+            r = k.execute(CONCURRENT_MAP_WRITES, timeout=CRASH_TIMEOUT)
+            check(r.reply["content"].get("ename") == "InterpreterCrashed", "crash: %s" % r.reply["content"])
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        while _marked(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check(not _marked(marker), "%s: sleep %s still running" % (how, marker))
+
+
+def check_event_pipe_out_of_sync(k):
+    """Compiled code that writes two stray bytes to the worker's event pipe
+    (fd 4) gets InterpreterCrashed saying so, at once (the cell used to
+    stay unanswered, interrupts too), and the next cell runs."""
+    k.must_run("%%compile\nimport \"syscall\"\n\nfunc Stray() { syscall.Write(4, []byte{1, 2}) }",
+               timeout=CRASH_TIMEOUT)
+    content = k.execute("Stray()").reply["content"]
+    check(content.get("ename") == "InterpreterCrashed" and "out of sync" in content.get("evalue", ""),
+          "stray bytes: %s %s" % (content.get("ename"), content.get("evalue")))
+    outputs = k.must_run("1+1").outputs
+    check(result_text(outputs) == "2", "after the stray bytes: 1+1 = %r" % result_text(outputs))
+
+
 def check_widget_comms(k):
     """A slider made in a cell: its comm_open (target jupyter.widget,
     protocol 2.1.0) and its view; the frontend's comm_msg update runs the
@@ -423,6 +495,9 @@ CHECKS = [
     check_large_cells_memory,
     check_parent_death,
     check_widget_comms,
+    check_oversized_input,
+    check_event_pipe_out_of_sync,
+    check_cell_processes_end,
     check_shutdown_request,  # last: it ends the kernel
 ]
 
