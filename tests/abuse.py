@@ -186,18 +186,27 @@ def probe_introspection_flood(k):
     k.wait_busy(mid)
     TOTALS.requests += 1
     sock = k.socket("control")
+    sock.setsockopt(zmq.SNDTIMEO, 0)
     session = k.kc.session
     n = 20_000
+    sent = replies = 0
+    deadline = time.monotonic() + 120
     with Sampler(k.pid) as s:
-        for i in range(n):
-            session.send(sock, session.msg("complete_request", {"code": "fmt.Pr", "cursor_pos": 6}))
-        replies = 0
-        deadline = time.monotonic() + 120
+        # Send without blocking (the socket's queue holds 1000), reading
+        # replies whenever it is full.
         while replies < n and time.monotonic() < deadline:
-            if sock.poll(1000):
+            if sent < n:
+                try:
+                    session.send(sock, session.msg("complete_request", {"code": "fmt.Pr", "cursor_pos": 6}))
+                    sent += 1
+                    continue
+                except zmq.Again:
+                    pass
+            if sock.poll(100):
                 session.recv(sock)
                 replies += 1
-    sock.close()
+    # Up to 32 requests wait for the cell (the rest were answered Busy at
+    # once); the interrupt lets them be answered.
     k.km.interrupt_kernel()
     try:
         k.reply_for(mid, timeout=30)
@@ -205,6 +214,12 @@ def probe_introspection_flood(k):
     except TimeoutError:
         TOTALS.lost += 1
         raise
+    deadline = time.monotonic() + 30
+    while replies < n and time.monotonic() < deadline:
+        if sock.poll(100):
+            session.recv(sock)
+            replies += 1
+    sock.close()
     TOTALS.requests += n
     TOTALS.lost += n - replies
     check(replies == n, "%d of %d complete_requests on control answered during a busy cell" % (replies, n))
@@ -216,14 +231,17 @@ def probe_introspection_flood(k):
 
 def probe_oversized_cell(k):
     out = []
-    for name, code in (("11.5 M '<' in a comment", "x := 1 //" + "<" * 11_500_000),
-                       ("100 MB cell", "y := 2 // " + "a" * 100_000_000)):
+    # 11.5 MB of source runs (JSON escaping once made it 69 MB and lost the
+    # session); 100 MB is refused with an error reply.
+    for name, code, want in (("11.5 M '<' in a comment", "x := 1 //" + "<" * 11_500_000, "ok"),
+                             ("100 MB cell", "y := 2 // " + "a" * 100_000_000, "InputTooLarge")):
+        t0 = time.monotonic()
         r = run(k, code, 120)
         c = r.reply["content"]
-        check(c["status"] == "error", "%s: status %s, want an error reply" % (name, c["status"]))
-        check(c.get("ename") != "InterpreterCrashed", "%s: the session was lost: %s" % (name, c.get("evalue")))
+        got = c["status"] if c["status"] == "ok" else c.get("ename")
+        check(got == want, "%s: %s (%s), want %s" % (name, got, c.get("evalue"), want))
         still_works(k)
-        out.append("%s: %s" % (name, c.get("ename")))
+        out.append("%s: %s in %.1fs" % (name, got, time.monotonic() - t0))
     return "; ".join(out)
 
 
