@@ -467,7 +467,47 @@ def check_widget_comms(k):
     check(shown == ["7"], "s.Value() showed %s" % shown)
 
 
+def _start_sleeper(k):
+    """Start a sleep from a cell with os/exec, in a session of its own
+    (setsid: out of the worker's process group); its marker argument."""
+    marker = "%d.%06d" % (900000 + random.randrange(99999), random.randrange(999999))
+    k.must_run('import "os/exec"\nexec.Command("setsid", "sleep", "%s").Start()' % marker)
+    deadline = time.monotonic() + REPLY_TIMEOUT
+    while not _marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    check(len(_marked(marker)) == 1, "sleep %s is not running" % marker)
+    return marker
+
+
+def _gone(pids, marker, what):
+    """Check that pids (pid -> start time) and the marked sleep end."""
+    deadline = time.monotonic() + REPLY_TIMEOUT
+    alive = pids
+    while time.monotonic() < deadline:
+        alive = {p: st for p, st in alive.items() if _running(p, st)}
+        if not alive and not _marked(marker):
+            return
+        time.sleep(0.05)
+    check(not alive, "%s: still running: %s" % (what, sorted(alive)))
+    check(not _marked(marker), "%s: the cell's sleep %s is still running" % (what, marker))
+
+
+def check_sigterm_ends_tree(k):
+    """SIGTERM ends the kernel, its worker and the processes a cell
+    started."""
+    marker = _start_sleeper(k)
+    procs = {p: starttime(p) for p in tree(k.pid)}
+    os.kill(k.pid, signal.SIGTERM)
+    try:
+        k.km.provisioner.process.wait(timeout=REPLY_TIMEOUT)
+    except Exception:
+        raise CheckFailed("kernel still running %ss after SIGTERM" % REPLY_TIMEOUT)
+    _gone(procs, marker, "after SIGTERM")
+
+
 def check_shutdown_request(k):
+    marker = _start_sleeper(k)
+    procs = {p: starttime(p) for p in tree(k.pid)}
     msg_id = k.control_request("shutdown_request", {"restart": True})
     reply = k.reply_for(msg_id, channel="control")
     check(reply["content"].get("restart") is True, "shutdown_reply: %s, want restart true" % reply["content"])
@@ -477,6 +517,7 @@ def check_shutdown_request(k):
     except Exception:
         raise CheckFailed("kernel still running %ss after shutdown_reply" % REPLY_TIMEOUT)
     check(code == 0, "kernel exit status %s after shutdown_request, want 0" % code)
+    _gone(procs, marker, "after shutdown_request")
 
 
 CHECKS = [
@@ -495,6 +536,7 @@ CHECKS = [
     check_large_cells_memory,
     check_parent_death,
     check_widget_comms,
+    check_sigterm_ends_tree,
     check_oversized_input,
     check_event_pipe_out_of_sync,
     check_cell_processes_end,
