@@ -56,10 +56,13 @@ func (k *Kernel) shellHandler(msgType string) handler {
 }
 
 // controlHandler returns the handler for a control request type: a
-// superset of shell's, without execute_request.
+// superset of shell's, without execute_request, with debug_request.
 func (k *Kernel) controlHandler(msgType string) handler {
-	if msgType == "execute_request" {
+	switch msgType {
+	case "execute_request":
 		return nil
+	case "debug_request":
+		return k.handleDebug
 	}
 	return k.shellHandler(msgType)
 }
@@ -79,7 +82,7 @@ func (k *Kernel) handleKernelInfo(sock Socket, m *message) {
 			"codemirror_mode": "go",
 		},
 		"banner":   k.opts.Banner,
-		"debugger": false,
+		"debugger": k.debugger() != nil,
 		"help_links": []map[string]string{
 			{"text": "Go documentation", "url": "https://go.dev/doc/"},
 			{"text": "Go standard library", "url": "https://pkg.go.dev/std"},

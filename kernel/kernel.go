@@ -106,6 +106,8 @@ type Kernel struct {
 	helpers  sync.WaitGroup
 	stopping atomic.Bool
 	shutdown atomic.Bool // interp.Shutdown was called by shutdown_request
+
+	debugParent atomic.Pointer[json.RawMessage] // the latest debug_request's header (debug.go)
 }
 
 // New binds the sockets of info (ZeroMQ, tcp or ipc) and returns a kernel
@@ -169,6 +171,7 @@ func NewWithSockets(info ConnectionInfo, socks Sockets, interp engine.Interprete
 	k.hist = openHistory(opts.HistoryDir, log)
 	k.sign.persist(historyDir(opts.HistoryDir), log)
 	k.stdin = &stdinBroker{k: k, ask1: make(chanMutex, 1), replies: make(chan *message, 16)}
+	k.attachDebugger()
 	return k, nil
 }
 
