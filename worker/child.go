@@ -286,6 +286,8 @@ func (ch *child) readEvents(r io.ReadCloser) {
 			if co, ok := c.cells.get(m.Cell).(engine.CommOutput); ok && m.Comm != nil {
 				co.Comm(*m.Comm)
 			}
+		case kindDebugEvent:
+			c.debugEvent(m)
 		case kindInput:
 			ch.startInput(m)
 		case kindInputCancel:

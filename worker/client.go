@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -74,6 +75,8 @@ type Client struct {
 	nextID atomic.Uint64 // call, cell and input ids
 
 	wg sync.WaitGroup // every goroutine the Client started
+
+	debugSink atomic.Pointer[func(json.RawMessage)] // DebugEvents' sink (debug.go)
 }
 
 var _ engine.Interpreter = (*Client)(nil)

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -46,6 +47,7 @@ type fakeInterp struct {
 	interrupt chan struct{} // closed by Interrupt, replaced per cell
 	release   chan struct{}
 	armed     chan struct{}
+	debugSink func(json.RawMessage) // DebugEvents' (debug_test.go)
 }
 
 func newFakeInterp() *fakeInterp {

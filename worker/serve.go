@@ -129,6 +129,7 @@ func serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Wri
 			_ = s.sendLocked(&msg{Kind: kindStream, Cell: k.cell, Name: k.name, Text: text})
 		})
 	defer s.flush()
+	s.attachDebugger()
 	if err := s.send(&msg{Kind: kindReady, PID: os.Getpid()}); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -276,6 +277,8 @@ func (s *server) handle(ctx context.Context, m *msg) bool {
 		go s.introspect(ctx, m)
 	case kindComm:
 		go s.comm(ctx, m)
+	case kindDebug:
+		go s.debug(ctx, m)
 	case kindInterrupt:
 		s.guard("interrupt", s.interp.Interrupt)
 	case kindInputReply:
