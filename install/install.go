@@ -201,7 +201,7 @@ func NewSpec(o Options) (Spec, error) {
 		DisplayName:   display,
 		Language:      "go",
 		InterruptMode: "message",
-		Metadata:      map[string]any{"debugger": false},
+		Metadata:      map[string]any{"debugger": true},
 	}, nil
 }
 

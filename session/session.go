@@ -88,6 +88,9 @@ type Session struct {
 	// checker type-checks cells before yaegi sees them (nil: the Go
 	// sources are missing, cells run unchecked).
 	checker *typecheck.Checker
+	// debug is the Jupyter debugger's state, made by its first request
+	// (debug.go); nil: cells run as they always do.
+	debug atomic.Pointer[debugger]
 }
 
 // state is what the session knows about the cells run so far.
@@ -764,6 +767,11 @@ func (c *cell) compile(n ast.Node) (prog *interp.Program, err error) {
 
 // execute runs a compiled program; ctx cancels it.
 func (c *cell) execute(prog *interp.Program) (reflect.Value, error) {
+	if d := c.s.debug.Load(); d != nil {
+		if v, ok, err := d.execute(c, prog); ok {
+			return v, err
+		}
+	}
 	return c.s.it.ExecuteWithContext(c.ctx, prog)
 }
 
