@@ -9,6 +9,9 @@
 // (package worker) implements Interpreter on the kernel's side by forwarding
 // every call to a child process that serves a real Interpreter.
 //
+// Optional interfaces: Comms (comm messages) and Debugger (the Jupyter
+// debugger, docs/debugger.md).
+//
 // Positions (cursors, ranges) in this package are byte offsets into UTF-8
 // code; the kernel converts from and to the protocol's Unicode code points.
 //

@@ -8,7 +8,9 @@
 // subscriber with a bounded queue of its own), busy/idle around every
 // shell and control request, execute_input, execution counts, error
 // messages, stop_on_error, stream batching on IOPub, stdin, history and
-// the introspection replies.
+// the introspection replies. debug_request is answered on control for an
+// interpreter that is an engine.Debugger (kernel_info then says
+// "debugger": true), its events published as debug_event.
 // It never imports yaegi, package session or package worker: the
 // interpreter is reached only through package engine, and ZeroMQ (zmq4)
 // only in transport_zmq.go. New binds ZeroMQ sockets (tcp or ipc) from a

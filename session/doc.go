@@ -20,7 +20,11 @@
 //
 // Execute, Complete, Inspect, Import and Use take one lock, so each waits
 // for a running cell and code running in a cell must not call them.
-// IsComplete, Interrupt, Shutdown, Input, Stdout, Stderr and the hook.Host
+// The Session is an engine.Debugger (docs/debugger.md): Debug never takes
+// the execution lock, so it answers while a cell is stopped at a
+// breakpoint.
+//
+// IsComplete, Interrupt, Shutdown, DebugEvents, Debug, Input, Stdout, Stderr and the hook.Host
 // methods are safe for concurrent use; of these, Globals and Declarations
 // read the session without its lock and are meant for code in a cell.
 package session

@@ -26,11 +26,14 @@
 // killed when a worker ends, by the worker or, after a crash, by the Client
 // (see TreeEnv); a panic in the interpreter is answered as engine.Recovered
 // for Execute. The child logs to LogFD (LogWriter), never to its stderr,
-// which is the cells'. docs/worker.md has the pipes, the wire format and the
-// crash handling.
+// which is the cells'. The Client is an engine.Debugger: debug requests and
+// events cross the pipes as raw JSON, each request answered on its own
+// goroutine in the child (docs/debugger.md). docs/worker.md has the pipes,
+// the wire format and the crash handling.
 //
 // Execute, Complete, Inspect and IsComplete are called from one goroutine
-// at a time, as engine.Interpreter says. Interrupt, Shutdown, Restart and
-// Stats are safe for concurrent use with everything; Shutdown returns once
-// the child is gone and every goroutine of the Client has ended.
+// at a time, as engine.Interpreter says. Interrupt, Shutdown, Restart,
+// Stats, DebugEvents and Debug are safe for concurrent use with everything;
+// Shutdown returns once the child is gone and every goroutine of the Client
+// has ended.
 package worker

@@ -84,9 +84,10 @@ type msg struct {
 	// comm messages (the kernel's can; gilgo run's cannot).
 	CommOut bool              `json:"comm_out,omitempty"`
 	Comms   map[string]string `json:"comms,omitempty"`
+	Err     string            `json:"err,omitempty"`
+
 	// Debug is a DAP request, response or event (debug.go).
 	Debug json.RawMessage `json:"debug,omitempty"`
-	Err     string            `json:"err,omitempty"`
 
 	// Took is how long the child's interpreter ran a cell (done), in ns.
 	Took int64 `json:"took,omitempty"`
