@@ -118,10 +118,13 @@ e2e-browser: build
 # an error output (02 renders its SVG timelines, and its sliders redraw
 # one), a slider and a button of package widgets work in the page, and
 # what a Lab user does (stop, restart from the menu, completion, tooltip,
-# input box, rich displays, 100,000 lines) works (lab-e2e.js --ui).
+# input box, rich displays, 100,000 lines) works (lab-e2e.js --ui), and
+# the debugger panel stops at a gutter breakpoint, steps and continues
+# (--debug).
 e2e-lab: build lab
 	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/widgets.ipynb e2e/out/lab-widgets --widgets
 	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/lab-ui.ipynb e2e/out/lab-ui --ui
+	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/debug.ipynb e2e/out/lab-debug --debug
 	for nb in notebooks/*.ipynb; do \
 		extra=(); case $$nb in *02-the-gil*) extra=(--expect-selector 'img[src^="data:image/svg+xml"]' \
 			--expect-selector '.widget-output img[src^="data:image/svg+xml"]' --slide-expect '4 goroutines') ;; esac; \

@@ -20,7 +20,12 @@
 //      fmt.Scanln answered in Lab's input box, display.HTML, Markdown,
 //      LaTeX and PNG rendered, 100,000 printed lines without freezing the
 //      page
-//   7. no console errors and no failed requests in the whole run
+//   7. with --debug (testdata/debug.ipynb): enable the debugger with the
+//      notebook toolbar's bug icon, set a breakpoint on line 4 of the first
+//      cell by clicking its gutter, run the cell: the line is highlighted
+//      and the Variables panel shows n; Next moves to line 5 (x shows),
+//      Continue finishes the cell (21 printed), and the next cell runs
+//   8. no console errors and no failed requests in the whole run
 //
 // Exit status: 0 on success, 1 on a failed check, 2 on bad arguments.
 'use strict';
@@ -29,7 +34,7 @@ const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-const usage = `usage: lab-e2e.js --url URL --token TOKEN --notebook PATH --out DIR [--widgets] [--ui] [--slide-expect TEXT] [--expect-selector CSS]... [--timeout MS]`;
+const usage = `usage: lab-e2e.js --url URL --token TOKEN --notebook PATH --out DIR [--widgets] [--ui] [--debug] [--slide-expect TEXT] [--expect-selector CSS]... [--timeout MS]`;
 
 class CheckError extends Error {}
 
@@ -57,6 +62,7 @@ function parseArgs(argv) {
       case '--widgets': opts.widgets = true; break;
       case '--slide-expect': opts.slideExpect = next(); break;
       case '--ui': opts.ui = true; break;
+      case '--debug': opts.debug = true; break;
       case '--no-default-expect': case '--expect-line': case '--expect-contains':
         // The classic test's options: accepted so that one make rule feeds both.
         if (a !== '--no-default-expect') next();
@@ -116,6 +122,68 @@ async function waitIdle(page, timeout = 60000) {
     const k = window.gilgoLab.shell.currentWidget.sessionContext.session.kernel;
     return k && k.status === 'idle';
   }, null, { timeout, polling: 200 });
+}
+
+// variablesText is what the debugger's Variables panel shows.
+async function variablesText(page) {
+  return page.$$eval('.jp-DebuggerVariables-body li', es => es.map(e => e.textContent).join('|'));
+}
+
+// highlightedLine is the 1-based line the debugger highlights in the
+// first cell, or 0.
+async function highlightedLine(page) {
+  return page.evaluate(() => {
+    const lines = [...document.querySelectorAll('.jp-Notebook .jp-Cell')][0].querySelectorAll('.CodeMirror-code > div');
+    for (let i = 0; i < lines.length; i++) if (lines[i].querySelector('.jp-DebuggerEditor-highlight') || lines[i].classList.contains('jp-DebuggerEditor-highlight')) return i + 1;
+    return 0;
+  });
+}
+
+async function waitDebug(page, what, cond, timeout = 60000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const line = await highlightedLine(page);
+    const vars = await variablesText(page);
+    if (cond(line, vars)) return;
+    if (Date.now() > deadline) throw new CheckError(`${what}: highlighted line ${line}, variables ${JSON.stringify(vars)}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+// debugChecks drives the debugger panel (see step 7).
+async function debugChecks(page, shot) {
+  await page.click('.jp-NotebookPanel-toolbar .jp-DebuggerBugButton');
+  await page.waitForFunction(() => window.gilgoLab.shell.currentWidget.node.getAttribute('data-jp-debugger') === 'true', null, { timeout: 30000 })
+    .catch(() => { throw new CheckError('the bug icon did not enable the debugger'); });
+  await page.evaluate(() => window.gilgoLab.shell.activateById('jp-debugger-sidebar'));
+  await page.waitForTimeout(1000);
+  // A click in the gutter of the first cell's line 4.
+  const cell = (await page.$$('.jp-Notebook .jp-Cell'))[0];
+  const line = (await cell.$$('.CodeMirror-code > div'))[3];
+  const lb = await line.boundingBox();
+  const gb = await (await cell.$('.CodeMirror-gutters')).boundingBox();
+  await page.mouse.click(gb.x + gb.width / 2, lb.y + lb.height / 2);
+  await cell.waitForSelector('.jp-DebuggerEditor-marker', { timeout: 30000 })
+    .catch(() => { throw new CheckError('no breakpoint marker after the gutter click'); });
+  await shot('debug-breakpoint');
+  await page.evaluate(() => { window.gilgoLab.shell.currentWidget.content.activeCellIndex = 0; });
+  await runCell(page);
+  await waitDebug(page, 'stop at the breakpoint', (l, v) => l === 4 && v.includes('n: 40'));
+  await shot('debug-stopped');
+  await page.evaluate(() => window.gilgoLab.commands.execute('debugger:next'));
+  await waitDebug(page, 'after Next', (l, v) => l === 5 && v.includes('x: 20'));
+  await shot('debug-next');
+  await page.evaluate(() => window.gilgoLab.commands.execute('debugger:continue'));
+  await waitOutput(page, 0, /^21\n$/, 'the cell after Continue');
+  await waitIdle(page);
+  const i = await addCell(page, 'fmt.Println(half(4))');
+  await runCell(page);
+  await waitOutput(page, i, /^3\n$/, 'the cell after the debugged one', 10000).catch(async err => {
+    // It stops at the breakpoint too: continue it.
+    await page.evaluate(() => window.gilgoLab.commands.execute('debugger:continue'));
+    await waitOutput(page, i, /^3\n$/, 'the cell after the debugged one');
+  });
+  await shot('debug-done');
 }
 
 // uiChecks does what a Lab user does besides Run All (see step 6).
@@ -298,6 +366,7 @@ async function main() {
       await shot('slide');
     }
     if (opts.ui) await uiChecks(page, shot);
+    if (opts.debug) await debugChecks(page, shot);
     if (problems.length) throw new CheckError(`the page reported:\n  ${problems.join('\n  ')}`);
     console.log(`lab-e2e: ${opts.notebook}: PASS`);
   } finally {
