@@ -16,7 +16,8 @@
 //      Output widget show TEXT (an Interact re-ran and redrew)
 //   6. with --ui: in new cells, stop `for {}` with the toolbar's stop
 //      button, restart the kernel from the Kernel menu, the completion
-//      popup for fmt.Pri, the Shift+Tab tooltip of fmt.Println, a
+//      popup for fmt.Pri, the Shift+Tab tooltip of fmt.Println, the
+//      inspector's documentation of fmt.Println, a
 //      fmt.Scanln answered in Lab's input box, display.HTML, Markdown,
 //      LaTeX and PNG rendered, 100,000 printed lines without freezing the
 //      page
@@ -233,6 +234,22 @@ async function uiChecks(page, shot) {
     .catch(() => { throw new CheckError('Shift+Tab: no tooltip for fmt.Println'); });
   await shot('tooltip');
   await page.keyboard.press('Escape');
+
+  // The inspector (Contextual Help) follows the cursor: fmt.Println's doc.
+  // It opens beside the notebook, which is made current again.
+  await page.evaluate(async () => {
+    const nb = window.gilgoLab.shell.currentWidget;
+    await window.gilgoLab.commands.execute('inspector:open');
+    window.gilgoLab.shell.activateById(nb.id);
+  });
+  await page.evaluate(i => { window.gilgoLab.shell.currentWidget.content.model.cells.get(i).value.text = 'fmt.Println'; }, i);
+  await page.click('.jp-Cell.jp-mod-active .jp-InputArea-editor');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => [...document.querySelectorAll('.jp-Inspector-content')].some(e => /Println formats/.test(e.textContent)), null, { timeout: 30000 })
+    .catch(() => { throw new CheckError('inspector: no documentation of fmt.Println'); });
+  await shot('inspector');
+  await page.evaluate(() => window.gilgoLab.commands.hasCommand('inspector:close') && window.gilgoLab.commands.execute('inspector:close'));
   await page.evaluate(i => { window.gilgoLab.shell.currentWidget.content.model.cells.get(i).value.text = ''; }, i);
   await page.evaluate(() => window.gilgoLab.commands.execute('notebook:enter-command-mode'));
 
