@@ -199,3 +199,67 @@ func BenchmarkCurrentHop(b *testing.B) {
 	b.ReportMetric(lookup, "lookup-bind-ns/op")
 	b.ReportMetric(lookup/ns, "speedup")
 }
+
+// drainNs queues k fresh Go threads behind a holder, releases the lock and
+// returns the time per acquisition until all k ran (each takes the lock
+// once, from the head of a queue of k, k-1, ... waiters).
+func drainNs(k, rounds int) float64 {
+	var total time.Duration
+	for range rounds {
+		l := New(Options{})
+		h := l.NewThread("holder")
+		h.Acquire()
+		var wg sync.WaitGroup
+		wg.Add(k)
+		for range k {
+			l.Go("w", wg.Done)
+		}
+		start := time.Now()
+		h.Close()
+		wg.Wait()
+		total += time.Since(start)
+	}
+	return float64(total.Nanoseconds()) / float64(k*rounds)
+}
+
+// BenchmarkWaiters: the cost of one acquisition and release with 1, 1,000
+// and 100,000 threads waiting, as ratios to the 1-waiter cost of the same
+// run (x-1k, x-100k); O(1) hand-offs keep them near 1.
+func BenchmarkWaiters(b *testing.B) {
+	var one, k1, k100 float64
+	for range b.N {
+		one += drainNs(1, 20000)
+		k1 += drainNs(1000, 20)
+		k100 += drainNs(100000, 1)
+	}
+	n := float64(b.N)
+	b.ReportMetric(one/n, "ns/acq-1")
+	b.ReportMetric(k1/n, "ns/acq-1k")
+	b.ReportMetric(k100/n, "ns/acq-100k")
+	b.ReportMetric(k1/one, "x-1k")
+	b.ReportMetric(k100/one, "x-100k")
+}
+
+// BenchmarkMonitorWorstWait: a holder parks without releasing (a blocking
+// call the rewrite could not wrap) while a thread waits; the monitor hands
+// the lock on. Reports the worst wait (Stats.MaxWait) over the rounds as a
+// multiple of the switch interval (the target: <= 4).
+func BenchmarkMonitorWorstWait(b *testing.B) {
+	var worst time.Duration
+	var interval time.Duration
+	for range b.N {
+		for range 5 {
+			l := New(Options{})
+			interval = l.SwitchInterval()
+			park := make(chan struct{})
+			h := l.Go("parked", func() { <-park })
+			w := l.Go("waiter", func() {})
+			<-w.Done()
+			close(park)
+			<-h.Done()
+			worst = max(worst, l.Stats().MaxWait)
+		}
+	}
+	b.ReportMetric(float64(worst)/float64(time.Millisecond), "worst-ms")
+	b.ReportMetric(float64(worst)/float64(interval), "x-interval")
+}

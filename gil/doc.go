@@ -14,7 +14,12 @@
 // bound to the calling goroutine (Bind, Adopt), so an unbound goroutine is
 // taken for the holder. After Interrupt, every check point, Enter,
 // BeginBlocking and EndBlocking panics with ErrInterrupted until
-// ClearInterrupt; Enter past RecursionLimit panics with *RecursionError.
+// ClearInterrupt, and for the threads that existed at Interrupt (but the
+// holder that clears it) also afterwards; Enter past RecursionLimit panics
+// with *RecursionError. Waiters queue first come, first served; acquiring,
+// releasing and handing the lock on are O(1) in the number of waiters
+// (except in deterministic mode), and a thread of Go starts its goroutine
+// only once the lock is granted to it.
 // docs/gil.md describes the algorithm, the monitor and the modes.
 //
 // Every method of Lock is safe for concurrent use. A Thread belongs to one

@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand"
 	"runtime/debug"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,6 +28,9 @@ func (e *RecursionError) Error() string { return "maximum recursion depth exceed
 // Defaults.
 const (
 	DefaultSwitchInterval = 5 * time.Millisecond
+	// DefaultMonitorDelay is how long Enable waits for displaced threads
+	// when the monitor is off; the monitor's own default delay is twice
+	// the switch interval (Options.MonitorDelay).
 	DefaultMonitorDelay   = 20 * time.Millisecond
 	DefaultRecursionLimit = 10000
 )
@@ -41,8 +43,10 @@ type Options struct {
 	// MonitorDelay is how long a drop request may stay unanswered (wall-clock
 	// mode), or a holder may pass no check point while others wait
 	// (deterministic mode), before the monitor hands the lock to a waiter.
-	// Default 20 ms; negative disables the monitor (tests only: a parked
-	// holder then blocks the others).
+	// Default twice the switch interval (10 ms with the default interval,
+	// following SetSwitchInterval), so a waiter behind a parked holder
+	// waits about three switch intervals; negative disables the monitor
+	// (tests only: a parked holder then blocks the others).
 	MonitorDelay time.Duration
 	// RecursionLimit is the initial maximum call depth (Enter). Default 10000.
 	RecursionLimit int
@@ -130,7 +134,17 @@ type Lock struct {
 	switchNumber uint64
 	dropPending  bool
 	dropAt       time.Time // real clock, when the pending drop request was set
-	waiters      []*Thread
+	qhead, qtail *Thread   // the waiters, first come first (wait.go)
+	nwait        int       // their number
+	steps        uint64    // waiters visited or linked (tests: no scans)
+	wakes        uint64    // times a waiter woke up (tests: no broadcasts)
+	contendedAt  time.Time // real clock: the holder's turn became contended
+	detProgress  uint64    // deterministic mode: holder's check points then
+	timer        *time.Timer
+	timerArmed   bool
+	timerAt      time.Time
+	epoch        uint64 // Interrupt calls; a thread of an older epoch is doomed
+	intrBit      bool   // bitInterrupt is set in the breaker
 	det          bool
 	every        int
 	seed         int64
@@ -167,9 +181,6 @@ func New(opts Options) *Lock {
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
 	}
-	if l.monitorDelay == 0 {
-		l.monitorDelay = DefaultMonitorDelay
-	}
 	if l.interval <= 0 {
 		l.interval = DefaultSwitchInterval
 	}
@@ -202,13 +213,15 @@ type Thread struct {
 	pending  atomic.Bool   // adopted by a goroutine not recorded yet (Adopt)
 
 	// Under l.mu.
-	state     threadState
-	wake      chan struct{}
-	timer     *time.Timer
-	yielding  bool          // dropped on request: may not take the lock back first
-	waitStart time.Duration // clock() when it started waiting, or unset
-	holdStart time.Duration // clock() when it took the lock, or unset
-	st        ThreadStats
+	state        threadState
+	wake         chan struct{}
+	qprev, qnext *Thread // neighbours in the lock's queue of waiters
+	queued       bool
+	fn           func()        // Go's function until the thread starts (granted the lock)
+	epoch        uint64        // l.epoch at NewThread (see Lock.doomed)
+	waitStart    time.Duration // clock() when it started waiting, or unset
+	holdStart    time.Duration // clock() when it took the lock, or unset
+	st           ThreadStats
 }
 
 // NewThread registers a new thread state. tag names it in statistics and
@@ -221,7 +234,7 @@ func (l *Lock) NewThread(tag string) *Thread {
 
 func (l *Lock) newThreadLocked(tag string) *Thread {
 	l.nextID++
-	t := &Thread{l: l, id: l.nextID, tag: tag, done: make(chan struct{}), wake: make(chan struct{}, 1), waitStart: unset, holdStart: unset}
+	t := &Thread{l: l, id: l.nextID, tag: tag, done: make(chan struct{}), wake: make(chan struct{}, 1), epoch: l.epoch, waitStart: unset, holdStart: unset}
 	t.st.ID, t.st.Tag = t.id, tag
 	l.threads[t.id] = t
 	if l.trace != nil {
@@ -274,333 +287,6 @@ func (t *Thread) Close() {
 const maxExited = 256
 
 // ----------------------------------------------------------------------
-// Acquire and release.
-
-// Acquire takes the lock, waiting as long as needed. While the GIL is
-// disabled it returns at once. Acquiring a lock the thread already holds is
-// a no-op.
-func (t *Thread) Acquire() {
-	l := t.l
-	l.mu.Lock()
-	l.acquireLocked(t)
-	l.mu.Unlock()
-}
-
-// Release gives the lock up. It is a no-op if the thread does not hold it
-// (for example after the monitor handed it on).
-func (t *Thread) Release() {
-	l := t.l
-	l.mu.Lock()
-	l.releaseAnyLocked(t)
-	if t.state != stExited {
-		t.state = stIdle
-	}
-	l.mu.Unlock()
-}
-
-// Holding reports whether the thread holds the lock (or runs free while
-// the GIL is disabled).
-func (t *Thread) Holding() bool {
-	t.l.mu.Lock()
-	defer t.l.mu.Unlock()
-	return t.state == stHolding || t.state == stFree
-}
-
-// releaseAnyLocked leaves whatever claim t has on the lock.
-func (l *Lock) releaseAnyLocked(t *Thread) {
-	switch t.state {
-	case stHolding:
-		l.releaseLocked(t)
-	case stWaiting:
-		l.removeWaiter(t)
-		t.state = stIdle
-	case stDisplaced:
-		l.undisplaceLocked(t)
-	}
-	t.yielding = false
-}
-
-// acquireLocked returns with t holding the lock, or running free when the
-// GIL is disabled. l.mu is held on entry and exit but released while waiting.
-func (l *Lock) acquireLocked(t *Thread) {
-	switch t.state {
-	case stHolding, stFree:
-		return
-	case stExited:
-		panic("gil: Acquire on a closed thread")
-	case stDisplaced:
-		l.undisplaceLocked(t)
-	}
-	if !l.enabled {
-		t.state = stFree
-		return
-	}
-	if t.state != stWaiting {
-		if !l.locked && len(l.waiters) == 0 {
-			l.takeLocked(t)
-			return
-		}
-		l.addWaiter(t)
-	}
-	for {
-		if l.holder == t {
-			return // granted by a release (deterministic mode) or the monitor
-		}
-		if t.yielding && l.lastHolder != t {
-			t.yielding = false // another thread took the lock: compete again
-		}
-		if !l.enabled {
-			l.removeWaiter(t)
-			t.state = stFree
-			return
-		}
-		if !l.locked && l.canTake(t) {
-			l.removeWaiter(t)
-			l.takeLocked(t)
-			return
-		}
-		saved := l.switchNumber
-		var savedProgress uint64
-		if l.holder != nil {
-			savedProgress = l.holder.progress.Load()
-		}
-		timeout := l.interval
-		if l.det || t.yielding {
-			timeout = l.monitorDelay
-			if timeout < 0 {
-				timeout = time.Hour
-			}
-		}
-		if t.timer == nil {
-			t.timer = time.NewTimer(timeout)
-		} else {
-			t.timer.Reset(timeout)
-		}
-		l.mu.Unlock()
-		timedOut := false
-		select {
-		case <-t.wake:
-			t.timer.Stop()
-		case <-t.timer.C:
-			timedOut = true
-		}
-		l.mu.Lock()
-		if !timedOut || !l.enabled || !l.locked || l.holder == t || l.switchNumber != saved {
-			continue
-		}
-		switch {
-		case t.yielding:
-			// Nobody took the lock we dropped for a whole monitor delay:
-			// compete normally again.
-			t.yielding = false
-		case l.det:
-			if l.monitorDelay > 0 && l.holder.progress.Load() == savedProgress && !l.holderBusyLocked() {
-				l.stealLocked(t)
-			}
-		case !l.dropPending:
-			l.setDropLocked(t)
-		case l.monitorDelay > 0 && time.Since(l.dropAt) >= l.monitorDelay && !l.holderBusyLocked():
-			l.stealLocked(t)
-		}
-	}
-}
-
-// canTake implements forced switching: a thread that dropped the lock on
-// request may not take it back before another thread took it, unless it is
-// the only one that wants it.
-func (l *Lock) canTake(t *Thread) bool {
-	if !t.yielding {
-		return true
-	}
-	if l.lastHolder != t {
-		t.yielding = false
-		return true
-	}
-	for _, w := range l.waiters {
-		if w != t {
-			return false
-		}
-	}
-	return true
-}
-
-func (l *Lock) addWaiter(t *Thread) {
-	t.state = stWaiting
-	t.waitStart = l.clock()
-	l.waiters = append(l.waiters, t)
-	l.event(t, EvWaitBegin)
-}
-
-func (l *Lock) removeWaiter(t *Thread) {
-	for i, w := range l.waiters {
-		if w == t {
-			l.waiters = append(l.waiters[:i], l.waiters[i+1:]...)
-			return
-		}
-	}
-}
-
-func signal(t *Thread) {
-	select {
-	case t.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (l *Lock) takeLocked(t *Thread) {
-	now := l.clock()
-	if t.state == stWaiting && t.waitStart != unset {
-		d := now - t.waitStart
-		t.st.Waited += d
-		l.stats.WaitTime += d
-	}
-	t.waitStart = unset
-	l.locked = true
-	l.holder = t
-	l.holderP.Store(t)
-	if l.lastHolder != t {
-		l.stats.Switches++
-	}
-	l.lastHolder = t
-	l.switchNumber++
-	l.stats.Acquisitions++
-	t.st.Acquisitions++
-	t.state = stHolding
-	t.holdStart = now
-	t.count = 0
-	l.clearDropLocked()
-	l.event(t, EvAcquire)
-	// A thread that dropped on request waits for this: let it re-check.
-	for _, w := range l.waiters {
-		if w.yielding {
-			signal(w)
-		}
-	}
-}
-
-// releaseLocked gives up the lock held by t and wakes (wall-clock mode) or
-// grants it to (deterministic mode) one waiter.
-func (l *Lock) releaseLocked(t *Thread) {
-	l.accountHeld(t)
-	l.locked = false
-	l.holder = nil
-	l.holderP.Store(nil)
-	t.state = stIdle
-	l.clearDropLocked()
-	l.event(t, EvRelease)
-	if len(l.waiters) == 0 {
-		return
-	}
-	if l.det {
-		w := l.chooseLocked(t)
-		if w != nil {
-			l.removeWaiter(w)
-			l.takeLocked(w)
-			signal(w)
-		}
-		return
-	}
-	// Like cond_signal: wake one waiter; prefer one that is not yielding.
-	for _, w := range l.waiters {
-		if !w.yielding {
-			signal(w)
-			return
-		}
-	}
-	signal(l.waiters[0])
-}
-
-// chooseLocked picks the next holder among the waiters other than not,
-// using the seeded generator over waiters sorted by id.
-func (l *Lock) chooseLocked(not *Thread) *Thread {
-	cands := make([]*Thread, 0, len(l.waiters))
-	for _, w := range l.waiters {
-		if w != not {
-			cands = append(cands, w)
-		}
-	}
-	if len(cands) == 0 {
-		return nil
-	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].id < cands[j].id })
-	return cands[l.rng.Intn(len(cands))]
-}
-
-func (l *Lock) accountHeld(t *Thread) {
-	if t.holdStart != unset {
-		t.st.Held += l.clock() - t.holdStart
-		t.holdStart = unset
-	}
-}
-
-func (l *Lock) setDropLocked(by *Thread) {
-	l.dropPending = true
-	l.dropAt = time.Now()
-	l.stats.DropRequests++
-	l.setBreaker(bitDrop)
-	l.event(by, EvDropRequest)
-}
-
-func (l *Lock) clearDropLocked() {
-	if l.dropPending {
-		l.dropPending = false
-		l.clearBreaker(bitDrop)
-	}
-}
-
-// holderBusyLocked asks Options.Busy whether the holder is running rather
-// than parked (at most once per MonitorDelay). It drops l.mu while it asks;
-// if the lock changed hands meanwhile it reports true, so the caller
-// re-examines the state before it steals.
-func (l *Lock) holderBusyLocked() bool {
-	if l.busy == nil {
-		return false
-	}
-	now := time.Now()
-	if now.Before(l.busyUntil) {
-		return true
-	}
-	h, sn := l.holder, l.switchNumber
-	l.mu.Unlock()
-	busy := l.busy()
-	l.mu.Lock()
-	if busy {
-		l.busyUntil = time.Now().Add(l.monitorDelay)
-		l.stats.BusyChecks++
-	}
-	return busy || !l.locked || l.holder != h || l.switchNumber != sn
-}
-
-// stealLocked is the monitor: the holder has not reached a check point for
-// too long while t waits, so the lock goes to t and the holder must
-// re-acquire before it runs interpreted code again.
-func (l *Lock) stealLocked(t *Thread) {
-	h := l.holder
-	l.accountHeld(h)
-	h.state = stDisplaced
-	l.displacedN++
-	l.setBreaker(bitDisplaced)
-	l.stats.Handoffs++
-	h.st.Handoffs++
-	l.event(h, EvHandoff)
-	l.log.Debug("gil: monitor handed the lock on", "from", h.id, "from_tag", h.tag, "to", t.id)
-	l.locked = false
-	l.holder = nil
-	l.holderP.Store(nil)
-	l.clearDropLocked()
-	l.removeWaiter(t)
-	l.takeLocked(t)
-}
-
-func (l *Lock) undisplaceLocked(t *Thread) {
-	t.state = stIdle
-	l.displacedN--
-	if l.displacedN == 0 {
-		l.clearBreaker(bitDisplaced)
-	}
-}
-
-// ----------------------------------------------------------------------
 // Check points.
 
 // Checkpoint is the eval breaker, called at function entry, loop back-edges
@@ -624,7 +310,7 @@ func (t *Thread) checkpointSlow() {
 		if t.state == stDisplaced {
 			l.acquireLocked(t)
 		}
-		intr := l.interrupted
+		intr := l.stopping(t)
 		l.mu.Unlock()
 		if intr {
 			panic(ErrInterrupted)
@@ -635,7 +321,7 @@ func (t *Thread) checkpointSlow() {
 		l.mu.Lock()
 		if l.det && l.holder == t && t.count >= l.every {
 			t.count = 0
-			if len(l.waiters) > 0 {
+			if l.nwait > 0 {
 				l.stats.DropRequests++
 				l.event(t, EvDropRequest)
 				l.dropLocked(t)
@@ -653,17 +339,19 @@ func (t *Thread) checkpointSlow() {
 	}
 }
 
-// dropLocked honours a drop request: release, then wait until another
-// thread took the lock before competing again (forced switching).
+// dropLocked honours a drop request (forced switching): the lock goes to
+// a waiter and t waits behind the others, so it cannot take the lock back
+// before another thread took it. With nobody waiting (the requester left)
+// t keeps the lock.
 func (l *Lock) dropLocked(t *Thread) {
+	if l.nwait == 0 {
+		l.clearDropLocked()
+		return
+	}
 	l.stats.ForcedSwitches++
 	t.st.ForcedSwitches++
 	l.releaseLocked(t)
-	if !l.det {
-		t.yielding = true
-	}
 	l.acquireLocked(t)
-	t.yielding = false
 }
 
 // Enter is called at function entry: it counts the call depth, panics with
@@ -716,7 +404,7 @@ func (l *Lock) RecursionLimit() int { return int(l.limit.Load()) }
 func (t *Thread) BeginBlocking() {
 	l := t.l
 	l.mu.Lock()
-	if l.interrupted && (t.state == stHolding || t.state == stFree) {
+	if (t.state == stHolding || t.state == stFree) && l.stopping(t) {
 		l.mu.Unlock()
 		panic(ErrInterrupted)
 	}
@@ -752,7 +440,7 @@ func (t *Thread) endBlocking() (interrupted bool) {
 		l.event(t, EvBlockEnd)
 	}
 	l.acquireLocked(t)
-	return l.interrupted
+	return l.stopping(t)
 }
 
 // Blocking runs f without the lock: BeginBlocking, f, EndBlocking. If f
@@ -773,24 +461,30 @@ func (t *Thread) Blocking(f func()) {
 // ----------------------------------------------------------------------
 // Goroutines.
 
-// Go starts f on a new goroutine as a new thread tagged tag, bound to that
+// Go runs f on a new goroutine as a new thread tagged tag, bound to that
 // goroutine (see Bind), and returns the thread. The thread is queued for
 // the lock before Go returns, so spawns made by a holder keep their order
-// in deterministic mode. A panic in f is passed to Options.OnPanic (not for
-// ErrInterrupted) and never crosses the goroutine; the lock is released and
-// the thread closed when f ends.
+// in deterministic mode; its goroutine starts when the lock is granted to
+// it (a queued thread costs no goroutine and no stack). A panic in f is
+// passed to Options.OnPanic (not for ErrInterrupted) and never crosses the
+// goroutine; the lock is released and the thread closed when f ends.
 func (l *Lock) Go(tag string, f func()) *Thread {
 	l.mu.Lock()
 	t := l.newThreadLocked(tag)
+	start := true
 	if l.enabled {
-		if !l.locked && len(l.waiters) == 0 {
+		if !l.locked && l.nwait == 0 {
 			l.takeLocked(t)
 		} else {
+			t.fn = f
 			l.addWaiter(t)
+			start = false
 		}
 	}
 	l.mu.Unlock()
-	go t.run(f)
+	if start {
+		go t.run(f)
+	}
 	return t
 }
 
@@ -851,8 +545,17 @@ func (l *Lock) Disable() {
 		l.holder = nil
 		l.holderP.Store(nil)
 	}
-	for _, w := range l.waiters {
-		signal(w) // they see !enabled and leave as free threads
+	for _, w := range l.allWaiters() {
+		// They see !enabled and leave as free threads; those of Go that
+		// did not start yet start now, free.
+		l.removeWaiter(w)
+		w.state = stFree
+		if f := w.fn; f != nil {
+			w.fn = nil
+			go w.run(f)
+		} else {
+			signal(w)
+		}
 	}
 	for _, t := range l.threads {
 		if t.state == stDisplaced {
@@ -862,6 +565,7 @@ func (l *Lock) Disable() {
 	l.displacedN = 0
 	l.clearBreaker(bitDisplaced)
 	l.clearDropLocked()
+	l.doomedHolderLocked(nil)
 }
 
 // Enable switches the GIL back on. Threads running free are treated like
@@ -892,8 +596,10 @@ func (l *Lock) Enable() {
 		l.acquireLocked(self)
 	}
 	l.mu.Unlock()
-	delay := l.monitorDelay
-	if delay < 0 {
+	l.mu.Lock()
+	delay := l.monitorDelayLocked()
+	l.mu.Unlock()
+	if delay <= 0 {
 		delay = DefaultMonitorDelay
 	}
 	deadline := time.Now().Add(delay)
@@ -958,15 +664,18 @@ func (l *Lock) SetDeterministic(seed int64, every int) {
 	if every <= 0 {
 		l.det = false
 		l.clearBreaker(bitCount)
+		if l.locked && l.nwait > 0 {
+			l.contendedLocked()
+		}
 		return
 	}
 	l.det, l.every, l.seed = true, every, seed
 	l.rng = rand.New(rand.NewSource(seed))
 	l.clearDropLocked()
-	for _, w := range l.waiters {
-		w.yielding = false
-	}
 	l.setBreaker(bitCount)
+	if l.locked && l.nwait > 0 {
+		l.contendedLocked()
+	}
 }
 
 // SetWallClock goes back to switching by the switch interval.
@@ -984,19 +693,26 @@ func (l *Lock) Deterministic() (seed int64, every int, on bool) {
 
 // Interrupt makes every check point, BeginBlocking and EndBlocking panic
 // with ErrInterrupted until ClearInterrupt. The channel from Interrupted is
-// closed, so wrapped blocking calls can stop waiting.
+// closed, so wrapped blocking calls can stop waiting. The threads that
+// exist now are doomed: each panics with ErrInterrupted at its next check
+// point, BeginBlocking or EndBlocking, or when it takes the lock, even
+// after ClearInterrupt (a thread of Go that did not start yet starts and
+// panics at f's first check point).
 func (l *Lock) Interrupt() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.epoch++
 	if l.interrupted {
 		return
 	}
 	l.interrupted = true
 	close(l.intrCh)
-	l.setBreaker(bitInterrupt)
+	l.doomedHolderLocked(l.holder)
 }
 
-// ClearInterrupt ends the effect of Interrupt.
+// ClearInterrupt ends the effect of Interrupt for threads made after it and
+// for the holder (the caller, starting afresh); the other doomed threads
+// still stop (see Interrupt).
 func (l *Lock) ClearInterrupt() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -1005,7 +721,10 @@ func (l *Lock) ClearInterrupt() {
 	}
 	l.interrupted = false
 	l.intrCh = make(chan struct{})
-	l.clearBreaker(bitInterrupt)
+	if l.holder != nil {
+		l.holder.epoch = l.epoch
+	}
+	l.doomedHolderLocked(l.holder)
 }
 
 // Interrupted returns a channel closed while an interrupt is pending.

@@ -313,7 +313,7 @@ func TestEnableDisplacesFreeThreads(t *testing.T) {
 	waitFor(t, "a and b to queue", func() bool {
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		return len(l.waiters) == 2
+		return l.nwait == 2
 	})
 	enabled.Store(true)
 	main.BeginBlocking()

@@ -27,6 +27,10 @@ type Stats struct {
 	BusyChecks uint64
 	// WaitTime is the total time threads waited in Acquire.
 	WaitTime time.Duration
+	// MaxWait is the longest single wait in Acquire: with a parked holder
+	// that never reaches a check point, the monitor bounds it near the
+	// switch interval plus the monitor delay.
+	MaxWait time.Duration
 	// Threads lists live threads by id, then up to 256 exited ones.
 	Threads []ThreadStats
 }
