@@ -3,6 +3,7 @@ package gilrt
 import (
 	"bytes"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 )
 
@@ -15,10 +16,21 @@ import (
 // once (seen under -race: a spinner reading a global while the cell's
 // goroutine compiled the next unit and yaegi resized the globals' frame).
 //
-// It reads every goroutine's stack (runtime.Stack, which stops the world
-// for a moment); the monitor asks at most once per MonitorDelay. Safe for
-// concurrent use.
+// It first asks the scheduler's statistics (runtime/metrics, O(GOMAXPROCS)):
+// if no goroutine but the caller is running or runnable, nothing runs and
+// the answer is false. Otherwise it reads every goroutine's stack
+// (runtime.Stack, which stops the world for a time that grows with the
+// number of goroutines and their depth: seconds for 60,000 goroutines
+// parked in cells), unless there are more than maxDumpGoroutines, in
+// which case it answers true: the monitor asks again after its delay.
+// The monitor asks at most once per delay. Safe for concurrent use.
 func Busy() bool {
+	if !othersRunning() {
+		return false
+	}
+	if runtime.NumGoroutine() > maxDumpGoroutines {
+		return true
+	}
 	bp := stackPool.Get().(*[]byte)
 	defer stackPool.Put(bp)
 	buf := *bp
@@ -32,6 +44,30 @@ func Busy() bool {
 		*bp = buf
 	}
 	return busyIn(buf)
+}
+
+// maxDumpGoroutines bounds the stack dump Busy makes (a few milliseconds
+// at this size).
+const maxDumpGoroutines = 2000
+
+var schedMetrics = []string{"/sched/goroutines/running:goroutines", "/sched/goroutines/runnable:goroutines"}
+
+// othersRunning reports whether a goroutine other than the caller is
+// running or runnable, as the scheduler's statistics approximate it.
+func othersRunning() bool {
+	samples := make([]metrics.Sample, len(schedMetrics))
+	for i, name := range schedMetrics {
+		samples[i].Name = name
+	}
+	metrics.Read(samples)
+	var n uint64
+	for _, s := range samples {
+		if s.Value.Kind() != metrics.KindUint64 {
+			return true // unknown metric: do not guess
+		}
+		n += s.Value.Uint64()
+	}
+	return n > 1
 }
 
 // Frames of interpreted code and of the session, by their functions'

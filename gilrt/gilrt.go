@@ -165,7 +165,7 @@ func (s *Scheduler) BeginCell(n int) (end func()) {
 	t := s.lock.NewThread(fmt.Sprintf("cell[%d]", n))
 	s.alive()
 	t.Acquire()
-	s.drainInterrupted(t)
+	s.drainInterrupted()
 	s.mu.Lock()
 	s.cell = t
 	s.mu.Unlock()
@@ -180,43 +180,17 @@ func (s *Scheduler) BeginCell(n int) (end func()) {
 	}
 }
 
-// drainDeadline bounds how long BeginCell lets the goroutines of an
-// interrupted cell unwind (a goroutine parked for good in a channel
-// operation, or in compiled code, never does).
-const drainDeadline = 100 * time.Millisecond
-
-// drainInterrupted, if an interrupt is pending, lets the goroutines still
-// waiting for the lock (or blocked) take it in turn and unwind at their
-// next check point before the interrupt is cleared, so none of them goes
-// on running once the next cell starts. t holds the lock.
-func (s *Scheduler) drainInterrupted(t *gil.Thread) {
+// drainInterrupted clears a pending interrupt for the new cell, whose thread
+// holds the lock. The goroutines of the interrupted cells stay
+// doomed (gil.Lock.Interrupt): each panics with gil.ErrInterrupted when it
+// next takes the lock or passes a check point, so none of them runs on
+// into the new cell, however many there are.
+func (s *Scheduler) drainInterrupted() {
 	select {
 	case <-s.lock.Interrupted():
+		s.lock.ClearInterrupt()
 	default:
-		return
 	}
-	deadline := time.Now().Add(drainDeadline)
-	for time.Now().Before(deadline) && s.othersAlive(t) {
-		t.Release() // not Blocking: its EndBlocking panics while interrupted
-		time.Sleep(50 * time.Microsecond)
-		t.Acquire()
-	}
-	s.lock.ClearInterrupt()
-}
-
-// othersAlive reports whether a thread other than t waits for, holds or
-// is blocked away from the lock.
-func (s *Scheduler) othersAlive(t *gil.Thread) bool {
-	for _, ts := range s.lock.Stats().Threads {
-		if ts.ID == t.ID() {
-			continue
-		}
-		switch ts.State {
-		case "waiting", "holding", "blocked", "displaced":
-			return true
-		}
-	}
-	return false
 }
 
 // Go implements hook.Scheduler.
