@@ -157,6 +157,8 @@ func (s *Scheduler) helpers() interp.Exports {
 		"R": reflect.ValueOf(s.register),
 		"B": reflect.ValueOf(s.begin),
 		"U": reflect.ValueOf(s.end),
+		"I": reflect.ValueOf(s.lock.Interrupted),
+		"X": reflect.ValueOf(s.interrupted),
 	}}
 }
 
@@ -284,6 +286,16 @@ func (s *Scheduler) end(t *gil.Thread) {
 	if t != nil {
 		t.EndBlocking()
 	}
+}
+
+// interrupted ends a wait that an interrupt cut short: it takes the lock
+// back and panics with gil.ErrInterrupted (also if the interrupt was
+// cleared meanwhile: the goroutine belongs to the interrupted cell).
+func (s *Scheduler) interrupted(t *gil.Thread) {
+	if t != nil {
+		t.EndBlocking()
+	}
+	panic(gil.ErrInterrupted)
 }
 
 // display shows an SVG in the calling goroutine's cell.

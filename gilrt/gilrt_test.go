@@ -1,22 +1,55 @@
 package gilrt
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 )
 
-// TestInterrupt: spinning goroutines and a spinning cell stop, the lock is
-// free, the next cell runs and earlier variables are intact.
+// TestInterrupt: spinning goroutines, goroutines blocked on channels
+// (receives, sends, selects, in statements and expressions) and a spinning
+// cell stop; the lock is free, the next cell runs and earlier variables are
+// intact.
 func TestInterrupt(t *testing.T) {
 	f := newFixture(t, Options{})
-	if out := f.run("import \"fmt\"\nkeep := 41\nn := 0\ngo func() { for { n++ } }()\ngo func() { for { n++ } }()"); out != "" {
+	// Each goroutine calls wg.Done just before it blocks; wg.Wait lets
+	// them run (the spinners take turns with them).
+	setup := `import ("fmt"; "sync")
+keep := 41
+n := 0
+block := make(chan int)
+var got int
+var wg sync.WaitGroup
+wg.Add(1008)
+go func() { for { n++ } }()
+go func() { for { n++ } }()
+go func() { wg.Done(); <-block }()
+go func() { wg.Done(); v := <-block; got = v }()
+go func() { wg.Done(); v, ok := <-block; _ = ok; got = v }()
+go func() { wg.Done(); got = <-block }()
+go func() { wg.Done(); block <- 1 }()
+go func() { wg.Done(); fmt.Println(<-block + 1) }()
+go func() { wg.Done(); select { case v := <-block: got = v; case block <- 2: } }()
+go func() { wg.Done(); func() { block <- 3 }() }()
+for i := 0; i < 1000; i++ { go func() { wg.Done(); <-block }() }
+wg.Wait()`
+	if out := f.run(setup); out != "" {
 		t.Fatalf("setup: %s", out)
 	}
 	done := make(chan string)
 	go func() { done <- f.run("for { n++ }") }()
-	// Wait until the cell runs (no timing assertion: poll the lock's stats).
-	for f.sched.Lock().Stats().Acquisitions < 3 {
+	// Wait until the cell runs (no timing assertion: poll the lock's stats
+	// for the cell's thread; an interrupt before BeginCell is cleared).
+	running := func() bool {
+		for _, ts := range f.sched.Lock().Stats().Threads {
+			if ts.Tag == "cell[2]" && ts.Acquisitions > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for !running() {
 		time.Sleep(time.Millisecond)
 	}
 	f.s.Interrupt()
@@ -26,11 +59,23 @@ func TestInterrupt(t *testing.T) {
 	if out := f.run("fmt.Println(keep + 1)"); out != "42\n" {
 		t.Fatalf("after interrupt: %q", out)
 	}
-	// The spinners are gone: no thread but the cell's is alive.
-	for _, ts := range f.sched.Lock().Stats().Threads {
-		if ts.State != "exited" {
-			t.Errorf("thread %d (%s) still %s", ts.ID, ts.Tag, ts.State)
+	// The goroutines are gone: no thread is alive (they unwind in turn,
+	// each when it next takes the lock).
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var alive []string
+		for _, ts := range f.sched.Lock().Stats().Threads {
+			if ts.State != "exited" {
+				alive = append(alive, fmt.Sprintf("%d (%s) %s", ts.ID, ts.Tag, ts.State))
+			}
 		}
+		if len(alive) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d threads still alive after the interrupt, first %v", len(alive), alive[0])
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

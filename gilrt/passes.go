@@ -213,14 +213,14 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 			var pre []ast.Stmt
 			s.Chan, pre = hoist(env, s.Chan, pre)
 			s.Value, pre = hoist(env, s.Value, pre)
-			return append(pre, wrap(env, s)...)
+			return append(pre, wrapSelect(env, s)...)
 		case *ast.ExprStmt:
 			if u, ok := s.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 				handled[u] = true
 				nested(s)
 				var pre []ast.Stmt
 				u.X, pre = hoist(env, u.X, pre)
-				return append(pre, wrap(env, s)...)
+				return append(pre, wrapSelect(env, s)...)
 			}
 		case *ast.AssignStmt:
 			if len(s.Rhs) == 1 && len(s.Lhs) <= 2 {
@@ -230,6 +230,13 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 					var pre []ast.Stmt
 					u.X, pre = hoist(env, u.X, pre)
 					if s.Tok == token.DEFINE {
+						// v := <-c, v, ok := <-c: through a func literal
+						// that receives (interruptibly) when the types are
+						// known, so := keeps its meaning.
+						if lit := recvLit(env, f, u, len(s.Lhs) == 2); lit != nil {
+							s.Rhs[0] = &ast.CallExpr{Fun: lit, Args: []ast.Expr{u.X}}
+							return append(pre, s)
+						}
 						return append(pre, wrap(env, s)...)
 					}
 					// Receive into temporaries, assign under the lock.
@@ -238,8 +245,7 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 						tmps[i] = ast.NewIdent(env.NewName("gr"))
 					}
 					recv := &ast.AssignStmt{Lhs: tmps, Tok: token.DEFINE, Rhs: []ast.Expr{u}}
-					pre = append(pre, wrap(env, recv)...)
-					return append(pre, &ast.AssignStmt{Lhs: s.Lhs, Tok: s.Tok, Rhs: tmps})
+					return append(pre, wrapSelect(env, recv, &ast.AssignStmt{Lhs: s.Lhs, Tok: s.Tok, Rhs: tmps})...)
 				}
 			}
 		case *ast.SelectStmt:
@@ -254,6 +260,9 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 					return true
 				})
 				cc.Body = append([]ast.Stmt{callStmt("U", ast.NewIdent(t))}, cc.Body...)
+			}
+			if !hasDefault(s) {
+				s.Body.List = append(s.Body.List, interruptCase(t))
 			}
 			return []ast.Stmt{beginStmt(t), s}
 		case *ast.RangeStmt:
@@ -307,24 +316,88 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 		if !ok || u.Op != token.ARROW || handled[u] {
 			return e
 		}
-		ct, et, ok := cellast.ChanTypes(env, f, u.X)
-		if !ok {
+		lit := recvLit(env, f, u, false)
+		if lit == nil {
 			return e
-		}
-		c, v := env.NewName("gc"), env.NewName("gv")
-		recv := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v)}, Tok: token.DEFINE,
-			Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.ARROW, X: ast.NewIdent(c)}}}
-		body := append(wrap(env, recv), &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(v)}})
-		lit := &ast.FuncLit{
-			Type: &ast.FuncType{
-				Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent(c)}, Type: ct}}},
-				Results: &ast.FieldList{List: []*ast.Field{{Type: et}}},
-			},
-			Body: &ast.BlockStmt{List: body},
 		}
 		return &ast.CallExpr{Fun: lit, Args: []ast.Expr{u.X}}
 	})
 	return nil
+}
+
+// recvLit is a func literal that receives from its argument, a channel of
+// u.X's type, with the lock released and an interrupt ending the wait:
+//
+//	func(c chan T) (T[, bool]) {
+//		t := B()
+//		select {
+//		case v[, ok] := <-c: U(t); return v[, ok]
+//		case <-I(): X(t)
+//		}
+//		panic(...)
+//	}
+//
+// nil if the type check does not know the channel's type.
+func recvLit(env cellast.Env, f *ast.File, u *ast.UnaryExpr, commaOk bool) *ast.FuncLit {
+	ct, et, ok := cellast.ChanTypes(env, f, u.X)
+	if !ok {
+		return nil
+	}
+	c := env.NewName("gc")
+	vars := []ast.Expr{ast.NewIdent(env.NewName("gv"))}
+	results := []*ast.Field{{Type: et}}
+	if commaOk {
+		vars = append(vars, ast.NewIdent(env.NewName("gok")))
+		results = append(results, &ast.Field{Type: ast.NewIdent("bool")})
+	}
+	recv := &ast.AssignStmt{Lhs: vars, Tok: token.DEFINE,
+		Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.ARROW, X: ast.NewIdent(c)}}}
+	var rets []ast.Expr
+	for _, v := range vars {
+		rets = append(rets, ast.NewIdent(v.(*ast.Ident).Name))
+	}
+	body := append(wrapSelect(env, recv, &ast.ReturnStmt{Results: rets}),
+		&ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent("panic"), Args: []ast.Expr{&ast.BasicLit{Kind: token.STRING, Value: `"gil: not reached"`}}}})
+	return &ast.FuncLit{
+		Type: &ast.FuncType{
+			Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent(c)}, Type: ct}}},
+			Results: &ast.FieldList{List: results},
+		},
+		Body: &ast.BlockStmt{List: body},
+	}
+}
+
+// wrapSelect releases the lock around comm, a send or receive statement,
+// as a select with a second case that an interrupt ends (the lock's
+// Interrupted channel, then X re-takes the lock and panics):
+//
+//	t := B(); select { case comm: U(t); after...; case <-I(): X(t) }
+func wrapSelect(env cellast.Env, comm ast.Stmt, after ...ast.Stmt) []ast.Stmt {
+	t := env.NewName("gt")
+	body := append([]ast.Stmt{callStmt("U", ast.NewIdent(t))}, after...)
+	sel := &ast.SelectStmt{Body: &ast.BlockStmt{List: []ast.Stmt{
+		&ast.CommClause{Comm: comm, Body: body},
+		interruptCase(t),
+	}}}
+	return []ast.Stmt{beginStmt(t), sel}
+}
+
+// interruptCase is `case <-I(): X(t)`.
+func interruptCase(t string) *ast.CommClause {
+	return &ast.CommClause{
+		Comm: &ast.ExprStmt{X: &ast.UnaryExpr{Op: token.ARROW, X: &ast.CallExpr{Fun: sel("I")}}},
+		Body: []ast.Stmt{callStmt("X", ast.NewIdent(t))},
+	}
+}
+
+// hasDefault reports whether a select has a default case (it never waits).
+func hasDefault(s *ast.SelectStmt) bool {
+	for _, c := range s.Body.List {
+		if c.(*ast.CommClause).Comm == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func beginStmt(t string) ast.Stmt {
