@@ -159,6 +159,7 @@ func (s *Scheduler) helpers() interp.Exports {
 		"U": reflect.ValueOf(s.end),
 		"I": reflect.ValueOf(s.lock.Interrupted),
 		"X": reflect.ValueOf(s.interrupted),
+		"V": reflect.ValueOf(s.recv),
 	}}
 }
 
@@ -296,6 +297,19 @@ func (s *Scheduler) interrupted(t *gil.Thread) {
 		t.EndBlocking()
 	}
 	panic(gil.ErrInterrupted)
+}
+
+// recv is __gil.V: it receives from c (a channel, the value discarded)
+// or ends the wait on an interrupt (interrupted). The select's cases are
+// its own, unlike an interpreted select's (see recvLit).
+func (s *Scheduler) recv(t *gil.Thread, c any) {
+	cases := []reflect.SelectCase{
+		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(c)},
+		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(s.lock.Interrupted())},
+	}
+	if i, _, _ := reflect.Select(cases); i == 1 {
+		s.interrupted(t)
+	}
 }
 
 // display shows an SVG in the calling goroutine's cell.

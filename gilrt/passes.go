@@ -213,14 +213,14 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 			var pre []ast.Stmt
 			s.Chan, pre = hoist(env, s.Chan, pre)
 			s.Value, pre = hoist(env, s.Value, pre)
-			return append(pre, wrapSelect(env, s)...)
+			return append(pre, wrap(env, s)...)
 		case *ast.ExprStmt:
 			if u, ok := s.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 				handled[u] = true
 				nested(s)
 				var pre []ast.Stmt
 				u.X, pre = hoist(env, u.X, pre)
-				return append(pre, wrapSelect(env, s)...)
+				return append(pre, recvStmt(env, u.X)...)
 			}
 		case *ast.AssignStmt:
 			if len(s.Rhs) == 1 && len(s.Lhs) <= 2 {
@@ -230,13 +230,6 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 					var pre []ast.Stmt
 					u.X, pre = hoist(env, u.X, pre)
 					if s.Tok == token.DEFINE {
-						// v := <-c, v, ok := <-c: through a func literal
-						// that receives (interruptibly) when the types are
-						// known, so := keeps its meaning.
-						if lit := recvLit(env, f, u, len(s.Lhs) == 2); lit != nil {
-							s.Rhs[0] = &ast.CallExpr{Fun: lit, Args: []ast.Expr{u.X}}
-							return append(pre, s)
-						}
 						return append(pre, wrap(env, s)...)
 					}
 					// Receive into temporaries, assign under the lock.
@@ -245,7 +238,8 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 						tmps[i] = ast.NewIdent(env.NewName("gr"))
 					}
 					recv := &ast.AssignStmt{Lhs: tmps, Tok: token.DEFINE, Rhs: []ast.Expr{u}}
-					return append(pre, wrapSelect(env, recv, &ast.AssignStmt{Lhs: s.Lhs, Tok: s.Tok, Rhs: tmps})...)
+					pre = append(pre, wrap(env, recv)...)
+					return append(pre, &ast.AssignStmt{Lhs: s.Lhs, Tok: s.Tok, Rhs: tmps})
 				}
 			}
 		case *ast.SelectStmt:
@@ -316,7 +310,7 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 		if !ok || u.Op != token.ARROW || handled[u] {
 			return e
 		}
-		lit := recvLit(env, f, u, false)
+		lit := recvLit(env, f, u)
 		if lit == nil {
 			return e
 		}
@@ -326,60 +320,43 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 }
 
 // recvLit is a func literal that receives from its argument, a channel of
-// u.X's type, with the lock released and an interrupt ending the wait:
+// u.X's type, with the lock released:
 //
-//	func(c chan T) (T[, bool]) {
-//		t := B()
-//		select {
-//		case v[, ok] := <-c: U(t); return v[, ok]
-//		case <-I(): X(t)
-//		}
-//		panic(...)
-//	}
+//	func(c chan T) T { t := B(); v := <-c; U(t); return v }
 //
-// nil if the type check does not know the channel's type.
-func recvLit(env cellast.Env, f *ast.File, u *ast.UnaryExpr, commaOk bool) *ast.FuncLit {
+// nil if the type check does not know the channel's type. Its receive is
+// not interruptible: yaegi v0.16.1 keeps one select's cases in the
+// select's node, shared by every goroutine that runs it, so a select
+// waiting without the lock (as an interrupt case needs) may wait on
+// another goroutine's channel; a value-discarding receive goes through
+// the compiled V instead (recvStmt).
+func recvLit(env cellast.Env, f *ast.File, u *ast.UnaryExpr) *ast.FuncLit {
 	ct, et, ok := cellast.ChanTypes(env, f, u.X)
 	if !ok {
 		return nil
 	}
-	c := env.NewName("gc")
-	vars := []ast.Expr{ast.NewIdent(env.NewName("gv"))}
-	results := []*ast.Field{{Type: et}}
-	if commaOk {
-		vars = append(vars, ast.NewIdent(env.NewName("gok")))
-		results = append(results, &ast.Field{Type: ast.NewIdent("bool")})
-	}
-	recv := &ast.AssignStmt{Lhs: vars, Tok: token.DEFINE,
+	c, v := env.NewName("gc"), env.NewName("gv")
+	recv := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v)}, Tok: token.DEFINE,
 		Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.ARROW, X: ast.NewIdent(c)}}}
-	var rets []ast.Expr
-	for _, v := range vars {
-		rets = append(rets, ast.NewIdent(v.(*ast.Ident).Name))
-	}
-	body := append(wrapSelect(env, recv, &ast.ReturnStmt{Results: rets}),
-		&ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent("panic"), Args: []ast.Expr{&ast.BasicLit{Kind: token.STRING, Value: `"gil: not reached"`}}}})
+	body := append(wrap(env, recv), &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(v)}})
 	return &ast.FuncLit{
 		Type: &ast.FuncType{
 			Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent(c)}, Type: ct}}},
-			Results: &ast.FieldList{List: results},
+			Results: &ast.FieldList{List: []*ast.Field{{Type: et}}},
 		},
 		Body: &ast.BlockStmt{List: body},
 	}
 }
 
-// wrapSelect releases the lock around comm, a send or receive statement,
-// as a select with a second case that an interrupt ends (the lock's
-// Interrupted channel, then X re-takes the lock and panics):
+// recvStmt is a receive statement `<-c` (the value discarded), with the
+// lock released and an interrupt ending the wait: the compiled V selects
+// on c and the lock's Interrupted channel, and on an interrupt takes the
+// lock back and panics with gil.ErrInterrupted.
 //
-//	t := B(); select { case comm: U(t); after...; case <-I(): X(t) }
-func wrapSelect(env cellast.Env, comm ast.Stmt, after ...ast.Stmt) []ast.Stmt {
+//	t := B(); V(t, c); U(t)
+func recvStmt(env cellast.Env, c ast.Expr) []ast.Stmt {
 	t := env.NewName("gt")
-	body := append([]ast.Stmt{callStmt("U", ast.NewIdent(t))}, after...)
-	sel := &ast.SelectStmt{Body: &ast.BlockStmt{List: []ast.Stmt{
-		&ast.CommClause{Comm: comm, Body: body},
-		interruptCase(t),
-	}}}
-	return []ast.Stmt{beginStmt(t), sel}
+	return []ast.Stmt{beginStmt(t), callStmt("V", ast.NewIdent(t), c), callStmt("U", ast.NewIdent(t))}
 }
 
 // interruptCase is `case <-I(): X(t)`.
