@@ -164,7 +164,10 @@ func (s *Scheduler) helpers() interp.Exports {
 }
 
 // BeginCell implements hook.Scheduler.
-func (s *Scheduler) BeginCell(n int) (end func()) {
+// A cell that fails with the GIL off, having found it on, turns it back
+// on and says so on its stderr: gil.Disable and gil.Enable around code an
+// interrupt or a panic left the lock off for the rest of the session.
+func (s *Scheduler) BeginCell(n int) (end func(failed bool)) {
 	t := s.lock.NewThread(fmt.Sprintf("cell[%d]", n))
 	s.alive()
 	t.Acquire()
@@ -172,7 +175,16 @@ func (s *Scheduler) BeginCell(n int) (end func()) {
 	s.mu.Lock()
 	s.cell = t
 	s.mu.Unlock()
-	return func() {
+	wasOn := s.lock.Enabled()
+	return func(failed bool) {
+		if failed && wasOn && !s.lock.Enabled() {
+			s.lock.Enable()
+			if s.host != nil {
+				if out := s.host.CurrentOutput(); out != nil {
+					out.Stream("stderr", "note: the cell ended with the GIL off; it is on again (gil.Without restores it however its func ends)\n")
+				}
+			}
+		}
 		s.mu.Lock()
 		if s.cell == t {
 			s.cell = nil

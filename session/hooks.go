@@ -32,10 +32,11 @@ func (s *Session) attach() error {
 	return nil
 }
 
-// beginCell takes the lock for a cell; the result ends the hold.
-func (s *Session) beginCell(n int) func() {
+// beginCell takes the lock for a cell; the result ends the hold, told
+// whether the cell failed.
+func (s *Session) beginCell(n int) func(failed bool) {
 	if s.opts.Scheduler == nil {
-		return func() {}
+		return func(bool) {}
 	}
 	return s.opts.Scheduler.BeginCell(n)
 }

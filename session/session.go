@@ -400,7 +400,8 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 			res.Error = engine.Recovered(r)
 		}
 	}()
-	defer s.beginCell(req.ExecutionCount)()
+	end := s.beginCell(req.ExecutionCount)
+	defer func() { end(res.Error != nil) }()
 	if handled, err := c.schedMagic(); handled || err != nil {
 		if err != nil {
 			res.Error = c.toError(err)

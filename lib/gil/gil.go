@@ -52,9 +52,10 @@ type scope struct {
 }
 
 // Without runs f with the GIL off (free-threaded: goroutines run in
-// parallel) and then puts the lock back as it was, also when f panics,
-// where gil.Disable and gil.Enable in sequence would leave the lock off for
-// the rest of the session.
+// parallel) and then puts the lock back as it was, also when f panics or
+// the cell is interrupted (where gil.Disable and gil.Enable in sequence
+// left the lock off for the rest of the session; now a cell that fails
+// with the lock off, having found it on, turns it on again and says so).
 //
 //	gil.Without(func() {
 //		// ... goroutines run in parallel

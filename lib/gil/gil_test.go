@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/internal/goldencells"
@@ -55,7 +57,9 @@ func TestProcess(t *testing.T) {
 }
 
 // TestWithout: gil.Without runs its func with the lock off and puts it
-// back as it was, after a panic too.
+// back as it was, after a panic too; a cell that fails (a panic, an
+// interrupt) with the lock off, having found it on, turns it back on and
+// says so; one that succeeds leaves it as it chose.
 func TestWithout(t *testing.T) {
 	sess, err := tiers.New(tiers.Options{})
 	if err != nil {
@@ -69,22 +73,52 @@ func TestWithout(t *testing.T) {
 		res := sess.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: n}, out)
 		return out.String(), res.Error
 	}
+	interrupted := func(code string) string {
+		done := make(chan string, 1)
+		go func() {
+			out, e := run(code)
+			if e == nil || e.Name != engine.ErrInterrupted {
+				t.Errorf("%s: %+v, want an interrupt", code, e)
+			}
+			done <- out
+		}()
+		for {
+			select {
+			case <-time.After(50 * time.Millisecond):
+				sess.Interrupt()
+			case out := <-done:
+				return out
+			}
+		}
+	}
 	if _, e := run("import (\"fmt\"; \"gil\")"); e != nil {
 		t.Fatal(e.Value)
 	}
+	const on, off = "[stdout]\ntrue\n", "[stdout]\nfalse\n"
+	const note = "note: the cell ended with the GIL off"
 	cases := []struct {
 		name, code, want string
 		fails            bool
 	}{
 		{"off inside", "gil.Without(func() { fmt.Println(gil.Enabled()) })\nfmt.Println(gil.Enabled())", "[stdout]\nfalse\ntrue\n", false},
 		{"panic", "gil.Without(func() { panic(\"boom\") })", "", true},
-		{"after the panic", "fmt.Println(gil.Enabled())", "[stdout]\ntrue\n", false},
-		{"already off stays off", "gil.Disable()\ngil.Without(func() {})\nfmt.Println(gil.Enabled())\ngil.Enable()", "[stdout]\nfalse\n", false},
+		{"after the panic", "fmt.Println(gil.Enabled())", on, false},
+		{"already off stays off", "gil.Disable()\ngil.Without(func() {})\nfmt.Println(gil.Enabled())\ngil.Enable()", off, false},
+		{"a panic after Disable", "gil.Disable()\npanic(\"boom\")", note, true},
+		{"after that panic", "fmt.Println(gil.Enabled())", on, false},
+		{"Disable in a cell that succeeds", "gil.Disable()", "", false},
+		{"stays off for the next cell", "fmt.Println(gil.Enabled())\ngil.Enable()", off, false},
 	}
 	for _, c := range cases {
 		out, e := run(c.code)
-		if (e != nil) != c.fails || !c.fails && out != c.want {
+		if (e != nil) != c.fails || !c.fails && out != c.want || c.fails && !strings.Contains(out, c.want) {
 			t.Errorf("%s: got %q, error %+v; want %q (fails %v)", c.name, out, e, c.want, c.fails)
+		}
+	}
+	for _, code := range []string{"gil.Without(func() { for {} })", "gil.Disable()\nfor {}"} {
+		interrupted(code)
+		if out, _ := run("fmt.Println(gil.Enabled())"); out != on {
+			t.Errorf("after an interrupt of %q: %q, want the GIL on", code, out)
 		}
 	}
 }

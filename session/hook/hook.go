@@ -59,8 +59,10 @@ type Scheduler interface {
 	// is built.
 	Attach(h Host) (Attachment, error)
 	// BeginCell waits for the lock on behalf of cell n and clears a
-	// pending interrupt; end releases it.
-	BeginCell(n int) (end func())
+	// pending interrupt; end releases it. failed says the cell ended
+	// with an error (an interrupt, a panic), so that the scheduler can
+	// undo what the cell left half done (a GIL it turned off).
+	BeginCell(n int) (end func(failed bool))
 	// Go runs f on a new goroutine under the lock, as a thread of cell n.
 	// f recovers its own panics.
 	Go(n int, f func())
