@@ -22,6 +22,7 @@ import (
 	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/gilrt"
 	"github.com/gilgo/gilgo/lib/coroutine"
+	"github.com/gilgo/gilgo/lib/experiment"
 	"github.com/gilgo/gilgo/lib/gil"
 	"github.com/gilgo/gilgo/lib/inspect"
 	"github.com/gilgo/gilgo/lib/multiprocessing"
@@ -112,6 +113,7 @@ func New(opts Options) (*session.Session, error) {
 		refcount.Package(sess),
 		procs.Package(),
 		widgets.Package(widgets.NewManager(sess)),
+		experiment.Package(sess, sched.Lock()),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("cell packages: %w", err)
