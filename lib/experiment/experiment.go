@@ -44,6 +44,7 @@ func (b *binding) symbols() map[string]reflect.Value {
 
 		// comparisons and the machine
 		"ComparePair": reflect.ValueOf(b.ComparePair),
+		"Explain":     reflect.ValueOf(b.Explain),
 		"Machine":     reflect.ValueOf(b.Machine),
 
 		// types

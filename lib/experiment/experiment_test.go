@@ -82,6 +82,36 @@ Without the GIL the pair ran in parallel, 1.90 cores busy; with it, one core at 
 	}
 }
 
+// TestExplain: a run whose CPU time is out of sight (a pool's processes)
+// is judged by its ratio, the usable cores and a control beside it.
+func TestExplain(t *testing.T) {
+	two := MachineInfo{Online: 2, NumCPU: 2, GOMAXPROCS: 2}
+	one := MachineInfo{Online: 2, NumCPU: 2, GOMAXPROCS: 2, CgroupCPU: 1}
+	free, busy := Run{Wall: 50 * ms, CPU: 100 * ms}, Run{Wall: 90 * ms, CPU: 100 * ms}
+	tests := []struct {
+		name  string
+		m     MachineInfo
+		k     int
+		ratio float64
+		ctl   Run
+		want  string
+	}{
+		{"parallel", two, 2, 1.05, free, "They ran in parallel: 1.05× one task, where 2 cores allow 1.00×."},
+		{"three on two cores", two, 3, 1.6, free, "They ran in parallel: 1.60× one task, where 2 cores allow 1.50×."},
+		{"one core", one, 2, 2.0, busy, "This process may use 1 core only (the cgroup's cpu.max), and so may the processes it starts: the 2 tasks cannot run in parallel here, GIL or not; they take about 2× one task."},
+		{"busy", two, 2, 1.8, busy, "Other programs kept this machine's cores busy: 2 compiled goroutines beside them kept only 1.11 cores busy"},
+		{"load changed", two, 2, 1.8, free, "Unexpected: 2 compiled goroutines beside them kept 2.00 cores busy, yet the tasks took 1.80× one task"},
+		{"too fast", two, 3, 1.0, free, "They ran in parallel: 1.00× one task, where 2 cores allow 1.50×. 1.00× is less than 2 cores allow: the one-task runs were slowed by other programs."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := explain(tt.m, tt.k, tt.ratio, tt.ctl); !strings.HasPrefix(got, tt.want) {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestMachine(t *testing.T) {
 	tests := []struct {
 		m     MachineInfo

@@ -141,3 +141,41 @@ func (p Pair) Chart() *display.Chart {
 	}
 	return display.BarChart(p.Name+" tasks (ms)", labels, series...)
 }
+
+// Explain says in a sentence or two what a run of k tasks at once that
+// took ratio× one task alone shows on this machine, given control, a
+// Control run of k goroutines measured beside it: that they ran in
+// parallel, or why they could not (one usable core; other programs
+// keeping the cores busy), and an explanation for a ratio below what the
+// usable cores allow. It is for runs whose CPU time this process cannot
+// see, such as a multiprocessing pool's.
+//
+//	fmt.Println(experiment.Explain(2, float64(two.Wall)/float64(one.Wall), control))
+func (b *binding) Explain(k int, ratio float64, control Run) string {
+	return explain(b.machine(), k, ratio, control)
+}
+
+func explain(m MachineInfo, k int, ratio float64, control Run) string {
+	c := m.Cores()
+	use := min(float64(k), c)
+	expect := float64(k) / use
+	if c < 2 {
+		return fmt.Sprintf("This process may use %s only (%s), and so may the processes it starts: the %d tasks cannot run in parallel here, GIL or not; they take about %d× one task.",
+			cores(c), m.Limit(), k, k)
+	}
+	var s string
+	switch {
+	case ratio < (expect+float64(k))/2:
+		s = fmt.Sprintf("They ran in parallel: %.2f× one task, where %s allow %.2f×.", ratio, cores(use), expect)
+	case control.Cores() < use-0.4:
+		s = fmt.Sprintf("Other programs kept this machine's cores busy: %d compiled goroutines beside them kept only %.2f cores busy, so the %d tasks could not run fully in parallel either.",
+			k, control.Cores(), k)
+	default:
+		s = fmt.Sprintf("Unexpected: %d compiled goroutines beside them kept %.2f cores busy, yet the tasks took %.2f× one task; the machine's load changed between the runs. Run the cell again.",
+			k, control.Cores(), ratio)
+	}
+	if ratio < expect*0.8 {
+		s += fmt.Sprintf(" %.2f× is less than %s allow: the one-task runs were slowed by other programs.", ratio, cores(use))
+	}
+	return s
+}
