@@ -112,6 +112,24 @@ func TestExplain(t *testing.T) {
 	}
 }
 
+// TestComputes: a task that waits is told from one that computes on a
+// machine ten times oversubscribed.
+func TestComputes(t *testing.T) {
+	for _, tt := range []struct {
+		r    Run
+		want bool
+	}{
+		{Run{100 * ms, 100 * ms}, true},
+		{Run{900 * ms, 100 * ms}, true}, // 9 programs per core
+		{Run{150 * ms, 3 * ms}, false},  // a sleep
+		{Run{}, false},
+	} {
+		if got := computes(tt.r); got != tt.want {
+			t.Errorf("computes(%v) = %v, want %v", tt.r, got, tt.want)
+		}
+	}
+}
+
 func TestMachine(t *testing.T) {
 	tests := []struct {
 		m     MachineInfo
