@@ -121,8 +121,8 @@ func (p Pair) Notes() []string {
 	m, off := p.Machine.Cores(), p.Off.Cores()
 	switch {
 	case m < 2:
-		notes = append(notes, fmt.Sprintf("This process may use %s only (%s): nothing runs in parallel here, GIL or not, so the GIL-off pair takes as long as the GIL-on pair. Both did the same CPU work; on a machine with two free cores the GIL-off pair takes about 1× one task, the GIL-on pair still 2×.",
-			cores(m), p.Machine.Limit()))
+		notes = append(notes, fmt.Sprintf("This process may use %s only (%s): nothing runs in parallel here, GIL or not. The GIL-off pair kept %.2f cores busy, the GIL-on pair %.2f, for the same CPU work (%s and %s); any difference in their wall times is the share of the core other programs took. On a machine with two free cores the GIL-off pair takes about 1× one task, the GIL-on pair still 2×.",
+			cores(m), p.Machine.Limit(), off, p.On.Cores(), MS(p.Off.CPU), MS(p.On.CPU)))
 	case off >= 1.5:
 		notes = append(notes, fmt.Sprintf("Without the GIL the pair ran in parallel, %.2f cores busy; with it, one core at a time.", off))
 	case p.Control.Cores() < 1.6:
