@@ -7,10 +7,18 @@ Each notebooks/*.ipynb runs through `bin/gilgo run` and through
   - sys.GetRefCount on the notes' example prints 3;
   - simple_coro2's states come in the notes' order;
   - the primed averager prints 40.0 then 45.0;
-  - CPU-bound pair: > 1.5x one task with the GIL, < 1.5x without on 2
-    cores, the best of the four runs of 02 counting (timings on a shared
-    machine are noisy; see check_gil_ratios); the GIL-off bound counts only
-    runs after which two native threads ran in parallel;
+  - the CPU-bound comparisons of 01 and 02 (ComparePair): the GIL-on pair
+    never keeps more than one core busy (CPU time over wall time, which a
+    loaded machine cannot raise); every figure a lock cannot give by
+    itself is printed with its explanation; the text's verdict (parallel,
+    one usable core, busy machine) matches the figures; across all runs,
+    when the compiled control pair found two free cores the GIL-off pair
+    kept two busy at least once (see check_parallel);
+  - 02: the held times add up to no more than the wall time; a 1 ms
+    switch interval gives shorter slices than 5 ms in some run; no SVG
+    output above 200 KB (also under --seed);
+  - under `taskset -c 0`, 01 and 02 say this process may use one core and
+    why the GIL-off pair and the processes are not faster;
   - with --seed 7, two runs of every notebook print the same in every cell
     not tagged wall-clock; the seeded race cell (02) prints the same line
     twice, the replay cell (01) gives seed 1 the same interleaving twice.
@@ -21,15 +29,13 @@ they are not repeated here.
 Run with /usr/bin/python3; exits non-zero when anything fails.
 """
 
-import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 
 from kernelkit import KERNEL_NAME, REPO
 
@@ -67,8 +73,8 @@ def find(nb, *needles):
     return None
 
 
-def gilgo_run(name, outdir, *flags):
-    cmd = [BIN, "run", "--timeout", "300s", "--output", outdir] + list(flags) + [os.path.join(NB_DIR, name)]
+def gilgo_run(name, outdir, *flags, prefix=()):
+    cmd = list(prefix) + [BIN, "run", "--timeout", "300s", "--output", outdir] + list(flags) + [os.path.join(NB_DIR, name)]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     if p.returncode != 0:
         fail("gilgo run %s: exit %d: %s" % (name, p.returncode, p.stderr.strip()[-2000:]))
@@ -96,83 +102,147 @@ def check_errors(how, name, nb):
                 fail("%s %s: cell %s: %s: %s" % (how, name, c.get("execution_count"), o["ename"], o["evalue"]))
 
 
-# (how, on, off): the CPU-bound pair's wall time over one task's, with the
-# GIL on and off, from every run of 02 (gilgo run, nbconvert, two seeded).
-gil_ratios = []
+# One dict per CPU-bound comparison printed (ComparePair), from every run
+# of 01 and 02; check_parallel judges them together.
+pairs = []
+
+PAIR_RE = re.compile(
+    r"two tasks, GIL on:\s+\d+ ms = ([\d.]+)× one task; ([\d.]+) cores busy\n"
+    r"\s+two tasks, GIL off:\s+\d+ ms = ([\d.]+)× one task; ([\d.]+) cores busy\n"
+    r"\s+control, two compiled goroutines without the GIL: ([\d.]+) cores busy\n"
+    r"this machine: [^\n]*?this process may use ([\d.]+) cores?[^\n]*\n((?:[^\n]+\n?)*)")
+
+
+def check_pair(how, name, nb):
+    """The CPU-bound comparison's figures and what its text says agree.
+    Judged from CPU time (cores busy = CPU / wall), so a loaded machine
+    cannot fail it: the GIL-on pair never keeps more than one core busy;
+    a GIL-on pair under 2x one task or a pair faster than one task comes
+    with its explanation; one usable core says why the GIL-off pair is not
+    faster; a GIL-off pair that did not run in parallel on two usable
+    cores says why (busy machine, from the control pair)."""
+    c = find(nb, "experiment.ComparePair") if name.startswith("01") else find(nb, "pairOf(\"CPU-bound\"")
+    out = stdout_of(c) if c else ""
+    m = PAIR_RE.search(out)
+    if not m:
+        fail("%s %s: no CPU-bound comparison in %r" % (how, name, out[:600]))
+        return
+    on, on_cores, off, off_cores, control, usable = (float(g) for g in m.groups()[:6])
+    notes = m.group(7)
+    r = dict(how="%s %s" % (how, name), on=on, on_cores=on_cores, off=off, off_cores=off_cores,
+             control=control, usable=usable)
+    pairs.append(r)
+    print("%(how)s: GIL on %(on).2fx one task, %(on_cores).2f cores; GIL off %(off).2fx, %(off_cores).2f cores; "
+          "control %(control).2f cores; usable %(usable)g" % r)
+    where = "%s %s" % (how, name)
+    if on_cores > 1.25:
+        fail("%s: GIL on kept %.2f cores busy, want at most 1 (+noise)" % (where, on_cores))
+    if on < 1.8:
+        mm = re.search(r"By CPU time the pair did ([\d.]+)× one task's work", notes)
+        if not mm:
+            fail("%s: GIL-on pair at %.2fx one task printed without its explanation: %r" % (where, on, notes))
+        elif float(mm.group(1)) < 1.7:
+            fail("%s: GIL-on pair did %sx one task's CPU work, want 2x" % (where, mm.group(1)))
+    if off < 0.9 and "less than one task alone" not in notes:
+        fail("%s: GIL-off pair at %.2fx one task printed without its explanation: %r" % (where, off, notes))
+    verdicts = {
+        "one core": "nothing runs in parallel here, GIL or not" in notes,
+        "parallel": "Without the GIL the pair ran in parallel" in notes,
+        "busy": "Other programs kept this machine's cores busy" in notes,
+        "unexpected": notes.startswith("Unexpected") or "\nUnexpected" in notes,
+    }
+    said = [k for k, v in verdicts.items() if v]
+    if usable < 2:
+        want = "one core"
+    elif off_cores >= 1.5:
+        want = "parallel"
+    elif control < 1.6:
+        want = "busy"
+    else:
+        want = "unexpected"
+    if said != [want]:
+        fail("%s: the text says %s, the figures say %s: %r" % (where, said, want, notes))
 
 
 def check_gil(how, nb):
     c = find(nb, "a := []int{}", "sys.GetRefCount(a)")
     if c is None or stdout_of(c).strip() != "3":
         fail("%s 02: refcount cell printed %r, want 3" % (how, c and stdout_of(c)))
-    record_ratios(how, nb)
-
-
-def record_ratios(how, nb):
-    c = find(nb, "measureEffects()", "effects :=")
-    m = re.search(r"CPU-bound: .*?\(([\d.]+)× one\), without .*?\(([\d.]+)× one\)", stdout_of(c) if c else "")
+    c = find(nb, "heldVersusWall()")
+    m = re.search(r"\(ratio ([\d.]+)\), ([\d.]+) cores busy", stdout_of(c) if c else "")
     if not m:
-        fail("%s 02: no CPU-bound ratios in %r" % (how, c and stdout_of(c)))
+        fail("%s 02: no held/wall ratio in %r" % (how, c and stdout_of(c)))
+    elif float(m.group(1)) > 1.02 or float(m.group(2)) > 1.25:
+        fail("%s 02: with the GIL on, held/wall %s and %s cores busy, want at most 1" % (how, m.group(1), m.group(2)))
+    check_pair(how, "02", nb)
+    check_lanes(how, "02", nb)
+    check_slices(how, nb)
+    check_size(how, nb)
+
+
+def check_parallelism(how, nb):
+    check_pair(how, "01", nb)
+    check_lanes(how, "01", nb)
+    check_size(how, nb)
+
+
+def check_lanes(how, name, nb):
+    """The GIL-off lanes overlap, or the text says why they could not."""
+    c = find(nb, "gil.Without(func() { parallel = step.Lanes(2, 60) })")
+    out = stdout_of(c) if c else ""
+    m = re.search(r"running at once: (\d+)% of the time; ([\d.]+) cores busy", out)
+    if not m:
+        fail("%s %s: no GIL-off lanes line in %r" % (how, name, out))
         return
-    on, off = float(m.group(1)), float(m.group(2))
-    native = native_pair_ratio()
-    print("%s 02: CPU-bound pair / one: GIL on %.2f, GIL off %.2f; the machine now: %.2f (load %.1f)"
-          % (how, on, off, native, os.getloadavg()[0]))
-    gil_ratios.append((how, on, off, native))
+    if int(m.group(1)) < 50 and not re.search(r"may use 1 core only|Other programs kept|the load changed", out):
+        fail("%s %s: GIL-off lanes overlapped %s%% and the text does not say why: %r" % (how, name, m.group(1), out))
 
 
-def native_pair_ratio():
-    """Two threads hashing (CPython's hashlib releases its GIL) over one:
-    about 1 when the machine has two cores free, about 2 when it has one.
-    Measured right after each notebook run, it tells whether that run's
-    GIL-off pair could have run in parallel at all."""
-    data = b"x" * (16 << 20)
-
-    def one():
-        hashlib.sha256(data).digest()
-
-    def timed(k):
-        ts = [threading.Thread(target=one) for _ in range(k)]
-        t0 = time.perf_counter()
-        for t in ts:
-            t.start()
-        for t in ts:
-            t.join()
-        return time.perf_counter() - t0
-
-    alone = min(timed(1) for _ in range(3))
-    pair = min(timed(2) for _ in range(3))
-    return pair / alone
+# (how, mean slice at 5 ms, mean slice at 1 ms) from 02's contention cells.
+slices = []
 
 
-def check_gil_ratios():
-    """With the GIL on the pair takes about twice one task's time, with it
-    off about one's on 2 cores. Timings on a shared machine are noisy, so
-    the bound is loose and the best of the runs counts: it still fails when
-    the GIL never serialises (every run's on-ratio near 1) or never lets go
-    (every run's off-ratio near 2)."""
-    if not gil_ratios:
+def check_slices(how, nb):
+    got = []
+    for c in code_cells(nb):
+        if re.search(r"^contention\(\)$", text(c["source"]), re.M):
+            m = re.search(r"mean slice a goroutine kept the lock: ([\d.]+) ms", stdout_of(c))
+            if m:
+                got.append(float(m.group(1)))
+    if len(got) != 2:
+        fail("%s 02: %d contention results, want 2" % (how, len(got)))
         return
-    best_on = max(r[1] for r in gil_ratios)
-    best_off = min(r[2] for r in gil_ratios)
-    print("CPU-bound pair / one over %d runs: best GIL on %.2f (want > 1.5), best GIL off %.2f (want < 1.5)"
-          % (len(gil_ratios), best_on, best_off))
-    if best_on <= 1.5:
-        fail("GIL on: the CPU-bound pair took at most %.2f x one task in %d runs, want > 1.5" % (best_on, len(gil_ratios)))
-    if (os.cpu_count() or 1) < 2:
-        return
-    # The GIL-off bound needs a second free core: a run counts only when
-    # native threads ran in parallel right after it (ratio < 1.5); when none
-    # did, the machine was too busy to tell, which is reported, not failed.
-    free = [r for r in gil_ratios if r[3] < 1.5]
-    if not free:
-        print("GIL off: inconclusive, the machine never had two free cores (native pair / one: %s)"
-              % ", ".join("%.2f" % r[3] for r in gil_ratios))
-        return
-    best_off = min(r[2] for r in free)
-    if best_off >= 1.5:
-        fail("GIL off: the CPU-bound pair took at least %.2f x one task in the %d runs with two free cores, want < 1.5"
-             % (best_off, len(free)))
+    print("%s 02: mean slice at a 5 ms interval %.1f ms, at 1 ms %.1f ms" % (how, got[0], got[1]))
+    slices.append((how, got[0], got[1]))
+
+
+def check_size(how, nb):
+    """Traces and timelines stay readable: no SVG above 200 KB."""
+    for c in code_cells(nb):
+        for o in c.get("outputs", []):
+            svg = text(o.get("data", {}).get("image/svg+xml"))
+            if len(svg) > 200_000:
+                fail("%s: cell %r drew an SVG of %d KB" % (how, text(c["source"]).strip().splitlines()[-1][:60], len(svg) >> 10))
+
+
+def check_parallel():
+    """Across every run: when the control pair found two free cores, the
+    GIL-off pair kept two busy in at least one of those runs (each run's
+    load may change between its measurements; a lock that never lets go
+    fails every one). A shorter switch interval gives shorter slices in at
+    least one run."""
+    free = [r for r in pairs if r["usable"] >= 2 and r["control"] >= 1.6]
+    if free:
+        best = max(r["off_cores"] for r in free)
+        print("GIL off: at most %.2f cores busy over the %d runs whose control found two free cores" % (best, len(free)))
+        if best < 1.4:
+            fail("GIL off: the pair kept at most %.2f cores busy in the %d runs whose control pair kept two busy, want >= 1.4"
+                 % (best, len(free)))
+    else:
+        print("GIL off: inconclusive, no run found two free cores (control: %s)"
+              % ", ".join("%.2f" % r["control"] for r in pairs))
+    if slices and not any(one < five for _, five, one in slices):
+        fail("switch interval: 1 ms never gave shorter slices than 5 ms: %s" % slices)
 
 
 def check_coroutines(how, nb):
@@ -214,7 +284,8 @@ def check_seeded(tmp):
                 return
             nbs[name] = nb
         runs.append(nbs)
-        record_ratios("gilgo run --seed 7 (%d)" % i, nbs["02-the-gil.ipynb"])
+        check_gil("gilgo run --seed 7 (%d)" % i, nbs["02-the-gil.ipynb"])
+        check_parallelism("gilgo run --seed 7 (%d)" % i, nbs["01-concurrency-and-parallelism.ipynb"])
         c = find(nbs["02-the-gil.ipynb"], "seededRace(7)")
         lines = stdout_of(c).splitlines() if c else []
         if len(lines) != 2 or lines[0] != lines[1]:
@@ -234,11 +305,37 @@ def check_seeded(tmp):
     print("--seed 7: %d untagged cells compared across two runs" % compared)
 
 
+def check_one_core(tmp):
+    """Under taskset -c 0 (as a hub's cpu_limit = 1) the notebooks say the
+    machine cannot show parallelism, and why, instead of a GIL-off pair
+    that is not faster without comment."""
+    if not shutil.which("taskset"):
+        print("taskset -c 0: skipped (no taskset)")
+        return
+    out = os.path.join(tmp, "taskset")
+    for name in ("01-concurrency-and-parallelism.ipynb", "02-the-gil.ipynb"):
+        nb = gilgo_run(name, out, prefix=["taskset", "-c", "0"])
+        if nb is None:
+            continue
+        how = "taskset -c 0"
+        check_errors(how, name, nb)
+        c = find(nb, "experiment.Machine()")
+        if c is None or not any("this process may use 1 core (" in text(o.get("data", {}).get("text/plain"))
+                                for o in c.get("outputs", [])):
+            fail("%s %s: the machine cell does not say one core: %r" % (how, name, c and c.get("outputs")))
+        (check_parallelism if name.startswith("01") else check_gil)(how, nb)
+        for needle in ("withProcesses()",) + (("freeThreaded()",) if name.startswith("02") else ()):
+            c = find(nb, needle)
+            if c is None or "cannot run in parallel here" not in stdout_of(c):
+                fail("%s %s: %s does not say why it cannot run in parallel: %r" % (how, name, needle, c and stdout_of(c)))
+
+
 def main():
     if not os.path.exists(BIN):
         print("test_notebooks: %s not found (run make build)" % BIN)
         return 1
-    checks = {"02-the-gil.ipynb": check_gil, "03-coroutines.ipynb": check_coroutines}
+    checks = {"01-concurrency-and-parallelism.ipynb": check_parallelism, "02-the-gil.ipynb": check_gil,
+              "03-coroutines.ipynb": check_coroutines}
     with tempfile.TemporaryDirectory() as tmp:
         for name in NOTEBOOKS:
             for how, runner in (("gilgo run", gilgo_run), ("nbconvert", nbconvert)):
@@ -249,7 +346,8 @@ def main():
                 if name in checks:
                     checks[name](how, nb)
         check_seeded(tmp)
-    check_gil_ratios()
+        check_one_core(tmp)
+    check_parallel()
     if failures:
         print("test_notebooks: FAIL (%d)" % len(failures))
         return 1
