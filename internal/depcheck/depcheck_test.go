@@ -227,7 +227,8 @@ func rules(std map[string]bool) []rule {
 		onlyStd("session/hook", "engine", "session/cellast"),
 		// The session is extended only through its seams.
 		forbid("session", m("kernel/..."), m("worker/..."), m("tiers"), m("gilrt"), m("compiled/..."), m("modules"),
-			m("lib/gil"), m("lib/sys"), m("lib/coroutine"), m("lib/inspect"), m("lib/refcount"), m("lib/multiprocessing"), m("lib/widgets")),
+			m("lib/gil"), m("lib/sys"), m("lib/coroutine"), m("lib/inspect"), m("lib/refcount"), m("lib/multiprocessing"), m("lib/widgets"),
+			m("lib/experiment")),
 		// What plugs into a session depends on its seams, not on it.
 		forbid("gilrt", m("session"), m("tiers"), m("kernel/..."), m("lib/...")),
 		forbid("lib", m("session"), m("tiers"), m("kernel/...")),
