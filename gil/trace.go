@@ -268,7 +268,12 @@ func (tr *Trace) SVG() string {
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" %s text-anchor="end" fill="#212121">%s</text>`+"\n", left-6, y+laneH/2+4, font, html.EscapeString(label))
 	}
-	for _, s := range tr.Segments() {
+	segs := tr.Segments()
+	if len(segs) > maxDrawnSegments {
+		// Per pixel column: what each thread did most of that column.
+		segs = perColumn(segs, dur, int(width))
+	}
+	for _, s := range segs {
 		x0, x1 := x(s.Start), x(s.End)
 		w := math.Max(x1-x0, 0.5)
 		y := laneY(s.Thread)
@@ -280,7 +285,20 @@ func (tr *Trace) SVG() string {
 		fmt.Fprintf(&b, `<rect x="%.2f" y="%.1f" width="%.2f" height="%.1f" fill="%s"><title>#%d %s %s–%s</title></rect>`+"\n",
 			x0, y, w, h, stateColour[s.State], s.Thread, s.State, fmtMS(s.Start), fmtMS(s.End))
 	}
+	type mark struct {
+		thread int64
+		kind   EventKind
+		column int
+	}
+	marked := map[mark]bool{} // one marker of a kind per thread and pixel column
 	for _, e := range tr.Events {
+		if e.Kind == EvDropRequest || e.Kind == EvHandoff {
+			m := mark{e.Thread, e.Kind, int(x(e.At))}
+			if marked[m] {
+				continue
+			}
+			marked[m] = true
+		}
 		y := laneY(e.Thread)
 		switch e.Kind {
 		case EvDropRequest:
@@ -315,6 +333,67 @@ func (tr *Trace) SVG() string {
 	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" %s fill="#212121">monitor hand-off</text>`+"\n", lx+18, ly+9, font)
 	b.WriteString("</svg>\n")
 	return b.String()
+}
+
+// maxDrawnSegments is how many segments SVG draws one by one. A longer
+// trace (a deterministic schedule switches every few check points: one
+// cell's trace was 1.6 MB) is drawn per pixel column instead, which
+// bounds the picture's size by its width and number of threads.
+const maxDrawnSegments = 3000
+
+// perColumn reduces segs to at most cols segments per thread: each
+// column of the picture (dur/cols long) shows the state its thread spent
+// most of that column in, and equal neighbours merge.
+func perColumn(segs []Segment, dur time.Duration, cols int) []Segment {
+	col := float64(dur) / float64(cols)
+	states := []string{"holding", "waiting", "blocked"}
+	index := map[string]int{"holding": 0, "waiting": 1, "blocked": 2}
+	type lane struct{ share [][3]float64 }
+	lanes := map[int64]*lane{}
+	var order []int64
+	for _, s := range segs {
+		l := lanes[s.Thread]
+		if l == nil {
+			l = &lane{share: make([][3]float64, cols)}
+			lanes[s.Thread] = l
+			order = append(order, s.Thread)
+		}
+		si, ok := index[s.State]
+		if !ok {
+			continue
+		}
+		from, to := float64(s.Start)/col, float64(s.End)/col
+		for c := int(from); c < cols && float64(c) < to; c++ {
+			l.share[c][si] += math.Min(to, float64(c+1)) - math.Max(from, float64(c))
+		}
+	}
+	var out []Segment
+	for _, id := range order {
+		l := lanes[id]
+		open := -1 // the state of the segment being extended, -1 none
+		for c := 0; c <= cols; c++ {
+			best := -1
+			if c < cols {
+				for i, v := range l.share[c] {
+					if v > 0 && (best < 0 || v > l.share[c][best]) {
+						best = i
+					}
+				}
+			}
+			if best == open {
+				if open >= 0 {
+					out[len(out)-1].End = time.Duration(float64(c+1) * col)
+				}
+				continue
+			}
+			open = best
+			if best >= 0 {
+				out = append(out, Segment{Thread: id, State: states[best],
+					Start: time.Duration(float64(c) * col), End: time.Duration(float64(c+1) * col)})
+			}
+		}
+	}
+	return out
 }
 
 func niceStep(raw float64) float64 {

@@ -133,3 +133,38 @@ func TestNiceStep(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceSVGBounded: a trace of many short turns (two threads taking
+// turns 100,000 times, as a deterministic schedule does) is drawn per
+// pixel column, so the picture stays small; each thread still shows
+// holding and waiting.
+func TestTraceSVGBounded(t *testing.T) {
+	tr := &Trace{Duration: time.Second, Interval: 5 * time.Millisecond,
+		Threads: []TraceThread{{ID: 1, Tag: "a"}, {ID: 2, Tag: "b"}}}
+	const turns = 100000
+	step := time.Second / turns
+	for i := 0; i < turns; i++ {
+		at := time.Duration(i) * step
+		holder, waiter := int64(1+i%2), int64(2-i%2)
+		tr.Events = append(tr.Events,
+			Event{At: at, Thread: waiter, Kind: EvRelease},
+			Event{At: at, Thread: waiter, Kind: EvWaitBegin},
+			Event{At: at, Thread: holder, Kind: EvAcquire},
+			Event{At: at, Thread: holder, Kind: EvDropRequest})
+	}
+	if n := len(tr.Segments()); n <= maxDrawnSegments {
+		t.Fatalf("the trace has %d segments, want more than %d for this test", n, maxDrawnSegments)
+	}
+	svg := tr.SVG()
+	if len(svg) > 400<<10 {
+		t.Errorf("SVG of %d turns is %d bytes, want at most 400 KiB", turns, len(svg))
+	}
+	for _, want := range []string{`#1 holding`, `#2 holding`, `#1 waiting`, `#2 waiting`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	if err := xml.Unmarshal([]byte(svg), new(struct{})); err != nil {
+		t.Errorf("SVG is not well-formed: %v", err)
+	}
+}
