@@ -67,6 +67,11 @@ except ImportError:
 # A cell's runaway allocation hits mem_limit: the kernel's worker process is
 # killed, the kernel answers the cell with InterpreterCrashed and starts a
 # fresh worker; the student's server keeps running.
+# cpu_limit: the parallelism lessons (01 §1.4, 02 §2.2, §2.3.1, §2.6) need
+# 2.0 to show two goroutines with the GIL off, or two processes, finishing in
+# the time of one. With 1.0 the notebooks say the process may use one core
+# and teach from CPU and GIL-held time and the timelines instead; nothing
+# fails. GILGO_CPU_LIMIT=2.0 for a course that wants the speed-up itself.
 c.JupyterHub.spawner_class = "systemdspawner.SystemdSpawner"
 c.SystemdSpawner.dynamic_users = True  # no system account per student
 c.SystemdSpawner.unit_name_template = "jupyter-{USERNAME}-singleuser"
