@@ -29,8 +29,9 @@ func (e *RecursionError) Error() string { return "maximum recursion depth exceed
 const (
 	DefaultSwitchInterval = 5 * time.Millisecond
 	// DefaultMonitorDelay is how long Enable waits for displaced threads
-	// when the monitor is off; the monitor's own default delay is twice
-	// the switch interval (Options.MonitorDelay).
+	// when the monitor is off, and the monitor's shortest default delay
+	// when the Lock has no Busy; with one it is twice the switch interval
+	// (Options.MonitorDelay).
 	DefaultMonitorDelay   = 20 * time.Millisecond
 	DefaultRecursionLimit = 10000
 )
@@ -45,8 +46,10 @@ type Options struct {
 	// (deterministic mode), before the monitor hands the lock to a waiter.
 	// Default twice the switch interval (10 ms with the default interval,
 	// following SetSwitchInterval), so a waiter behind a parked holder
-	// waits about three switch intervals; negative disables the monitor
-	// (tests only: a parked holder then blocks the others).
+	// waits about three switch intervals; at least DefaultMonitorDelay
+	// when Busy is nil (the monitor cannot tell a running holder from a
+	// parked one then); negative disables the monitor (tests only: a
+	// parked holder then blocks the others).
 	MonitorDelay time.Duration
 	// RecursionLimit is the initial maximum call depth (Enter). Default 10000.
 	RecursionLimit int

@@ -281,10 +281,17 @@ func (l *Lock) contendedLocked() {
 }
 
 // monitorDelayLocked is Options.MonitorDelay, or twice the switch interval
-// if none was given; <= 0: no monitor.
+// if none was given; <= 0: no monitor. Without Options.Busy the monitor
+// cannot tell a parked holder from one running between check points, and
+// taking the lock from a running one lets two threads run at once: then it
+// waits at least DefaultMonitorDelay (a 50 µs interval under the race
+// detector had two threads in a critical section 124 times).
 func (l *Lock) monitorDelayLocked() time.Duration {
 	if l.monitorDelay != 0 {
 		return l.monitorDelay
+	}
+	if l.busy == nil {
+		return max(2*l.interval, DefaultMonitorDelay)
 	}
 	return 2 * l.interval
 }

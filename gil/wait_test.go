@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -30,6 +31,7 @@ func TestWaitersNotScanned(t *testing.T) {
 			h := l.NewThread("holder")
 			h.Acquire()
 			var order []int
+			var ran atomic.Int64 // len(order), for readers without the lock
 			var started, done sync.WaitGroup
 			gate := make(chan struct{})
 			ths := make([]*Thread, tc.n)
@@ -44,6 +46,7 @@ func TestWaitersNotScanned(t *testing.T) {
 						started.Done()
 					}
 					order = append(order, i) // under the lock
+					ran.Add(1)
 				})
 			}
 			if tc.blocked {
@@ -54,7 +57,7 @@ func TestWaitersNotScanned(t *testing.T) {
 					waitFor(t, "all blocked threads to queue", func() bool {
 						l.mu.Lock()
 						defer l.mu.Unlock()
-						return l.nwait+len(order) == tc.n
+						return l.nwait+int(ran.Load()) == tc.n
 					})
 				})
 			}
