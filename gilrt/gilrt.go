@@ -160,6 +160,8 @@ func (s *Scheduler) helpers() interp.Exports {
 		"I": reflect.ValueOf(s.lock.Interrupted),
 		"X": reflect.ValueOf(s.interrupted),
 		"V": reflect.ValueOf(s.recv),
+		"W": reflect.ValueOf(s.recvInto),
+		"S": reflect.ValueOf(s.send),
 	}}
 }
 
@@ -322,6 +324,73 @@ func (s *Scheduler) recv(t *gil.Thread, c any) {
 	if i, _, _ := reflect.Select(cases); i == 1 {
 		s.interrupted(t)
 	}
+}
+
+// recvInto is __gil.W: it receives from c into *p (p points to a variable
+// of c's element type) and reports whether the value came from a send, as
+// `v, ok := <-c` does. A receive that can complete at once does so with
+// the lock held; else the lock is released while it waits, and an
+// interrupt ends the wait (interrupted). The value is set through
+// reflection on the variable itself, so it keeps the interpreter's
+// representation of its type.
+func (s *Scheduler) recvInto(c, p any) bool {
+	ch := reflect.ValueOf(c)
+	if ch.IsValid() && !ch.IsNil() {
+		if v, ok := ch.TryRecv(); v.IsValid() {
+			if ok {
+				reflect.ValueOf(p).Elem().Set(v)
+			}
+			return ok
+		}
+	}
+	t := s.begin()
+	cases := []reflect.SelectCase{
+		{Dir: reflect.SelectRecv, Chan: ch},
+		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(s.lock.Interrupted())},
+	}
+	i, v, ok := s.selectUnlocked(t, cases)
+	if i == 1 {
+		s.interrupted(t)
+	}
+	s.end(t)
+	if ok {
+		reflect.ValueOf(p).Elem().Set(v)
+	}
+	return ok
+}
+
+// send is __gil.S: it sends *p (p points to a variable of c's element
+// type) on c: at once with the lock held if it can, else with the lock
+// released while it waits, an interrupt ending the wait (interrupted). A
+// send on a closed channel panics as the statement would.
+func (s *Scheduler) send(c, p any) {
+	ch, v := reflect.ValueOf(c), reflect.ValueOf(p).Elem()
+	if ch.IsValid() && !ch.IsNil() && ch.TrySend(v) {
+		return
+	}
+	t := s.begin()
+	cases := []reflect.SelectCase{
+		{Dir: reflect.SelectSend, Chan: ch, Send: v},
+		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(s.lock.Interrupted())},
+	}
+	if i, _, _ := s.selectUnlocked(t, cases); i == 1 {
+		s.interrupted(t)
+	}
+	s.end(t)
+}
+
+// selectUnlocked is reflect.Select, run with t's hold on the lock
+// released (between begin and end); if it panics (a send on a closed
+// channel), t takes the lock back before the panic goes on into
+// interpreted code.
+func (s *Scheduler) selectUnlocked(t *gil.Thread, cases []reflect.SelectCase) (int, reflect.Value, bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.end(t)
+			panic(r)
+		}
+	}()
+	return reflect.Select(cases)
 }
 
 // display shows an SVG in the calling goroutine's cell.

@@ -8,8 +8,9 @@ import (
 )
 
 // TestInterrupt: spinning goroutines, goroutines blocked in receive
-// statements and selects, and a spinning cell stop; the lock is free, the next cell runs and earlier variables are
-// intact.
+// statements, typed and comma-ok receives, receives inside expressions,
+// sends, ranges over a channel and selects, and a spinning cell stop; the
+// lock is free, the next cell runs and earlier variables are intact.
 func TestInterrupt(t *testing.T) {
 	f := newFixture(t, Options{})
 	// Each goroutine calls wg.Done just before it blocks; wg.Wait lets
@@ -28,12 +29,20 @@ n := 0
 block := make(chan int)
 var got int
 var wg sync.WaitGroup
-wg.Add(MANY + 3)
+type pair struct{ a, b int }
+pairs := make(chan pair)
+wg.Add(MANY + 9)
 go func() { for { n++ } }()
 go func() { for { n++ } }()
 go func() { wg.Done(); <-block }()
 go func() { wg.Done(); select { case v := <-block: got = v; case block <- 2: } }()
 go func() { wg.Done(); func() { <-block }() }()
+go func() { wg.Done(); v := <-block; got = v }()
+go func() { wg.Done(); v, ok := <-block; got = v; _ = ok }()
+go func() { wg.Done(); fmt.Println(<-block) }()
+go func() { wg.Done(); block <- 3 }()
+go func() { wg.Done(); for v := range block { got = v } }()
+go func() { wg.Done(); p := <-pairs; got = p.a }()
 for i := 0; i < MANY; i++ { go func() { wg.Done(); <-block }() }
 wg.Wait()`, "MANY", many)
 	if out := f.run(setup); out != "" {

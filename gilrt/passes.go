@@ -210,8 +210,15 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 		switch s := s.(type) {
 		case *ast.SendStmt:
 			nested(s)
+			_, et, typed := cellast.ChanTypes(env, f, s.Chan)
 			var pre []ast.Stmt
 			s.Chan, pre = hoist(env, s.Chan, pre)
+			if typed {
+				// var v T = value; S(c, &v)
+				v := env.NewName("gs")
+				pre = append(pre, varStmt(v, et, s.Value))
+				return append(pre, callStmt("S", s.Chan, addr(v)))
+			}
 			s.Value, pre = hoist(env, s.Value, pre)
 			return append(pre, wrap(env, s)...)
 		case *ast.ExprStmt:
@@ -227,8 +234,22 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 				if u, ok := s.Rhs[0].(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 					handled[u] = true
 					nested(s)
+					_, et, typed := cellast.ChanTypes(env, f, u.X)
 					var pre []ast.Stmt
 					u.X, pre = hoist(env, u.X, pre)
+					if typed {
+						// var r T; [ok :=] W(c, &r); lhs = r[, ok]
+						r, ok := env.NewName("gr"), env.NewName("gok")
+						pre = append(pre, varStmt(r, et, nil))
+						rhs := []ast.Expr{ast.NewIdent(r)}
+						if len(s.Lhs) == 2 {
+							rhs = append(rhs, ast.NewIdent(ok))
+							pre = append(pre, recvInto(ok, u.X, r))
+						} else {
+							pre = append(pre, recvInto("", u.X, r))
+						}
+						return append(pre, &ast.AssignStmt{Lhs: s.Lhs, Tok: s.Tok, Rhs: rhs})
+					}
 					if s.Tok == token.DEFINE {
 						return append(pre, wrap(env, s)...)
 					}
@@ -262,7 +283,7 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 		case *ast.RangeStmt:
 			nested(s)
 			if isChan(env, chans, s.X) {
-				return []ast.Stmt{rangeChan(env, s)}
+				return []ast.Stmt{rangeChan(env, f, s)}
 			}
 			return []ast.Stmt{s}
 		case *ast.LabeledStmt:
@@ -336,9 +357,9 @@ func recvLit(env cellast.Env, f *ast.File, u *ast.UnaryExpr) *ast.FuncLit {
 		return nil
 	}
 	c, v := env.NewName("gc"), env.NewName("gv")
-	recv := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v)}, Tok: token.DEFINE,
-		Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.ARROW, X: ast.NewIdent(c)}}}
-	body := append(wrap(env, recv), &ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(v)}})
+	_, et2, _ := cellast.ChanTypes(env, f, u.X) // a second copy of the type for the var
+	body := []ast.Stmt{varStmt(v, et2, nil), recvInto("", ast.NewIdent(c), v),
+		&ast.ReturnStmt{Results: []ast.Expr{ast.NewIdent(v)}}}
 	return &ast.FuncLit{
 		Type: &ast.FuncType{
 			Params:  &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent(c)}, Type: ct}}},
@@ -346,6 +367,31 @@ func recvLit(env cellast.Env, f *ast.File, u *ast.UnaryExpr) *ast.FuncLit {
 		},
 		Body: &ast.BlockStmt{List: body},
 	}
+}
+
+// recvInto is `ok := W(c, &v)`, or `W(c, &v)` when ok is "": the compiled
+// receive into v, at once if it can, else with the lock released and an
+// interrupt ending the wait.
+func recvInto(ok string, c ast.Expr, v string) ast.Stmt {
+	call := &ast.CallExpr{Fun: sel("W"), Args: []ast.Expr{c, addr(v)}}
+	if ok == "" {
+		return &ast.ExprStmt{X: call}
+	}
+	return &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(ok)}, Tok: token.DEFINE, Rhs: []ast.Expr{call}}
+}
+
+// varStmt is `var name T` or `var name T = value`.
+func varStmt(name string, typ, value ast.Expr) ast.Stmt {
+	spec := &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Type: typ}
+	if value != nil {
+		spec.Values = []ast.Expr{value}
+	}
+	return &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{spec}}}
+}
+
+// addr is &name.
+func addr(name string) ast.Expr {
+	return &ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(name)}
 }
 
 // recvStmt is a receive statement `<-c` (the value discarded), with the
@@ -411,11 +457,21 @@ func simple(e ast.Expr) bool {
 
 // rangeChan turns `for k := range ch { body }` into
 // `for { __t := B(); __v, __ok := <-ch; U(__t); if !__ok { break }; k := __v; body }`.
-func rangeChan(env cellast.Env, r *ast.RangeStmt) ast.Stmt {
+//
+// With the channel's type known, the receive is the compiled W (at once if
+// it can, else with the lock released, interruptible):
+// `var __v T; __ok := W(ch, &__v)`.
+func rangeChan(env cellast.Env, f *ast.File, r *ast.RangeStmt) ast.Stmt {
 	v, ok := ast.NewIdent(env.NewName("gv")), ast.NewIdent(env.NewName("gok"))
+	_, et, typed := cellast.ChanTypes(env, f, r.X)
 	x, pre := hoist(env, r.X, nil)
-	recv := &ast.AssignStmt{Lhs: []ast.Expr{v, ok}, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.ARROW, X: x}}}
-	body := wrap(env, recv)
+	var body []ast.Stmt
+	if typed {
+		body = []ast.Stmt{varStmt(v.Name, et, nil), recvInto(ok.Name, x, v.Name)}
+	} else {
+		recv := &ast.AssignStmt{Lhs: []ast.Expr{v, ok}, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.ARROW, X: x}}}
+		body = wrap(env, recv)
+	}
 	body = append(body, &ast.IfStmt{Cond: &ast.UnaryExpr{Op: token.NOT, X: ast.NewIdent(ok.Name)},
 		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.BranchStmt{Tok: token.BREAK}}}})
 	if r.Key != nil {
