@@ -2,7 +2,8 @@
 #
 #   make run    build, install the kernelspec for you, install Jupyter from
 #               Debian if missing, build JupyterLab's web app from npm (once),
-#               start JupyterLab on notebooks/ (make run-classic: the
+#               start JupyterLab on notebooks/ (en/, zh/ and the
+#               instructors' solutions/; make run-classic: the
 #               classic Notebook)
 #   make test   go vet, go test, then the Jupyter suites in tests/ against
 #               bin/gilgo installed into a temporary prefix
@@ -112,9 +113,10 @@ e2e: e2e-browser e2e-lab e2e-hub
 
 e2e-browser: build
 	e2e/browser/run.sh e2e/browser/testdata/smoke.ipynb e2e/out/smoke
-	e2e/browser/run.sh notebooks/02-the-gil.ipynb e2e/out/02-the-gil --no-default-expect --expect-line 3 --expect-selector 'svg'
+	e2e/browser/run.sh notebooks/en/02-the-gil.ipynb e2e/out/02-the-gil --no-default-expect --expect-line 3 --expect-selector 'svg'
 
-# The same in gilgo's JupyterLab build: every bundled notebook runs without
+# The same in gilgo's JupyterLab build: every bundled notebook, in English
+# and in Chinese, runs without
 # an error output (02 renders its SVG timelines, and its sliders redraw
 # one), a slider and a button of package widgets work in the page, and
 # what a Lab user does (stop, restart from the menu, completion, tooltip,
@@ -125,10 +127,11 @@ e2e-lab: build lab
 	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/widgets.ipynb e2e/out/lab-widgets --widgets
 	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/lab-ui.ipynb e2e/out/lab-ui --ui
 	E2E_UI=lab e2e/browser/run.sh e2e/browser/testdata/debug.ipynb e2e/out/lab-debug --debug
-	for nb in notebooks/*.ipynb; do \
+	for nb in notebooks/en/*.ipynb notebooks/zh/*.ipynb; do \
 		extra=(); case $$nb in *02-the-gil*) extra=(--expect-selector 'img[src^="data:image/svg+xml"]' \
 			--expect-selector '.widget-output img[src^="data:image/svg+xml"]' --slide-expect '4 goroutines') ;; esac; \
-		E2E_UI=lab e2e/browser/run.sh $$nb e2e/out/lab-$$(basename $$nb .ipynb) "$${extra[@]}" || exit 1; \
+		lang=$$(basename $$(dirname $$nb)); \
+		E2E_UI=lab e2e/browser/run.sh $$nb e2e/out/lab-$$lang-$$(basename $$nb .ipynb) "$${extra[@]}" || exit 1; \
 	done
 
 e2e-hub: build
@@ -155,14 +158,18 @@ bench: build
 
 HANDOUTS_DIR ?= handouts
 
-# HTML handouts of the bundled notebooks, run headless (gilgo run) in a
-# temporary copy, their SVG pictures kept (scripts/handouts.py).
+# HTML handouts of the bundled notebooks in both languages
+# (handouts/en, handouts/zh), run headless (gilgo run) in a temporary copy,
+# their SVG pictures kept (scripts/handouts.py).
 handouts: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	for nb in notebooks/*.ipynb; do \
-		cp "$$nb" "$$tmp/"; $(BIN) run "$$tmp/$$(basename "$$nb")" >/dev/null; \
-	done; \
-	$(PYTHON) scripts/handouts.py $(HANDOUTS_DIR) "$$tmp"/*.ipynb
+	for lang in en zh; do \
+		mkdir -p "$$tmp/$$lang"; \
+		for nb in notebooks/$$lang/*.ipynb; do \
+			cp "$$nb" "$$tmp/$$lang/"; $(BIN) run "$$tmp/$$lang/$$(basename "$$nb")" >/dev/null; \
+		done; \
+		$(PYTHON) scripts/handouts.py $(HANDOUTS_DIR)/$$lang "$$tmp/$$lang"/*.ipynb; \
+	done
 
 # The heavy reliability probes (tests/abuse.py): goroutine floods, blocked
 # goroutines, an output flood with a stalled subscriber, introspection

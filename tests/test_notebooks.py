@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """Runs the bundled notebooks headless and checks what they print.
 
-Each notebooks/*.ipynb runs through `bin/gilgo run` and through
+Each notebooks/en/*.ipynb runs through `bin/gilgo run` and through
 `jupyter nbconvert --to notebook --execute` with the installed gilgo kernel
-(JUPYTER_PATH set as by `make test-python`). Checks on the outputs:
+(JUPYTER_PATH set as by `make test-python`). The Chinese notebooks
+(notebooks/zh) are checked without running them: the same code cells
+(source and tags) in the same order as the English ones, the same number
+of Markdown cells, each with Chinese text. Checks on the outputs:
   - sys.GetRefCount on the notes' example prints 3;
   - simple_coro2's states come in the notes' order;
   - the primed averager prints 40.0 then 45.0;
@@ -40,8 +43,10 @@ import tempfile
 from kernelkit import KERNEL_NAME, REPO
 
 BIN = os.environ.get("GILGO_BIN", os.path.join(REPO, "bin", "gilgo"))
-NB_DIR = os.path.join(REPO, "notebooks")
+NB_DIR = os.path.join(REPO, "notebooks", "en")
+ZH_DIR = os.path.join(REPO, "notebooks", "zh")
 NOTEBOOKS = sorted(f for f in os.listdir(NB_DIR) if f.endswith(".ipynb"))
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 failures = []
 
@@ -271,6 +276,33 @@ def untagged_outputs(nb):
     return res
 
 
+def check_chinese():
+    """notebooks/zh holds the English notebooks' code cells, source and
+    tags, in the same order, and a Chinese Markdown cell for each English
+    one."""
+    zh = sorted(f for f in os.listdir(ZH_DIR) if f.endswith(".ipynb"))
+    if zh != NOTEBOOKS:
+        fail("notebooks/zh holds %s, notebooks/en %s" % (zh, NOTEBOOKS))
+    for name in sorted(set(zh) & set(NOTEBOOKS)):
+        with open(os.path.join(NB_DIR, name)) as f:
+            en_nb = json.load(f)
+        with open(os.path.join(ZH_DIR, name)) as f:
+            zh_nb = json.load(f)
+
+        def code(nb):
+            return [(text(c["source"]), c["metadata"].get("tags", [])) for c in code_cells(nb)]
+
+        if code(en_nb) != code(zh_nb):
+            fail("zh/%s: its code cells differ from the English notebook's" % name)
+        kinds = [c["cell_type"] for c in en_nb["cells"]], [c["cell_type"] for c in zh_nb["cells"]]
+        if kinds[0] != kinds[1]:
+            fail("zh/%s: cells %s, want the English notebook's %s" % (name, kinds[1], kinds[0]))
+        for i, c in enumerate(zh_nb["cells"]):
+            if c["cell_type"] == "markdown" and not CJK.search(text(c["source"])):
+                fail("zh/%s: Markdown cell %d has no Chinese text: %r" % (name, i, text(c["source"])[:80]))
+    print("notebooks/zh: %d notebooks checked against notebooks/en" % len(zh))
+
+
 def check_seeded(tmp):
     """Two runs with --seed 7 print the same in every cell not tagged
     wall-clock, in every notebook; the seeded cells repeat themselves."""
@@ -336,6 +368,7 @@ def main():
         return 1
     checks = {"01-concurrency-and-parallelism.ipynb": check_parallelism, "02-the-gil.ipynb": check_gil,
               "03-coroutines.ipynb": check_coroutines}
+    check_chinese()
     with tempfile.TemporaryDirectory() as tmp:
         for name in NOTEBOOKS:
             for how, runner in (("gilgo run", gilgo_run), ("nbconvert", nbconvert)):

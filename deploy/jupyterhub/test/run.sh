@@ -113,14 +113,14 @@ EOF
 		die "the course's warm-up notebook failed"
 fi
 
-# The course: the checkout's notebooks/*.ipynb (not their generator sources),
-# else the browser smoke notebook.
+# The course: the checkout's notebooks/en and notebooks/zh (not their
+# generator sources or the solutions), else the browser smoke notebook.
 notebooks=${E2E_NOTEBOOKS:-}
 if [[ -z $notebooks ]]; then
 	notebooks=$tmp/course
 	mkdir -p "$notebooks"
-	if compgen -G "$root/notebooks/*.ipynb" >/dev/null; then
-		cp "$root"/notebooks/*.ipynb "$notebooks/"
+	if compgen -G "$root/notebooks/en/*.ipynb" >/dev/null; then
+		cp -r "$root/notebooks/en" "$root/notebooks/zh" "$notebooks/"
 	else
 		cp "$root/e2e/browser/testdata/smoke.ipynb" "$notebooks/"
 	fi
