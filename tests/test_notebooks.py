@@ -25,6 +25,12 @@ of Markdown cells, each with Chinese text. Checks on the outputs:
   - with --seed 7, two runs of every notebook print the same in every cell
     not tagged wall-clock; the seeded race cell (02) prints the same line
     twice, the replay cell (01) gives seed 1 the same interleaving twice.
+  - exercises: in the shipped notebooks every cell tagged check shows "not
+    answered yet: ..." as its result, nothing on stderr; the solutions
+    (notebooks/solutions/en) differ from them only in the cells tagged
+    exercise, and their check cells, run with every cell before them not
+    tagged wall-clock, all show "✓"; with GILGO_GRADING=1 an unanswered
+    exercise fails its check (03, cut the same way).
 The failure paths of gilgo run (a broken cell, a file that is not JSON, a
 cell that loops forever under --timeout: clear message, exit 1) are
 testscripts in cmd/gilgo/testdata (run_error, run_notjson, run_timeout);
@@ -45,6 +51,7 @@ from kernelkit import KERNEL_NAME, REPO
 BIN = os.environ.get("GILGO_BIN", os.path.join(REPO, "bin", "gilgo"))
 NB_DIR = os.path.join(REPO, "notebooks", "en")
 ZH_DIR = os.path.join(REPO, "notebooks", "zh")
+SOL_DIR = os.path.join(REPO, "notebooks", "solutions", "en")
 NOTEBOOKS = sorted(f for f in os.listdir(NB_DIR) if f.endswith(".ipynb"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -78,9 +85,9 @@ def find(nb, *needles):
     return None
 
 
-def gilgo_run(name, outdir, *flags, prefix=()):
-    cmd = list(prefix) + [BIN, "run", "--timeout", "300s", "--output", outdir] + list(flags) + [os.path.join(NB_DIR, name)]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+def gilgo_run(name, outdir, *flags, prefix=(), src=NB_DIR, env=None):
+    cmd = list(prefix) + [BIN, "run", "--timeout", "300s", "--output", outdir] + list(flags) + [os.path.join(src, name)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=env)
     if p.returncode != 0:
         fail("gilgo run %s: exit %d: %s" % (name, p.returncode, p.stderr.strip()[-2000:]))
         return None
@@ -303,6 +310,68 @@ def check_chinese():
     print("notebooks/zh: %d notebooks checked against notebooks/en" % len(zh))
 
 
+def tagged(c, tag):
+    return tag in c["metadata"].get("tags", [])
+
+
+def check_unanswered(how, name, nb):
+    """As shipped, every check cell says the exercise is not answered yet,
+    as its result, and writes nothing on stderr."""
+    checks = [c for c in code_cells(nb) if tagged(c, "check")]
+    if not checks:
+        fail("%s %s: no exercise checks" % (how, name))
+    for c in checks:
+        results = [text(o["data"].get("text/plain")) for o in c.get("outputs", []) if o["output_type"] == "execute_result"]
+        stderr = [o for o in c.get("outputs", []) if o["output_type"] == "stream" and o.get("name") == "stderr"]
+        if len(results) != 1 or not results[0].startswith("not answered yet: ") or stderr:
+            fail("%s %s: check cell %s showed %r, want one result \"not answered yet: ...\"" % (how, name, c.get("execution_count"), c.get("outputs")))
+
+
+def exercises_only(nb):
+    """nb cut to its cells not tagged wall-clock up to its last check cell:
+    what the exercises need, without the slow timing cells."""
+    cells = code_cells(nb)
+    last = max(i for i, c in enumerate(cells) if tagged(c, "check"))
+    nb = dict(nb, cells=[c for c in cells[:last + 1] if not tagged(c, "wall-clock")])
+    return nb
+
+
+def check_solutions(tmp):
+    """The solutions differ from the shipped notebooks only in the cells
+    tagged exercise, and pass every check; an unanswered exercise fails its
+    check when graded (GILGO_GRADING=1)."""
+    cut = os.path.join(tmp, "exercises")
+    os.makedirs(cut, exist_ok=True)
+    for name in NOTEBOOKS:
+        with open(os.path.join(NB_DIR, name)) as f:
+            shipped = json.load(f)
+        with open(os.path.join(SOL_DIR, name)) as f:
+            sol = json.load(f)
+        a, b = code_cells(shipped), code_cells(sol)
+        differ = [i for i, (x, y) in enumerate(zip(a, b)) if x["source"] != y["source"]]
+        exercises = [i for i, c in enumerate(a) if tagged(c, "exercise")]
+        if len(a) != len(b) or differ != exercises:
+            fail("solutions/en/%s: cells %s differ from the shipped notebook's, want the exercises %s" % (name, differ, exercises))
+        for which, nb in (("solutions", sol), ("shipped", shipped)):
+            with open(os.path.join(cut, which + "-" + name), "w") as f:
+                json.dump(exercises_only(nb), f)
+        out = gilgo_run("solutions-" + name, os.path.join(tmp, "exercises-run"), src=cut)
+        if out is None:
+            continue
+        check_errors("solutions", name, out)
+        checks = [c for c in code_cells(out) if tagged(c, "check")]
+        for c in checks:
+            results = [text(o["data"].get("text/plain")) for o in c.get("outputs", []) if o["output_type"] == "execute_result"]
+            if len(results) != 1 or not results[0].startswith("✓ "):
+                fail("solutions %s: check cell %s showed %r, want \"✓ ...\"" % (name, c.get("execution_count"), c.get("outputs")))
+        print("solutions %s: %d checks run" % (name, len(checks)))
+    name = "shipped-03-coroutines.ipynb"
+    p = subprocess.run([BIN, "run", "--output", os.path.join(tmp, "graded"), os.path.join(cut, name)],
+                       capture_output=True, text=True, timeout=300, env=dict(os.environ, GILGO_GRADING="1"))
+    if p.returncode == 0 or "panic: return coroutine.New" not in p.stderr:
+        fail("GILGO_GRADING=1: an unanswered exercise of 03 did not fail its check: exit %d: %s" % (p.returncode, p.stderr.strip()[-500:]))
+
+
 def check_seeded(tmp):
     """Two runs with --seed 7 print the same in every cell not tagged
     wall-clock, in every notebook; the seeded cells repeat themselves."""
@@ -376,8 +445,10 @@ def main():
                 if nb is None:
                     continue
                 check_errors(how, name, nb)
+                check_unanswered(how, name, nb)
                 if name in checks:
                     checks[name](how, nb)
+        check_solutions(tmp)
         check_seeded(tmp)
         check_one_core(tmp)
     check_parallel()
