@@ -320,6 +320,14 @@ func (c *Compiler) buildEnv() []string {
 	return append(env, c.host.env...)
 }
 
+// quietKey marks a context whose builds report no progress (Quiet).
+type quietKey struct{}
+
+// Quiet returns ctx for a Compile whose build tells Options.Progress
+// nothing: a build nobody asked for (the session's auto-compiler) must not
+// speak on the cell that happens to run meanwhile.
+func Quiet(ctx context.Context) context.Context { return context.WithValue(ctx, quietKey{}, true) }
+
 // build runs go build -buildmode=plugin in dir.
 func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 	gobin := c.opts.GoBin
@@ -335,7 +343,7 @@ func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	c.log.Debug("go build", "dir", dir, "args", args)
-	if c.opts.Progress != nil {
+	if c.opts.Progress != nil && ctx.Value(quietKey{}) == nil {
 		msg := fmt.Sprintf("compiling cell[%d] with go build", cell)
 		if c.seq == 1 {
 			msg += " (the first build warms the Go cache and can take 30 s)"

@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -31,6 +32,7 @@ import (
 	"github.com/gilgo/gilgo/lib/widgets"
 	"github.com/gilgo/gilgo/modules"
 	"github.com/gilgo/gilgo/session"
+	"github.com/gilgo/gilgo/session/hook"
 )
 
 // Options configure New.
@@ -44,6 +46,13 @@ type Options struct {
 	// Modules configures the loader of Go modules' packages (package
 	// modules); its Logger defaults to Logger.
 	Modules modules.Options
+	// NoAutoCompile turns the auto-compiler off: funcs that run long in
+	// plain cells stay interpreted (as with $GILGO_AUTOCOMPILE=off).
+	NoAutoCompile bool
+	// AutoCompileAfter is how long a plain cell must run for the funcs it
+	// reached to be compiled in the background; 0 means
+	// DefaultAutoCompileAfter.
+	AutoCompileAfter time.Duration
 }
 
 // New assembles the session a worker serves: the interpreted tier
@@ -51,6 +60,13 @@ type Options struct {
 // (lib/...), and the compiled tier (%%compile: plugins under the same
 // GIL).
 func New(opts Options) (*session.Session, error) {
+	sess, _, err := newTiers(opts)
+	return sess, err
+}
+
+// newTiers is New, also returning the auto-compiler (nil when
+// Options.NoAutoCompile) for tests to wait on.
+func newTiers(opts Options) (*session.Session, *autoCompile, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -60,20 +76,28 @@ func New(opts Options) (*session.Session, error) {
 	sched := gilrt.New(gilrt.Options{Logger: log, OnSample: rt.RequestSample})
 	rt.SetLock(sched.Lock()) // compiled cells check and release this lock
 	tier := &compileMagic{log: log}
+	var scheduler hook.Scheduler = sched
+	if !opts.NoAutoCompile {
+		tier.auto = newAutoCompile(tier, log, opts.AutoCompileAfter)
+		scheduler = timedScheduler{Scheduler: sched, a: tier.auto}
+	}
 	var procs *multiprocessing.Procs // made once the session exists (its Host)
 	if opts.Modules.Logger == nil {
 		opts.Modules.Logger = log
 	}
 	mods, err := modules.New(opts.Modules)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sess, err := session.New(session.Options{
 		Logger:     log,
-		Scheduler:  sched,
+		Scheduler:  scheduler,
 		CellMagics: map[string]session.CellMagic{"compile": tier.magic()},
 		Modules:    mods,
 		OnShutdown: func() {
+			if tier.auto != nil {
+				tier.auto.close() // its builds use the compiler's work dir
+			}
 			tier.close()
 			if err := mods.Close(); err != nil {
 				log.Warn("modules: remove temporary directories", "err", err)
@@ -88,7 +112,10 @@ func New(opts Options) (*session.Session, error) {
 	})
 	if err != nil {
 		mods.Close()
-		return nil, err
+		return nil, nil, err
+	}
+	if tier.auto != nil {
+		tier.auto.sess = sess
 	}
 	// What compiled code prints goes to the cell like interpreted output;
 	// what yaegi logs about itself goes to the worker's log, never there.
@@ -99,11 +126,11 @@ func New(opts Options) (*session.Session, error) {
 	// modules its cells loaded, not the kernel's.
 	readBuildInfo := func() (*debug.BuildInfo, bool) { return mods.BuildInfo(), true }
 	if err := sess.Use(interp.Exports{"runtime/debug/debug": {"ReadBuildInfo": reflect.ValueOf(readBuildInfo)}}); err != nil {
-		return nil, fmt.Errorf("runtime/debug: %w", err)
+		return nil, nil, fmt.Errorf("runtime/debug: %w", err)
 	}
 	cmds := &commands{interrupted: sess.Interrupted}
 	if err := sess.Use(cmds.exports()); err != nil {
-		return nil, fmt.Errorf("os/exec: %w", err)
+		return nil, nil, fmt.Errorf("os/exec: %w", err)
 	}
 	err = sess.Import(
 		gil.Package(sched, procs),
@@ -116,9 +143,9 @@ func New(opts Options) (*session.Session, error) {
 		experiment.Package(sess, sched.Lock()),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("cell packages: %w", err)
+		return nil, nil, fmt.Errorf("cell packages: %w", err)
 	}
-	return sess, nil
+	return sess, tier.auto, nil
 }
 
 // compileMagic is %%compile: the cell's declarations built into a Go
@@ -127,7 +154,8 @@ func New(opts Options) (*session.Session, error) {
 // (the plugins stay mapped until the worker exits, which %reset asks
 // for when any are loaded).
 type compileMagic struct {
-	log *slog.Logger
+	log  *slog.Logger
+	auto *autoCompile // the auto-compiler (auto.go); nil when off
 
 	once sync.Once
 	c    *compiled.Compiler
@@ -148,6 +176,14 @@ func (m *compileMagic) compiler() (*compiled.Compiler, error) {
 		}
 	})
 	return m.c, m.cErr
+}
+
+// noteLoaded counts a plugin loaded into this process, for %reset.
+func (m *compileMagic) noteLoaded(size int64) {
+	m.mu.Lock()
+	m.loaded++
+	m.size += size
+	m.mu.Unlock()
 }
 
 // close removes the work dir, if the compiler was made.
@@ -177,9 +213,11 @@ func (m *compileMagic) magic() session.CellMagic {
 		Frames: compiled.Frames,
 		// A whole program (package main, func main) runs compiled when it
 		// can: the Go compiler is the reference for what go run prints.
+		// The auto-compiler (auto.go) sees every other plain cell here
+		// and takes those that bind or call its native funcs.
 		Claim: func(src string) bool {
 			if !isProgram(src) {
-				return false
+				return m.auto != nil && m.auto.claim(src)
 			}
 			if _, f, err := parseProgram(src); err == nil && comparesGenericTypes(f) {
 				return false // the interpreted tier names instances as go run does
@@ -207,6 +245,12 @@ func (m *compileMagic) magic() session.CellMagic {
 // compiled with its main, which then runs once; nothing is said of the
 // tier on the cell's streams, which are the program's.
 func (m *compileMagic) run(mc *session.MagicCell) error {
+	if m.auto != nil {
+		if m.auto.claimed {
+			return m.auto.run(mc)
+		}
+		m.auto.redefined(mc.Body)
+	}
 	out := mc.Output()
 	c, err := m.compiler()
 	if err != nil {
@@ -267,10 +311,7 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 	default:
 		mc.Tier("compiled", "%%compile")
 	}
-	m.mu.Lock()
-	m.loaded++
-	m.size += res.PluginSize
-	m.mu.Unlock()
+	m.noteLoaded(res.PluginSize)
 	if len(res.Skipped) > 0 && !mc.Claimed {
 		out.Stream("stderr", "compiled but not callable from other cells: "+strings.Join(res.Skipped, ", ")+"\n")
 	}
