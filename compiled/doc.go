@@ -15,7 +15,8 @@
 // they are bound to the worker's own values through package rt, whose lock
 // (rt.SetLock) the compiled code obeys. Frames finds a compiled cell's
 // positions in a panic's stack. Plugins are never unloaded; Close removes
-// the work directory. docs/compiled.md has the generated code, the limits,
+// the work directory. A Compile whose context is Quiet reports no progress.
+// docs/compiled.md has the generated code, the limits,
 // the build recipe and the costs.
 //
 // Compile calls are serialised; Available, ModuleRoot and Close are safe

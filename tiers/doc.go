@@ -2,8 +2,12 @@
 // interpreted tier (package session) with its goroutines under the GIL
 // (package gilrt), the packages cells import (lib/...), and the compiled
 // tier (package compiled: %%compile and //gilgo:compile build a cell's
-// declarations into a Go plugin that runs under the same GIL). Its tests
-// run the same cells in both tiers (testdata/*.txtar).
+// declarations into a Go plugin that runs under the same GIL). A plain
+// cell that runs long has the funcs it reached that the compiled tier can
+// build alone compiled in the background, and a later plain cell binds
+// them (auto-compile, docs/compiled.md; Options.NoAutoCompile and
+// $GILGO_AUTOCOMPILE=off turn it off). Its tests run the same cells in both
+// tiers (testdata/*.txtar).
 //
 // New may be called once per process: the compiled tier's runtime
 // (compiled/rt) holds the process's one lock and output, and New routes
