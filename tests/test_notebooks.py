@@ -431,6 +431,27 @@ def check_one_core(tmp):
                 fail("%s %s: %s does not say why it cannot run in parallel: %r" % (how, name, needle, c and stdout_of(c)))
 
 
+def check_run_all_twice(tmp):
+    """Every notebook's cells run twice in one session (Run All, then Run
+    All again) without an error: redefinitions of types, funcs and
+    variables in the second pass keep the session working."""
+    src = os.path.join(tmp, "twice-src")
+    os.makedirs(src, exist_ok=True)
+    for name in NOTEBOOKS:
+        with open(os.path.join(NB_DIR, name)) as f:
+            nb = json.load(f)
+        again = json.loads(json.dumps(nb["cells"]))
+        for c in again:
+            if "id" in c:
+                c["id"] += "-again"
+        nb["cells"] = nb["cells"] + again
+        with open(os.path.join(src, name), "w") as f:
+            json.dump(nb, f)
+        out = gilgo_run(name, os.path.join(tmp, "twice"), src=src)
+        if out is not None:
+            check_errors("Run All twice", name, out)
+
+
 def main():
     if not os.path.exists(BIN):
         print("test_notebooks: %s not found (run make build)" % BIN)
@@ -451,6 +472,7 @@ def main():
         check_solutions(tmp)
         check_seeded(tmp)
         check_one_core(tmp)
+        check_run_all_twice(tmp)
     check_parallel()
     if failures:
         print("test_notebooks: FAIL (%d)" % len(failures))
