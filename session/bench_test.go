@@ -2,8 +2,10 @@ package session
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -149,4 +151,56 @@ func BenchmarkTypeCheck(b *testing.B) {
 			b.ReportMetric(float64(tChecked)/float64(tUnchecked), "ratio")
 		})
 	}
+}
+
+// agingCells is how many cells BenchmarkAging runs.
+var agingCells = flag.Int("aging.cells", 10000, "cells in BenchmarkAging's session")
+
+// cpuTime is the CPU time the process used so far (all threads: the
+// collector's work counts).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkAging runs a session whose cells each declare a new variable
+// (v1 := 1, v2 := 2, ...) and reports the mean time of the last 200 cells
+// against that of cells 100-300 (the target: at most 1.2), in wall time
+// (ratio) and in the process's CPU time (cpu-ratio, less moved by other
+// load on the machine): the per-cell work that grows with the session.
+// -aging.cells sets the session's length.
+func BenchmarkAging(b *testing.B) {
+	n := *agingCells
+	if n < 500 {
+		b.Fatalf("-aging.cells %d: want at least 500", n)
+	}
+	var early, late, earlyCPU, lateCPU time.Duration
+	for range b.N {
+		s := newTestSession(b)
+		wall := make([]time.Duration, n+1)
+		cpu := make([]time.Duration, n+1)
+		for k := 1; k <= n; k++ {
+			code := fmt.Sprintf("v%d := %d", k, k)
+			c0, t0 := cpuTime(), time.Now()
+			res := s.Execute(context.Background(), engine.ExecuteRequest{Code: code, ExecutionCount: k}, captureOutput{})
+			wall[k], cpu[k] = time.Since(t0), cpuTime()-c0
+			if res.Error != nil {
+				b.Fatalf("cell %d: %v", k, res.Error)
+			}
+		}
+		for k := 100; k < 300; k++ {
+			early, earlyCPU = early+wall[k], earlyCPU+cpu[k]
+		}
+		for k := n - 199; k <= n; k++ {
+			late, lateCPU = late+wall[k], lateCPU+cpu[k]
+		}
+		_ = s.Shutdown(context.Background(), false)
+	}
+	b.ReportMetric(float64(early.Microseconds())/200/float64(b.N), "early-µs/cell")
+	b.ReportMetric(float64(late.Microseconds())/200/float64(b.N), "late-µs/cell")
+	b.ReportMetric(float64(late)/float64(early), "ratio")
+	b.ReportMetric(float64(lateCPU)/float64(earlyCPU), "cpu-ratio")
 }
