@@ -2,9 +2,6 @@ package session
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"reflect"
 	"strings"
@@ -37,46 +34,11 @@ func (s *Session) Declarations() string {
 	for _, imp := range s.st.importSr {
 		fmt.Fprintf(&b, "import %s\n", imp)
 	}
-	for _, e := range s.st.entries {
+	for _, e := range s.st.decls.live() {
 		b.WriteString(e.current())
 		b.WriteByte('\n')
 	}
 	return b.String()
-}
-
-// current is the entry's source with the vars a later cell declared
-// again blanked (var r, err = f() becomes var r, _   = f() once a later
-// cell declares err), so that the entries together compile.
-func (e *entry) current() string {
-	if !e.isVar {
-		return e.src
-	}
-	live := map[string]bool{}
-	for _, k := range e.keys {
-		live[k] = true
-	}
-	const prefix = "package main\n"
-	f, err := parser.ParseFile(token.NewFileSet(), "", prefix+e.src, parser.SkipObjectResolution)
-	if err != nil {
-		return e.src
-	}
-	src := []byte(e.src)
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.VAR {
-			continue
-		}
-		for _, sp := range g.Specs {
-			for _, n := range sp.(*ast.ValueSpec).Names {
-				if n.Name == "_" || live["var "+n.Name] {
-					continue
-				}
-				off := int(n.Pos()) - 1 - len(prefix) // file base 1
-				copy(src[off:], "_"+strings.Repeat(" ", len(n.Name)-1))
-			}
-		}
-	}
-	return string(src)
 }
 
 // Stdout and Stderr are the streams interpreted cells see as os.Stdout and

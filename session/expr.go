@@ -111,18 +111,9 @@ func exprSource(name, dir, expr string, n int, single bool, text string) string 
 // has its methods visible to Go, and the formatter calls them). A
 // panicking method reads as fmt shows it.
 func (c *cell) textCalls() []string {
-	declared := map[string]bool{}
-	for _, e := range c.s.st.entries {
-		for _, k := range e.keys {
-			if rest, ok := strings.CutPrefix(k, "method "); ok {
-				_, m, _ := strings.Cut(rest, ".")
-				declared[m] = true
-			}
-		}
-	}
 	var out []string
 	for _, m := range []string{"Error", "String"} {
-		if declared[m] {
+		if c.s.st.decls.hasMethod(m) {
 			out = append(out, "func() (__s any) {\n"+
 				"defer func() {\nif __r := recover(); __r != nil {\nif __rt.IsInterrupt(__r) {\npanic(__r)\n}\n"+
 				"__s = \"%!v(PANIC="+m+" method: \" + __rt.Sprint(__r) + \")\"\n}\n}()\n"+

@@ -33,15 +33,9 @@ func declName(key string) string {
 // declared before: the cell failed to compile.
 func (c *cell) noteFailed(news []*entry) {
 	st := c.s.st
-	known := map[string]bool{}
-	for _, e := range st.entries {
-		for _, k := range e.keys {
-			known[declName(k)] = true
-		}
-	}
 	for _, e := range news {
 		for _, k := range e.keys {
-			if n := declName(k); n != "" && n != "_" && !known[n] {
+			if n := declName(k); n != "" && n != "_" && !st.decls.declaresName(n) {
 				st.failed[n] = c.n
 			}
 		}

@@ -20,7 +20,7 @@ func (s *Session) Names() map[string]string {
 	s.execMu.Lock()
 	defer s.execMu.Unlock()
 	m := map[string]string{}
-	for _, e := range s.st.entries {
+	for _, e := range s.st.decls.live() {
 		for _, k := range e.keys {
 			kind, name, _ := strings.Cut(k, " ")
 			m[name] = kind

@@ -93,15 +93,9 @@ func (c *cell) entriesOf(u unit) []*entry {
 // needsReplay reports whether the new declarations redefine a type or a
 // method, which yaegi would silently ignore.
 func (c *cell) needsReplay(news []*entry) bool {
-	old := map[string]bool{}
-	for _, e := range c.s.st.entries {
-		for _, k := range e.keys {
-			old[k] = true
-		}
-	}
 	for _, e := range news {
 		for _, k := range e.keys {
-			if old[k] && (strings.HasPrefix(k, "type ") || strings.HasPrefix(k, "method ")) {
+			if c.s.st.decls.declares(k) != nil && (strings.HasPrefix(k, "type ") || strings.HasPrefix(k, "method ")) {
 				return true
 			}
 		}
@@ -118,26 +112,9 @@ func (c *cell) record(news []*entry) {
 			delete(st.failed, declName(k))
 		}
 	}
-	redefined := map[string]bool{}
 	for _, e := range news {
-		for _, k := range e.keys {
-			redefined[k] = true
-		}
+		st.decls.add(e)
 	}
-	kept := st.entries[:0]
-	for _, e := range st.entries {
-		var keys []string
-		for _, k := range e.keys {
-			if !redefined[k] {
-				keys = append(keys, k)
-			}
-		}
-		if len(keys) > 0 {
-			e.keys = keys
-			kept = append(kept, e)
-		}
-	}
-	st.entries = append(kept, news...)
 }
 
 // registerTypes remembers the reflect types of the struct types declared in
@@ -196,7 +173,7 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 	fwd := c.forwardDecls(append(append([]string(nil), st.importSr...), newImports...))
 	declared := map[*entry]bool{}
 	var vars []*entry
-	for _, e := range st.entries {
+	for _, e := range st.decls.live() {
 		if e.isVar {
 			vars = append(vars, e)
 		}
@@ -224,7 +201,7 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 	}
 	oldIt, oldSt := s.it, st
 	s.it = it
-	s.st = &state{imports: map[string]bool{}, importSr: nil, types: map[reflect.Type]string{}}
+	s.st = newState()
 	restore := func() { s.it, s.st = oldIt, oldSt }
 	nf, err := parser.ParseFile(it.FileSet(), "_.go", b.String(), parser.SkipObjectResolution)
 	if err != nil {
@@ -249,9 +226,9 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 		s.st.imports[imp] = true
 		s.st.importSr = append(s.st.importSr, imp)
 	}
-	for _, e := range oldSt.entries {
+	for _, e := range oldSt.decls.live() {
 		if anyKept(e.keys, redefined) {
-			s.st.entries = append(s.st.entries, e)
+			s.st.decls.add(e)
 		}
 	}
 	s.st.unit = oldSt.unit
@@ -327,7 +304,7 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 	}
 	c.registerTypes(nf)
 	stopOld(oldIt)
-	s.log.Debug("redefinition replay", "took", time.Since(start), "entries", len(s.st.entries))
+	s.log.Debug("redefinition replay", "took", time.Since(start), "entries", len(s.st.decls.live()))
 	return nil
 }
 

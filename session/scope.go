@@ -111,13 +111,13 @@ func (s *Session) scopeLocked() *scope {
 		}
 	}
 	current := map[string]bool{}
-	for _, e := range s.st.entries {
+	for _, e := range s.st.decls.live() {
 		for _, k := range e.keys {
 			_, n, _ := strings.Cut(k, " ")
 			current[n] = true
 		}
 	}
-	for _, e := range s.st.entries {
+	for _, e := range s.st.decls.live() {
 		for _, d := range complete.ParseDecls(stripDirectives(e.src)) {
 			if current[d.Name] || d.Kind == complete.KindMethod {
 				sc.decls = append(sc.decls, d)

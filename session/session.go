@@ -97,19 +97,12 @@ type Session struct {
 type state struct {
 	imports  map[string]bool         // "name path" of every import seen
 	importSr []string                // import specs as source, for replay
-	entries  []*entry                // top-level declarations in order
+	decls    entries                 // top-level declarations (entries.go)
 	unit     int                     // counter for generated names
 	types    map[reflect.Type]string // names of interpreted struct types
 	// failed maps a name a cell declared for the first time to that
 	// cell, when the cell failed to compile (failed.go).
 	failed map[string]int
-}
-
-// entry is one top-level declaration kept as source for replay.
-type entry struct {
-	keys  []string // "type T", "method T.M", "func f", "var x", "const c"
-	src   string   // with its /*line*/ directive
-	isVar bool     // a var declaration (re-evaluated on replay)
 }
 
 func newState() *state {

@@ -38,7 +38,7 @@ func (c *cell) typeCheck(units []unit, files []*ast.File) error {
 			in.Files = append(in.Files, files[i])
 		}
 	}
-	for _, e := range s.st.entries {
+	for _, e := range s.st.decls.live() {
 		in.Decls = append(in.Decls, e.current())
 	}
 	res, err := s.checker.Check(in)

@@ -65,7 +65,7 @@ func (c *cell) knownNames(f *ast.File) map[string]bool {
 	for n := range sc.imports {
 		known[n] = true
 	}
-	for _, e := range c.s.st.entries {
+	for _, e := range c.s.st.decls.live() {
 		for _, k := range e.keys {
 			_, n, _ := strings.Cut(k, " ")
 			known[n] = true
