@@ -5,6 +5,8 @@ import (
 	"go/parser"
 	"go/token"
 	"strings"
+
+	"github.com/gilgo/gilgo/session/typecheck"
 )
 
 // The session's top-level declarations, kept as source for a replay and
@@ -19,6 +21,7 @@ type entry struct {
 
 	cur     string // current's result, for curKeys keys
 	curKeys int    // len(keys) when cur was made; 0: not made
+	id      int    // in entries.checked
 }
 
 // entries is the session's declarations in the order cells made them.
@@ -28,6 +31,8 @@ type entries struct {
 	dead    int               // entries of list with no keys left
 	byKey   map[string]*entry // the entry that declares a key now
 	methods map[string]int    // how many declared methods have a name
+	checked typecheck.Decls   // the live entries' current source, for the type check
+	next    int               // the last id given
 }
 
 // live returns the entries that still declare something, in order.
@@ -75,12 +80,18 @@ func (es *entries) add(e *entry) (changed []*entry) {
 			es.noteMethod(k, -1)
 			if len(old.keys) == 0 {
 				es.dead++
+				es.checked.Delete(old.id)
+			} else {
+				es.checked.Set(old.id, old.current())
 			}
 			changed = append(changed, old)
 		}
 		es.byKey[k] = e
 		es.noteMethod(k, 1)
 	}
+	es.next++
+	e.id = es.next
+	es.checked.Set(e.id, e.current())
 	es.list = append(es.list, e)
 	// Compact once half the list is dead, so that live stays amortised
 	// O(1) a cell.

@@ -27,7 +27,7 @@ func (c *cell) typeCheck(units []unit, files []*ast.File) error {
 	if s.checker == nil || c.generated {
 		return nil
 	}
-	in := typecheck.Cell{Fset: s.it.FileSet(), Imports: s.st.importSr, Defines: c.defines,
+	in := typecheck.Cell{Fset: s.it.FileSet(), Imports: s.st.importSr, Defines: c.defines, Decls: &s.st.decls.checked,
 		Prelude: []string{strings.TrimPrefix(prelude, "package main\n"), s.sched.Prelude}}
 	for i, u := range units {
 		switch {
@@ -37,9 +37,6 @@ func (c *cell) typeCheck(units []unit, files []*ast.File) error {
 		case files[i] != nil:
 			in.Files = append(in.Files, files[i])
 		}
-	}
-	for _, e := range s.st.decls.live() {
-		in.Decls = append(in.Decls, e.current())
 	}
 	res, err := s.checker.Check(in)
 	if typecheck.IsSkip(err) {

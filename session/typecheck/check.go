@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/build"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"go/types"
 	"os"
@@ -30,6 +31,7 @@ type Checker struct {
 	fset    *token.FileSet        // of parsed
 	base    *base                 // the last earlier declarations checked
 	gopath  string                // source packages (modules interpreted from source)
+	builds  int                   // how many times a base was checked whole (tests)
 }
 
 // SetGoPath makes the packages under gopath/src (the source packages the
@@ -84,8 +86,9 @@ type Cell struct {
 	Imports []string
 	// Decls are the current top-level declarations of earlier cells, as
 	// source with their line directives; those the cell redeclares are
-	// left out by name.
-	Decls []string
+	// left out by name. The Checker keeps them checked between cells and
+	// checks again only what changed since its last check.
+	Decls *Decls
 	// Prelude is source the session compiles into every interpreter
 	// before the cells (helpers of its rewrites), one file each.
 	Prelude []string
@@ -175,7 +178,7 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 		// The cell declares a type or method of an earlier cell again:
 		// check it with every earlier declaration but those, afresh.
 		prev := &ast.File{Name: ast.NewIdent("main")}
-		for _, d := range b.decls {
+		for _, d := range b.all() {
 			if !redeclared(d, declared) {
 				prev.Decls = append(prev.Decls, d)
 			}
@@ -183,8 +186,16 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 		files = append(files, withImports(prev, imports))
 		files = append(files, b.prelude...)
 	} else {
-		for name, obj := range b.objects {
-			if !declared[name] {
+		// The objects the cell names (their types are checked, so what
+		// they refer to need not be in scope), and every type: passes
+		// look for the cell types in the package's scope.
+		for name := range referenced(cell.Files, cell.Trailing) {
+			if obj, ok := b.objects[name]; ok && !declared[name] {
+				pkg.Scope().Insert(obj)
+			}
+		}
+		for name := range b.types {
+			if obj, ok := b.objects[name]; ok && !declared[name] {
 				pkg.Scope().Insert(obj)
 			}
 		}
@@ -252,11 +263,14 @@ var unusedImport = regexp.MustCompile(`^"[^"]*" imported (as \w+ )?and not used$
 var basePackage = regexp.MustCompile(`\bmain\.`)
 
 // base is the earlier declarations, type-checked: their package-level
-// objects by name, and the declarations themselves.
+// objects by name, and the declarations themselves by Decls id.
 type base struct {
-	key     string
+	from    *Decls // the declarations checked
+	key     string // the imports and prelude they were checked with
 	objects map[string]types.Object
-	decls   []ast.Decl
+	owner   map[string]int     // the Decls id that declared an object
+	decls   map[int][]ast.Decl // parsed, by Decls id
+	srcs    map[int]string     // their source
 	prelude []*ast.File
 	types   map[string]bool // names of the types declared
 }
@@ -273,23 +287,48 @@ func (b *base) extends(declared map[string]bool) bool {
 	return false
 }
 
-// baseOf returns the earlier declarations of cell, type-checked, from the
-// cache when they did not change.
+// all returns the base's declarations in the order of their ids.
+func (b *base) all() []ast.Decl {
+	ids := make([]int, 0, len(b.decls))
+	for id := range b.decls {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	var out []ast.Decl
+	for _, id := range ids {
+		out = append(out, b.decls[id]...)
+	}
+	return out
+}
+
+// baseOf returns the earlier declarations of cell, type-checked: the
+// base of the last check, brought up to date by checking the declarations
+// that changed since (a cell that declares new vars and funcs costs what
+// it declares), or all of them again when the imports, the prelude, the
+// FileSet or a type or method changed.
 func (c *Checker) baseOf(cell Cell, imports []*ast.ImportSpec, importer types.Importer, res *Result) (*base, error) {
 	var key strings.Builder
-	for _, part := range [][]string{cell.Imports, cell.Prelude, cell.Decls} {
+	for _, part := range [][]string{cell.Imports, cell.Prelude} {
 		for _, s := range part {
 			key.WriteString(s)
 			key.WriteByte(0)
 		}
 		key.WriteByte(1)
 	}
-	if c.base != nil && c.base.key == key.String() {
-		return c.base, nil
+	d := cell.Decls
+	if d == nil {
+		d = &Decls{}
+	}
+	if b := c.base; b != nil && b.from == d && b.key == key.String() {
+		if c.update(b, d, imports, importer, res) {
+			d.changed = nil
+			return b, nil
+		}
 	}
 	fset := cell.Fset
-	b := &base{key: key.String(), objects: map[string]types.Object{}, types: map[string]bool{}}
-	for _, src := range cell.Decls {
+	b := &base{from: d, key: key.String(), objects: map[string]types.Object{}, owner: map[string]int{},
+		decls: map[int][]ast.Decl{}, srcs: map[int]string{}, types: map[string]bool{}}
+	for id, src := range d.src {
 		decls, added, err := c.parseDecls(fset, src)
 		if err != nil {
 			continue // a declaration that no longer parses alone
@@ -297,10 +336,14 @@ func (c *Checker) baseOf(cell Cell, imports []*ast.ImportSpec, importer types.Im
 		if added != nil {
 			res.Added = append(res.Added, added)
 		}
-		b.decls = append(b.decls, decls...)
+		b.decls[id], b.srcs[id] = decls, src
 		for _, d := range decls {
+			names := declNames(d)
+			for _, n := range names {
+				b.owner[n] = id
+			}
 			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
-				for _, n := range declNames(d) {
+				for _, n := range names {
 					b.types[n] = true
 				}
 			}
@@ -316,7 +359,7 @@ func (c *Checker) baseOf(cell Cell, imports []*ast.ImportSpec, importer types.Im
 		}
 		b.prelude = append(b.prelude, &ast.File{Name: ast.NewIdent("main"), Decls: decls})
 	}
-	files := append([]*ast.File{withImports(&ast.File{Name: ast.NewIdent("main"), Decls: b.decls}, imports)}, b.prelude...)
+	files := append([]*ast.File{withImports(&ast.File{Name: ast.NewIdent("main"), Decls: b.all()}, imports)}, b.prelude...)
 	// Errors here were reported with their cells.
 	conf := types.Config{Importer: importer, Error: func(error) {}, FakeImportC: true}
 	pkg, _ := conf.Check("main", fset, files, nil)
@@ -325,8 +368,175 @@ func (c *Checker) baseOf(cell Cell, imports []*ast.ImportSpec, importer types.Im
 			b.objects[name] = pkg.Scope().Lookup(name)
 		}
 	}
-	c.base = b
+	c.base, d.changed = b, nil
+	c.builds++
 	return b, nil
+}
+
+// update brings b up to date with the declarations of d that changed since
+// b was checked: their old objects go, and the new declarations are
+// checked against the rest of b. It reports false, leaving b as it was,
+// when a change involves a type or a method (b must be checked again
+// whole: methods belong to their type).
+func (c *Checker) update(b *base, d *Decls, imports []*ast.ImportSpec, importer types.Importer, res *Result) bool {
+	if len(d.changed) == 0 {
+		return true
+	}
+	ids := make([]int, 0, len(d.changed))
+	for id := range d.changed {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	news := map[int][]ast.Decl{}
+	for _, id := range ids {
+		if typeOrMethod(b.decls[id]) {
+			return false
+		}
+		src, ok := d.src[id]
+		if !ok {
+			continue
+		}
+		decls, f, err := c.parseDecls(c.fset, src)
+		if err != nil {
+			continue
+		}
+		if f != nil {
+			res.Added = append(res.Added, f) // in the FileSet now, whatever comes next
+		}
+		if typeOrMethod(decls) {
+			return false
+		}
+		news[id] = decls
+	}
+	for _, id := range ids {
+		for _, d := range b.decls[id] {
+			for _, n := range declNames(d) {
+				if b.owner[n] == id {
+					delete(b.objects, n)
+					delete(b.owner, n)
+				}
+			}
+		}
+		delete(b.decls, id)
+		delete(c.parsed, b.srcs[id]) // not parsed again unless it comes back
+		delete(b.srcs, id)
+	}
+	if len(news) == 0 {
+		return true
+	}
+	f := &ast.File{Name: ast.NewIdent("main")}
+	declared := map[string]bool{}
+	for _, id := range ids {
+		f.Decls = append(f.Decls, news[id]...)
+		for _, d := range news[id] {
+			for _, n := range declNames(d) {
+				declared[n] = true
+			}
+		}
+	}
+	pkg := types.NewPackage("main", "main")
+	for name := range referenced([]*ast.File{f}, "") {
+		if obj, ok := b.objects[name]; ok && !declared[name] {
+			pkg.Scope().Insert(obj)
+		}
+	}
+	// Errors here were reported with their cells.
+	conf := types.Config{Importer: importer, Error: func(error) {}, FakeImportC: true}
+	_ = types.NewChecker(&conf, c.fset, pkg, nil).Files([]*ast.File{withImports(f, imports)})
+	for _, id := range ids {
+		b.decls[id], b.srcs[id] = news[id], d.src[id]
+		for _, d := range news[id] {
+			for _, n := range declNames(d) {
+				if obj := pkg.Scope().Lookup(n); obj != nil {
+					b.objects[n], b.owner[n] = obj, id
+				}
+			}
+		}
+	}
+	return true
+}
+
+// typeOrMethod reports whether decls declare a type or a method.
+func typeOrMethod(decls []ast.Decl) bool {
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil {
+				return true
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.TYPE {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// referenced returns every identifier's name in files and in the source
+// trailing: a superset of the package-level names they use.
+func referenced(files []*ast.File, trailing string) map[string]bool {
+	names := map[string]bool{}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				names[id.Name] = true
+			}
+			return true
+		})
+	}
+	if trailing != "" {
+		var s scanner.Scanner
+		fset := token.NewFileSet()
+		s.Init(fset.AddFile("", -1, len(trailing)), []byte(trailing), nil, 0)
+		for {
+			_, tok, lit := s.Scan()
+			if tok == token.EOF {
+				break
+			}
+			if tok == token.IDENT {
+				names[lit] = true
+			}
+		}
+	}
+	return names
+}
+
+// Decls are the top-level declarations of the cells run so far, as
+// source, by an id the session chooses. The session sets and deletes
+// them as cells run; a Checker records what changed since its last check
+// in them, so one Decls serves one Checker. Not safe for concurrent use.
+type Decls struct {
+	src     map[int]string
+	changed map[int]bool // ids set or deleted since the last check
+}
+
+// Set makes src the declaration of id.
+func (d *Decls) Set(id int, src string) {
+	if d.src == nil {
+		d.src, d.changed = map[int]string{}, map[int]bool{}
+	}
+	if old, ok := d.src[id]; ok && old == src {
+		return
+	}
+	d.src[id] = src
+	d.mark(id)
+}
+
+// Delete removes the declaration of id.
+func (d *Decls) Delete(id int) {
+	if _, ok := d.src[id]; !ok {
+		return
+	}
+	delete(d.src, id)
+	d.mark(id)
+}
+
+func (d *Decls) mark(id int) {
+	if d.changed == nil {
+		d.changed = map[int]bool{}
+	}
+	d.changed[id] = true
 }
 
 // sortErrors orders errors by position, each followed by the lines that

@@ -1,0 +1,128 @@
+package typecheck
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// checkCell checks src (declarations of package main, without the
+// clause) against decls with c and returns its error messages.
+func checkCell(t *testing.T, c *Checker, fset *token.FileSet, decls *Decls, src string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(fset, "_.go", "package main\n"+src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatalf("parse %q: %v", src, err)
+	}
+	res, err := c.Check(Cell{Fset: fset, Files: []*ast.File{f}, Decls: decls, Imports: []string{`"fmt"`}})
+	if err != nil {
+		t.Fatalf("check %q: %v", src, err)
+	}
+	var msgs []string
+	for _, e := range res.Errors {
+		msgs = append(msgs, e.Msg)
+	}
+	return msgs
+}
+
+// TestIncrementalBase runs sequences of declarations and checks: the
+// checker that brings its base up to date from the changes must report
+// what a fresh checker that checks every declaration reports, and check
+// the base whole only as often as wantBuilds says.
+func TestIncrementalBase(t *testing.T) {
+	type step struct {
+		set   map[int]string // declarations set (a "" source deletes)
+		check string         // a cell checked after the changes
+		want  string         // in its one error; "" for none
+	}
+	tests := []struct {
+		name       string
+		steps      []step
+		wantBuilds int
+	}{
+		{
+			name: "new vars and funcs are checked alone",
+			steps: []step{
+				{set: map[int]string{1: "var a = 1"}, check: "var _ int = a"},
+				{set: map[int]string{2: "var b = a + 1"}, check: "var _ string = b", want: "cannot use b"},
+				{set: map[int]string{3: "func f(n int) string { return fmt.Sprint(n) }"}, check: "var _ int = f(b)", want: "cannot use f(b)"},
+				{set: map[int]string{4: "var c = f(2)"}, check: "var _ string = c"},
+			},
+			wantBuilds: 1,
+		},
+		{
+			name: "a var declared again: the old one is blanked",
+			steps: []step{
+				{set: map[int]string{1: "var x = 1"}, check: "var _ int = x"},
+				{set: map[int]string{1: "var _ = 1", 2: `var x = "s"`}, check: "var _ int = x", want: "cannot use x"},
+				{set: map[int]string{1: ""}, check: "var _ string = x"},
+			},
+			wantBuilds: 1,
+		},
+		{
+			name: "a func declared again",
+			steps: []step{
+				{set: map[int]string{1: "func g() int { return 1 }"}, check: "var _ string = g()", want: "cannot use g()"},
+				{set: map[int]string{1: "", 2: "func g() string { return \"\" }"}, check: "var _ int = g()", want: "cannot use g()"},
+			},
+			wantBuilds: 1,
+		},
+		{
+			name: "a type or method checks the base whole",
+			steps: []step{
+				{set: map[int]string{1: "type T struct{ A int }"}, check: "var _ = T{A: 1}"},
+				{set: map[int]string{2: "func (T) M() int { return 1 }"}, check: "var _ string = T{}.M()", want: "cannot use T{}.M()"},
+				{set: map[int]string{3: "var t T"}, check: "var _ = t.B", want: "t.B undefined"},
+				{set: map[int]string{1: "", 4: "type T struct{ B int }"}, check: "var _ = T{A: 1}", want: "unknown field A"},
+			},
+			wantBuilds: 3,
+		},
+		{
+			name: "a deleted name is undefined",
+			steps: []step{
+				{set: map[int]string{1: "var y = 1", 2: "const k = 2"}, check: "var _ = y + k"},
+				{set: map[int]string{2: ""}, check: "var _ = y + k", want: "undefined: k"},
+			},
+			wantBuilds: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inc, err := New(func(string) map[string]reflect.Value { return nil })
+			if err != nil {
+				t.Skip(err)
+			}
+			fset := token.NewFileSet()
+			var decls Decls
+			for i, st := range tt.steps {
+				for id, src := range st.set {
+					if src == "" {
+						decls.Delete(id)
+					} else {
+						decls.Set(id, src)
+					}
+				}
+				got := checkCell(t, inc, fset, &decls, st.check)
+				fresh, _ := New(func(string) map[string]reflect.Value { return nil })
+				var all Decls
+				for id, src := range decls.src {
+					all.Set(id, src)
+				}
+				want := checkCell(t, fresh, fset, &all, st.check)
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("step %d, %q: got %q, want %q (a fresh checker's)", i, st.check, got, want)
+				}
+				if st.want == "" && len(got) > 0 || st.want != "" && (len(got) != 1 || !strings.Contains(got[0], st.want)) {
+					t.Errorf("step %d, %q: got errors %q, want one with %q", i, st.check, got, st.want)
+				}
+			}
+			if inc.builds != tt.wantBuilds {
+				t.Errorf("whole checks of the base: got %d, want %d", inc.builds, tt.wantBuilds)
+			}
+		})
+	}
+}
