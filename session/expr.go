@@ -38,8 +38,7 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 	}
 	var prog *interp.Program
 	for i, text := range texts {
-		c.s.st.unit++
-		name := fmt.Sprintf("__cell%d_%d", c.n, c.s.st.unit)
+		name := c.funcName()
 		src := exprSource(name, c.directive(it.Line, it.Col), it.Text, n, single, text)
 		f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
 		if err != nil {

@@ -3,7 +3,6 @@ package session
 import (
 	"go/token"
 	"reflect"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -56,9 +55,10 @@ func internalsOf(it *interp.Interpreter) (internals, bool) {
 
 // releaseCompiled lets the node graphs of finished cells be collected:
 // it empties yaegi's root list and the child lists of the universe and
-// package scopes, and removes the generated __cell funcs from package
-// main. Call it between cells, with no compile running.
-func releaseCompiled(it *interp.Interpreter) {
+// package scopes, and removes the generated funcs named funcs (the
+// cell's __cellN_K) from package main. Call it between cells, with no
+// compile running.
+func releaseCompiled(it *interp.Interpreter, funcs []string) {
 	in, ok := internalsOf(it)
 	if !ok {
 		return
@@ -77,10 +77,8 @@ func releaseCompiled(it *interp.Interpreter) {
 		if !ok || sym.Kind() != reflect.Map {
 			continue
 		}
-		for _, name := range sym.MapKeys() {
-			if strings.HasPrefix(name.String(), "__cell") {
-				sym.SetMapIndex(name, reflect.Value{})
-			}
+		for _, name := range funcs {
+			sym.SetMapIndex(reflect.ValueOf(name), reflect.Value{})
 		}
 	}
 }
@@ -143,12 +141,29 @@ func (c *cellFiles) release(it *interp.Interpreter, base, cell int) {
 	if c.pending == nil {
 		c.pending = map[int][]*token.File{}
 	}
-	fset.Iterate(func(f *token.File) bool {
-		if f.Base() >= base && !c.decl[f] {
-			c.pending[cell] = append(c.pending[cell], f)
+	// The files since base follow one another (a FileSet gives each new
+	// file the next base), so they are found without visiting the
+	// session's earlier files.
+	var found []*token.File
+	for p := base; p < fset.Base(); {
+		f := fset.File(token.Pos(p))
+		if f == nil {
+			// Not contiguous after all: look at every file.
+			found = nil
+			fset.Iterate(func(f *token.File) bool {
+				if f.Base() >= base && !c.decl[f] {
+					found = append(found, f)
+				}
+				return true
+			})
+			break
 		}
-		return true
-	})
+		if !c.decl[f] {
+			found = append(found, f)
+		}
+		p = f.Base() + f.Size() + 1
+	}
+	c.pending[cell] = append(c.pending[cell], found...)
 	for n, files := range c.pending {
 		if c.live[n] > 0 {
 			continue

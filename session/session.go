@@ -85,6 +85,9 @@ type Session struct {
 	st     *state   // declarations of this interpreter, reset by %reset
 	frames frameLog // interpreted frames of the last panic
 	files  cellFiles
+	// cellFuncs are the generated funcs of the running cell, removed
+	// from package main when it ends (releaseCompiled).
+	cellFuncs []string
 	// checker type-checks cells before yaegi sees them (nil: the Go
 	// sources are missing, cells run unchecked).
 	checker *typecheck.Checker
@@ -381,7 +384,8 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 	// collected (see release.go).
 	it, base, n := s.it, s.it.FileSet().Base(), req.ExecutionCount
 	defer func() {
-		releaseCompiled(s.it)
+		releaseCompiled(s.it, s.cellFuncs)
+		s.cellFuncs = s.cellFuncs[:0]
 		s.files.release(it, base, n)
 	}()
 	s.stdin.reset()
@@ -662,9 +666,10 @@ func isExprList(src string) bool {
 func (c *cell) parseUnit(u unit) (*ast.File, error) {
 	var b strings.Builder
 	b.WriteString("package main\n")
+	var name string
 	if u.kind == cellast.Stmt {
-		c.s.st.unit++
-		fmt.Fprintf(&b, "func __cell%d_%d() (_ bool) {\n", c.n, c.s.st.unit)
+		name = c.funcName()
+		fmt.Fprintf(&b, "func %s() (_ bool) {\n", name)
 	}
 	for _, it := range u.items {
 		text := it.Text
@@ -683,7 +688,7 @@ func (c *cell) parseUnit(u unit) (*ast.File, error) {
 	if u.kind == cellast.Stmt {
 		// Run from a var initializer of the same file: one compile and
 		// one execute run the cell.
-		src += fmt.Sprintf("/*line _.go:1:1*/var _ = __cell%d_%d()\n", c.n, c.s.st.unit)
+		src += fmt.Sprintf("/*line _.go:1:1*/var _ = %s()\n", name)
 	}
 	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
 	if err == nil {
@@ -713,6 +718,16 @@ func (c *cell) parseUnit(u unit) (*ast.File, error) {
 		return nil, &compileError{err: err, syntax: true}
 	}
 	return f, nil
+}
+
+// funcName returns a new name for a generated func of the cell
+// (__cellN_K), which is removed from the interpreter's package main when
+// the cell ends.
+func (c *cell) funcName() string {
+	c.s.st.unit++
+	name := fmt.Sprintf("__cell%d_%d", c.n, c.s.st.unit)
+	c.s.cellFuncs = append(c.s.cellFuncs, name)
+	return name
 }
 
 // compileError is a failure to parse or compile a cell.
