@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"runtime/metrics"
 	"strings"
 	"syscall"
 	"testing"
@@ -80,15 +81,29 @@ func benchRatio(b *testing.B, setup, cell, plain string) {
 	runPlain()
 	b.ResetTimer()
 	var tSession, tPlain time.Duration
+	var aSession, aPlain uint64
 	for i := 0; i < b.N; i++ {
 		// Interleaved, so that load on the machine hits both alike.
+		a0 := allocated()
 		tSession += timePer(1, runSession)
+		a1 := allocated()
 		tPlain += timePer(1, runPlain)
+		aSession, aPlain = aSession+a1-a0, aPlain+allocated()-a1
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(tSession.Nanoseconds())/float64(b.N), "session-ns/op")
 	b.ReportMetric(float64(tPlain.Nanoseconds())/float64(b.N), "yaegi-ns/op")
 	b.ReportMetric(float64(tSession)/float64(tPlain), "ratio")
+	// Bytes allocated do not depend on the machine's load.
+	b.ReportMetric(float64(aSession)/float64(b.N), "session-B/op")
+	b.ReportMetric(float64(aSession)/float64(aPlain), "alloc-ratio")
+}
+
+// allocated is how many bytes the process allocated so far.
+func allocated() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // BenchmarkFib27Cell runs fib(27) in a cell against plain yaegi's Eval of
