@@ -37,8 +37,9 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 		texts = append(c.textCalls(), texts...)
 	}
 	var prog *interp.Program
+	var name string
 	for i, text := range texts {
-		name := c.funcName()
+		name = c.funcName()
 		src := exprSource(name, c.directive(it.Line, it.Col), it.Text, n, single, text)
 		f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
 		if err != nil {
@@ -55,6 +56,9 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 	}
 	c.s.kept.take()
 	if _, err := c.execute(prog); err != nil {
+		return nil, false, err
+	}
+	if err := c.runFunc(name); err != nil {
 		return nil, false, err
 	}
 	kept := c.s.kept.take()
@@ -79,28 +83,26 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 }
 
 // exprSource is the file that runs a trailing expression: func name
-// returns its values as []any (for one value, also text: an expression
-// of __v, see textCalls), and a var initializer of the same file calls
-// it, so one compile and one execute run the cell (no Eval of a call).
+// hands its values as []any (for one value, also text: an expression of
+// __v, see textCalls) to __rt.Ret; runFunc calls it.
 func exprSource(name, dir, expr string, n int, single bool, text string) string {
 	var b strings.Builder
 	b.WriteString("package main\n")
 	switch {
 	case n == 0:
-		fmt.Fprintf(&b, "func %s() []any {\n%s%s\nreturn nil\n}\n", name, dir, expr)
+		fmt.Fprintf(&b, "func %s() {\n%s%s\n__rt.Ret(nil)\n}\n", name, dir, expr)
 	case n == 1 && single:
-		fmt.Fprintf(&b, "func %s() []any {\n__v := %s%s\nreturn []any{__v, %s}\n}\n", name, dir, expr, text)
+		fmt.Fprintf(&b, "func %s() {\n__v := %s%s\n__rt.Ret([]any{__v, %s})\n}\n", name, dir, expr, text)
 	case n == 1: // a list "a, b", or untyped nil
-		fmt.Fprintf(&b, "func %s() []any {\nreturn []any{%s%s,\n}\n}\n", name, dir, expr)
+		fmt.Fprintf(&b, "func %s() {\n__rt.Ret([]any{%s%s,\n})\n}\n", name, dir, expr)
 	default:
 		vs := make([]string, n)
 		for i := range vs {
 			vs[i] = fmt.Sprintf("__v%d", i)
 		}
 		l := strings.Join(vs, ", ")
-		fmt.Fprintf(&b, "func %s() []any {\n%s := %s%s\nreturn []any{%s}\n}\n", name, l, dir, expr, l)
+		fmt.Fprintf(&b, "func %s() {\n%s := %s%s\n__rt.Ret([]any{%s})\n}\n", name, l, dir, expr, l)
 	}
-	fmt.Fprintf(&b, "/*line _.go:1:1*/var _ = __rt.Ret(%s())\n", name)
 	return b.String()
 }
 

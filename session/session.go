@@ -669,7 +669,7 @@ func (c *cell) parseUnit(u unit) (*ast.File, error) {
 	var name string
 	if u.kind == cellast.Stmt {
 		name = c.funcName()
-		fmt.Fprintf(&b, "func %s() (_ bool) {\n", name)
+		fmt.Fprintf(&b, "func %s() {\n", name)
 	}
 	for _, it := range u.items {
 		text := it.Text
@@ -685,11 +685,6 @@ func (c *cell) parseUnit(u unit) (*ast.File, error) {
 		b.WriteString("}\n")
 	}
 	src := b.String()
-	if u.kind == cellast.Stmt {
-		// Run from a var initializer of the same file: one compile and
-		// one execute run the cell.
-		src += fmt.Sprintf("/*line _.go:1:1*/var _ = %s()\n", name)
-	}
 	f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
 	if err == nil {
 		for _, is := range f.Imports {
@@ -866,6 +861,31 @@ func (c *cell) runStmts(f *ast.File) error {
 		return err
 	}
 	prog, err := c.compile(f)
+	if err != nil {
+		return err
+	}
+	if _, err = c.execute(prog); err != nil {
+		return err
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "__cell") {
+			return c.runFunc(fd.Name.Name)
+		}
+	}
+	return nil
+}
+
+// runFunc calls the generated func name (no parameters, no results) from
+// a statement compiled on its own. A call from a package var initializer
+// (var _ = name()) would take slots in yaegi's global frame, which never
+// shrinks and is copied whole whenever a compile adds to it: this call
+// takes none, so a cell of statements adds nothing the session keeps.
+func (c *cell) runFunc(name string) error {
+	e, err := parser.ParseExprFrom(c.s.it.FileSet(), "_.go", "/*line _.go:1:1*/"+name+"()", parser.SkipObjectResolution)
+	if err != nil {
+		return &compileError{err: err}
+	}
+	prog, err := c.compile(&ast.ExprStmt{X: e})
 	if err != nil {
 		return err
 	}

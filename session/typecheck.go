@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/printer"
 	"go/scanner"
-	"go/token"
 	"go/types"
 	"path"
 	"reflect"
@@ -51,9 +50,6 @@ func (c *cell) typeCheck(units []unit, files []*ast.File) error {
 	}
 	var list scanner.ErrorList
 	for _, te := range res.Errors {
-		if isWrapperReturn(te.Msg, te.Pos, files) {
-			continue
-		}
 		if len(list) == maxTypeErrors {
 			list.Add(s.it.FileSet().Position(te.Pos), "too many errors")
 			break
@@ -142,26 +138,6 @@ func (c *cell) noteInterpreterGap(e *engine.Error) {
 	if e.Name == engine.ErrCompile || e.Name == engine.ErrInterpreter {
 		e.Traceback = append(e.Traceback, interpreterGap)
 	}
-}
-
-// isWrapperReturn reports whether a "missing return" error is the one of
-// the func a statement unit runs in (parseUnit's __cellN_K, whose result
-// only serves its call from a var initializer).
-func isWrapperReturn(msg string, pos token.Pos, files []*ast.File) bool {
-	if msg != "missing return" {
-		return false
-	}
-	for _, f := range files {
-		if f == nil {
-			continue
-		}
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fd.Body.Rbrace == pos && strings.HasPrefix(fd.Name.Name, "__cell") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // symbolsOf is the symbol table of import path p that cells see, other
