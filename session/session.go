@@ -771,6 +771,7 @@ func (c *cell) compile(n ast.Node) (prog *interp.Program, err error) {
 
 // execute runs a compiled program; ctx cancels it.
 func (c *cell) execute(prog *interp.Program) (reflect.Value, error) {
+	growFrame(c.s.it) // before yaegi copies the frame to grow it (frame.go)
 	if d := c.s.debug.Load(); d != nil {
 		if v, ok, err := d.execute(c, prog); ok {
 			return v, err

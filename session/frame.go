@@ -1,0 +1,81 @@
+package session
+
+import (
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// yaegi v0.16.1 keeps the values of package-level variables in one global
+// frame, laid out by the universe scope's types. Before it executes a
+// compile that added slots, it copies the whole frame into a new one of
+// exactly the new length (Interpreter.resizeFrame), so a session whose
+// cells each declare a variable copies (and leaves to the collector) a
+// frame as long as the session: the cost of a cell grew with the session.
+// growFrame makes the frame long enough before yaegi looks, in a backing
+// array with room to spare, so that most compiles add slots without a
+// copy; yaegi's own check then finds nothing to do. It reaches the
+// unexported fields with reflect and unsafe, as release.go does; if they
+// are missing it does nothing (yaegi resizes as before) and
+// TestFrameFields fails.
+
+// frameView is the view of an interpreter's global frame.
+type frameView struct {
+	mu    *sync.RWMutex         // the frame's mutex, which yaegi holds to resize it
+	data  *[]reflect.Value      // the frame's values
+	types func() []reflect.Type // the universe's frame layout
+}
+
+func frameOf(it *interp.Interpreter) (frameView, bool) {
+	v := reflect.ValueOf(it).Elem()
+	fr, ok1 := unexported(v, "frame")
+	uni, ok2 := unexported(v, "universe")
+	if !ok1 || !ok2 || fr.Kind() != reflect.Pointer || fr.IsNil() || uni.Kind() != reflect.Pointer || uni.IsNil() {
+		return frameView{}, false
+	}
+	data, ok3 := unexported(fr.Elem(), "data")
+	mu, ok4 := unexported(fr.Elem(), "mutex")
+	types, ok5 := unexported(uni.Elem(), "types")
+	if !ok3 || !ok4 || !ok5 || data.Type() != reflect.TypeOf([]reflect.Value(nil)) ||
+		mu.Type() != reflect.TypeOf(sync.RWMutex{}) || types.Type() != reflect.TypeOf([]reflect.Type(nil)) {
+		return frameView{}, false
+	}
+	return frameView{
+		mu:    (*sync.RWMutex)(unsafe.Pointer(mu.UnsafeAddr())),
+		data:  (*[]reflect.Value)(unsafe.Pointer(data.UnsafeAddr())),
+		types: func() []reflect.Type { return *(*[]reflect.Type)(unsafe.Pointer(types.UnsafeAddr())) },
+	}, true
+}
+
+// growFrame gives it's global frame the slots its last compile added, as
+// resizeFrame would (a zero value of each slot's type), without copying
+// the frame while its backing array has room, and with room for half as
+// many slots again when it has not. Call it between a compile and its
+// execution, with no other compile running.
+func growFrame(it *interp.Interpreter) {
+	fv, ok := frameOf(it)
+	if !ok {
+		return
+	}
+	types := fv.types()
+	l := len(types)
+	fv.mu.Lock()
+	defer fv.mu.Unlock()
+	data := *fv.data
+	b := len(data)
+	if l <= b {
+		return
+	}
+	if cap(data) < l {
+		grown := make([]reflect.Value, b, l+l/2+64)
+		copy(grown, data)
+		data = grown
+	}
+	data = data[:l]
+	for i := b; i < l; i++ {
+		data[i] = reflect.New(types[i]).Elem()
+	}
+	*fv.data = data
+}
