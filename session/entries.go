@@ -91,6 +91,10 @@ func (es *entries) add(e *entry) (changed []*entry) {
 	}
 	es.next++
 	e.id = es.next
+	if e.curKeys == 0 {
+		// New: every name it declares is live, the source is current.
+		e.cur, e.curKeys = e.src, len(e.keys)
+	}
 	es.checked.Set(e.id, e.current())
 	es.list = append(es.list, e)
 	// Compact once half the list is dead, so that live stays amortised
@@ -146,7 +150,7 @@ func (e *entry) blanked() string {
 	if err != nil {
 		return e.src
 	}
-	src := []byte(e.src)
+	var src []byte // a copy of e.src once a name is blanked
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.VAR {
@@ -157,10 +161,16 @@ func (e *entry) blanked() string {
 				if n.Name == "_" || live["var "+n.Name] {
 					continue
 				}
+				if src == nil {
+					src = []byte(e.src)
+				}
 				off := int(n.Pos()) - 1 - len(prefix) // file base 1
 				copy(src[off:], "_"+strings.Repeat(" ", len(n.Name)-1))
 			}
 		}
+	}
+	if src == nil {
+		return e.src
 	}
 	return string(src)
 }

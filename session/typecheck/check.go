@@ -435,14 +435,23 @@ func (c *Checker) update(b *base, d *Decls, imports []*ast.ImportSpec, importer 
 		}
 	}
 	pkg := types.NewPackage("main", "main")
-	for name := range referenced([]*ast.File{f}, "") {
+	refs := referenced([]*ast.File{f}, "")
+	for name := range refs {
 		if obj, ok := b.objects[name]; ok && !declared[name] {
 			pkg.Scope().Insert(obj)
 		}
 	}
+	// Only the imports the declarations name: the package stays reachable
+	// from its objects for the rest of the session, with its file scope.
+	var used []*ast.ImportSpec
+	for _, is := range imports {
+		if refs[importName(is)] {
+			used = append(used, is)
+		}
+	}
 	// Errors here were reported with their cells.
 	conf := types.Config{Importer: importer, Error: func(error) {}, FakeImportC: true}
-	_ = types.NewChecker(&conf, c.fset, pkg, nil).Files([]*ast.File{withImports(f, imports)})
+	_ = types.NewChecker(&conf, c.fset, pkg, nil).Files([]*ast.File{withImports(f, used)})
 	for _, id := range ids {
 		b.decls[id], b.srcs[id] = news[id], d.src[id]
 		for _, d := range news[id] {
