@@ -11,5 +11,14 @@
 // cell). A cell the checker cannot resolve an import of is skipped
 // (IsSkip), not failed.
 //
+// The earlier declarations come as a Decls, which the session sets and
+// deletes by id as cells run; the Checker keeps them checked (its base) and
+// checks again only the declarations that changed since its last check,
+// against the objects they name, so a cell's check costs what the cell and
+// its changes declare, not the session's length. A change to a type or a
+// method, to the imports or to the prelude checks the base whole again. A
+// cell's package gets the base objects the cell names and every type. One
+// Decls serves one Checker; it is not safe for concurrent use with Check.
+//
 // A Checker is safe for concurrent use; checks run one at a time.
 package typecheck
