@@ -52,6 +52,15 @@ class ParseGoBench(unittest.TestCase):
                 self.assertEqual(compare.is_ratio(unit), want)
 
 
+class History(unittest.TestCase):
+    def test_kept_from_its_heading(self):
+        old = "# gilgo vs ipykernel\n\n## Results\n\n| a |\n\n## History\n\n### 2026-12-05: x\n\n- y\n"
+        self.assertEqual(compare.kept_history(old), "## History\n\n### 2026-12-05: x\n\n- y\n")
+
+    def test_none(self):
+        self.assertEqual(compare.kept_history("# gilgo vs ipykernel\n\n## Results\n"), "")
+
+
 class Stats(unittest.TestCase):
     def test_slope(self):
         self.assertAlmostEqual(kernelkit.slope([0, 1, 2, 3], [1, 3, 5, 7]), 2.0)

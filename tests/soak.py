@@ -54,6 +54,8 @@ KINDS = {
     "interrupt": (1, "for {{\n}}"),
     # Diagnostic only (weight 0, pick it with --kinds): the same source every time.
     "same": (0, "v = 1"),
+    # Weight 0 too: a new variable every cell (--kinds define: does a session age?).
+    "define": (0, "v{i} := {i}"),
 }
 
 REPLY_TIMEOUT = 60
@@ -69,6 +71,7 @@ class Soak:
         self.unknown_parent = 0
         self.requests = []  # (msg_id, kind, i, channel)
         self.late_pending = {}  # msg_id -> expected text
+        self.round_trips = {}  # cell number -> seconds from execute_request to reply and idle
 
     # ---------------------------------------------------------------- pump
 
@@ -117,6 +120,7 @@ class Soak:
     # ------------------------------------------------------------- requests
 
     def run(self, kind, i, code):
+        t0 = time.perf_counter()
         mid = self.kc.execute(code)
         self.requests.append((mid, kind, i, "shell"))
         if kind == "interrupt":
@@ -129,6 +133,8 @@ class Soak:
         elif kind == "late":
             self.late_pending[mid] = f"late {i}\n"
         self.wait(lambda: self.done(mid), REPLY_TIMEOUT, f"reply and idle of cell {i} ({kind})")
+        if kind not in ("setup", "goroutines", "interrupt"):
+            self.round_trips[i] = time.perf_counter() - t0
         return mid
 
     def wait_lates(self):
@@ -200,6 +206,18 @@ class Soak:
             yield f"interrupt ename {content.get('ename')!r}"
 
 
+def round_trip_aging(trips, cells):
+    """The mean round trip of cells 100-300 and of the last 200 cells, or
+    None when the run is too short to tell."""
+    if cells < 500:
+        return None
+    early = [trips[i] for i in range(100, 300) if i in trips]
+    late = [trips[i] for i in range(cells - 199, cells + 1) if i in trips]
+    if len(early) < 50 or len(late) < 50:
+        return None
+    return sum(early) / len(early), sum(late) / len(late)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cells", type=int, default=10000)
@@ -208,6 +226,9 @@ def main():
                     help="cells before the RSS and goroutine baselines (capped at cells/4)")
     ap.add_argument("--rss-bound", type=float, default=2048, help="KiB per 1,000 cells after warm-up")
     ap.add_argument("--goroutine-slack", type=int, default=2)
+    ap.add_argument("--aging-bound", type=float, default=0,
+                    help="fail when the last 200 cells' mean round trip exceeds cells 100-300's by this "
+                         "factor (0: report only)")
     ap.add_argument("--gilgo", default=os.path.join(kernelkit.REPO, "bin", "gilgo"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--kinds", default=",".join(k for k in KINDS if KINDS[k][0]),
@@ -222,6 +243,7 @@ def main():
     weights = [KINDS[k][0] or 1 for k in kinds]
 
     failures, samples, counts = [], [], {}
+    s = None
     t0 = time.monotonic()
     with kernelkit.Env(args.gilgo):
         k = kernelkit.Kernel("gilgo")
@@ -266,6 +288,13 @@ def main():
     print(f"samples after warm-up ({warmup} cells): {len(after)}")
     print(f"RSS slope {rss_slope:.1f} KiB per 1,000 cells (bound {args.rss_bound:.0f})")
     print(f"goroutine slope {gor_slope:.2f} per 1,000 cells")
+    aging = round_trip_aging(s.round_trips, args.cells) if s is not None else None
+    if aging:
+        early, late = aging
+        print(f"round trip: cells 100-300 {early * 1000:.2f} ms, last 200 {late * 1000:.2f} ms, "
+              f"ratio {late / early:.2f}" + (f" (bound {args.aging_bound:.2f})" if args.aging_bound else ""))
+        if args.aging_bound and late / early > args.aging_bound:
+            failures.append(f"round trips grew {late / early:.2f}x (bound {args.aging_bound:.2f})")
     if len(after) >= 2:
         if rss_slope > args.rss_bound:
             failures.append(f"RSS grows {rss_slope:.0f} KiB per 1,000 cells (bound {args.rss_bound:.0f})")
