@@ -22,6 +22,7 @@ import (
 //	result      an execute_result
 //	input       ask for a line, print "hello <line>"
 //	block       print "blocking\n", then block until interrupted
+//	slowblock   sleep 200 ms, clear a pending interrupt, then block
 //	recurse     real unbounded recursion: fatal stack overflow
 //	mapwrites   real concurrent map writes: fatal error
 //	exit        os.Exit(3)
@@ -55,6 +56,13 @@ func newFakeInterp() *fakeInterp {
 }
 
 func (f *fakeInterp) Execute(ctx context.Context, req engine.ExecuteRequest, out engine.Output) engine.ExecuteResult {
+	if req.Code == "slowblock" {
+		// A cell that takes a while to start: an interrupt before it
+		// clears the pending one below is lost, as one before a session's
+		// BeginCell is.
+		time.Sleep(200 * time.Millisecond)
+		req.Code = "block"
+	}
 	f.mu.Lock()
 	select {
 	case <-f.interrupt:

@@ -199,6 +199,41 @@ type server struct {
 	mu        sync.Mutex
 	inputs    map[uint64]chan *msg
 	nextInput atomic.Uint64
+
+	// execMu guards inflight, the executes dispatched and not answered,
+	// and is held while an interrupt is repeated (see reinterrupt).
+	execMu   sync.Mutex
+	inflight map[uint64]bool
+}
+
+// Repeating an interrupt: one that reaches the child before its cell
+// began is cleared when the cell begins (the session's scheduler drops an
+// interrupt that came before BeginCell), and the cell would run on. While
+// the executes in flight at the interrupt are not answered, it is sent
+// again every reinterruptEvery, for at most reinterruptFor.
+const (
+	reinterruptEvery = 20 * time.Millisecond
+	reinterruptFor   = 2 * time.Second
+)
+
+// reinterrupt repeats the interrupt while one of ids is in flight.
+func (s *server) reinterrupt(ids []uint64) {
+	deadline := time.Now().Add(reinterruptFor)
+	for time.Now().Before(deadline) {
+		time.Sleep(reinterruptEvery)
+		s.execMu.Lock()
+		running := false
+		for _, id := range ids {
+			running = running || s.inflight[id]
+		}
+		if running {
+			s.guard("interrupt", s.interp.Interrupt)
+		}
+		s.execMu.Unlock()
+		if !running {
+			return
+		}
+	}
 }
 
 func (s *server) writeErr() error {
@@ -272,6 +307,12 @@ func (s *server) handle(ctx context.Context, m *msg) bool {
 		if m.Exec == nil {
 			m.Exec = &engine.ExecuteRequest{}
 		}
+		s.execMu.Lock()
+		if s.inflight == nil {
+			s.inflight = map[uint64]bool{}
+		}
+		s.inflight[m.ID] = true
+		s.execMu.Unlock()
 		go s.execute(ctx, m.ID, m.Cell, s.output(m.Cell, m.CommOut), *m.Exec)
 	case kindComplete, kindInspect, kindIsComplete, kindCommInfo:
 		go s.introspect(ctx, m)
@@ -281,6 +322,15 @@ func (s *server) handle(ctx context.Context, m *msg) bool {
 		go s.debug(ctx, m)
 	case kindInterrupt:
 		s.guard("interrupt", s.interp.Interrupt)
+		s.execMu.Lock()
+		var ids []uint64
+		for id := range s.inflight {
+			ids = append(ids, id)
+		}
+		s.execMu.Unlock()
+		if len(ids) > 0 {
+			go s.reinterrupt(ids)
+		}
 	case kindInputReply:
 		s.mu.Lock()
 		ch := s.inputs[m.ID]
@@ -337,6 +387,10 @@ func (s *server) execute(ctx context.Context, id, cell uint64, out engine.Output
 		}()
 		res = s.interp.Execute(ctx, req, out)
 	}()
+	// Answered from here on: no repeated interrupt reaches the next cell.
+	s.execMu.Lock()
+	delete(s.inflight, id)
+	s.execMu.Unlock()
 	_ = s.send(&msg{Kind: kindDone, ID: id, Cell: cell, Result: &res, Took: time.Since(began).Nanoseconds()})
 }
 

@@ -355,6 +355,30 @@ func TestInterruptUnblocks(t *testing.T) {
 	}
 }
 
+// TestInterruptBeforeTheCellStarts: an interrupt that reaches the child
+// while its cell has not started yet (the interpreter clears a pending
+// interrupt when a cell begins) is repeated until the cell ends, so the
+// cell is interrupted instead of running on for good.
+func TestInterruptBeforeTheCellStarts(t *testing.T) {
+	c := startClient(t, testOptions(t))
+	out := newRecorder()
+	done := make(chan engine.ExecuteResult, 1)
+	go func() { done <- c.Execute(context.Background(), engine.ExecuteRequest{Code: "slowblock"}, out) }()
+	time.Sleep(50 * time.Millisecond) // the request is in the child, its cell not begun
+	c.Interrupt()
+	select {
+	case res := <-done:
+		if res.Error == nil || res.Error.Name != engine.ErrInterrupted {
+			t.Fatalf("got %v, want %s", res.Error, engine.ErrInterrupted)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the interrupt was lost: the cell still runs 10 s later")
+	}
+	if res, _ := run(c, "nop"); res.Error != nil {
+		t.Fatalf("after the interrupt: %v", res.Error)
+	}
+}
+
 func TestLateOutputReachesItsCell(t *testing.T) {
 	c := startClient(t, testOptions(t))
 	res, lateOut := run(c, "late")
