@@ -342,8 +342,12 @@ async function main() {
         if (c.type !== 'code') continue;
         const tags = (c.metadata.get('tags') || []);
         if (tags.includes('raises-exception')) continue;
-        for (const o of c.toJSON().outputs || []) {
-          if (o.output_type === 'error') out.push(`cell ${i + 1}: ${o.ename}: ${o.evalue}`);
+        const outputs = c.toJSON().outputs || [];
+        for (const o of outputs) {
+          if (o.output_type !== 'error') continue;
+          // The cell's stderr says what happened (a crashed worker's stack).
+          const stderr = outputs.filter(s => s.name === 'stderr').map(s => [].concat(s.text).join('')).join('');
+          out.push(`cell ${i + 1}: ${o.ename}: ${o.evalue}` + (stderr ? `\n    stderr: ${stderr.slice(0, 20000)}` : ''));
         }
       }
       return out;
