@@ -50,6 +50,19 @@ func (es *entries) live() []*entry {
 	return es.list
 }
 
+// holds reports whether e was added and still declares all its keys.
+func (es *entries) holds(e *entry) bool {
+	if len(e.keys) == 0 {
+		return false
+	}
+	for _, k := range e.keys {
+		if es.byKey[k] != e {
+			return false
+		}
+	}
+	return true
+}
+
 // declares returns the entry that declares key ("func f") now, or nil.
 func (es *entries) declares(key string) *entry { return es.byKey[key] }
 
@@ -73,6 +86,11 @@ func (es *entries) hasMethod(m string) bool { return es.methods[m] > 0 }
 func (es *entries) add(e *entry) (changed []*entry) {
 	if es.byKey == nil {
 		es.byKey, es.methods = map[string]*entry{}, map[string]int{}
+	}
+	if es.holds(e) {
+		// Recorded already (a declaration unit that fell back to running
+		// by value records its entries again): once is enough.
+		return nil
 	}
 	for _, k := range e.keys {
 		if old := es.byKey[k]; old != nil && old != e {

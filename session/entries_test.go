@@ -84,3 +84,18 @@ func TestEntriesCompact(t *testing.T) {
 		t.Errorf("live: got %d entries, want 1", n)
 	}
 }
+
+// TestEntriesAddedTwice: recording the same entry again (a declaration
+// unit that falls back to running by value records its entries a second
+// time) keeps one copy; two copies made a pool's child compile "r
+// redeclared in this block".
+func TestEntriesAddedTwice(t *testing.T) {
+	var es entries
+	e := &entry{keys: []string{"var r"}, src: "var r, _ = f()", isVar: true}
+	es.add(&entry{keys: []string{"func f"}, src: "func f() (int, int) { return 1, 2 }"})
+	es.add(e)
+	es.add(e)
+	if n := len(es.live()); n != 2 {
+		t.Fatalf("live entries: %d, want 2", n)
+	}
+}
