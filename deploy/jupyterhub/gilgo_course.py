@@ -173,6 +173,12 @@ def make_copy_hook(notebooks_dir, subdir="gilgo-course"):
             os.makedirs(home, mode=0o755)
             if owner:
                 os.chown(home, *owner)
+        elif owner:
+            st = os.lstat(home)
+            if stat.S_ISDIR(st.st_mode) and st.st_uid == 0:
+                # A home an earlier version of this hook made as root (its
+                # parent is the admin's: no student put it there).
+                os.chown(home, *owner, follow_symlinks=False)
         try:
             if owner:
                 copied, skipped = copy_as(notebooks_dir, dst, *owner)

@@ -118,6 +118,21 @@ class CopyMissingTest(unittest.TestCase):
         self.assertEqual(os.listdir(secret), [])
         self.assertEqual(os.stat(secret).st_uid, 0)
 
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to change users")
+    def test_hook_takes_over_a_root_home(self):
+        # A home an earlier version of the hook made as root becomes the
+        # student's, so the copy as the student can write in it.
+        import pwd
+        nobody = pwd.getpwnam("nobody")
+        os.chmod(self.tmp, 0o755)
+        home = os.path.join(self.tmp, "home", "nobody")
+        os.makedirs(home)
+        log = types.SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)
+        spawner = types.SimpleNamespace(home_dir=home, user=types.SimpleNamespace(name="nobody"), log=log)
+        gilgo_course.make_copy_hook(self.src)(spawner)
+        self.assertEqual(os.stat(home).st_uid, nobody.pw_uid)
+        self.assertEqual(read(os.path.join(home, "gilgo-course", "01.ipynb")), "course 01")
+
     def test_hook_uses_home_dir(self):
         home = os.path.join(self.tmp, "home", "alice")
         log = types.SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)
