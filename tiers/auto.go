@@ -41,11 +41,15 @@ type autoCompile struct {
 	after time.Duration
 	sess  *session.Session // for Declarations; set once New made it
 
-	src     string          // the plain cell running now; "" for any other
-	start   time.Time       // when it started
-	tried   map[string]bool // entries (autoFunc.key) built or being built
+	src     string    // the plain cell running now; "" for any other
+	start   time.Time // when it started
 	native  map[string]nativeFunc
-	claimed bool // Claim took the cell: run is the watcher's
+	claimed bool            // Claim took the cell: run is the watcher's
+	early   *time.Timer     // fires while a long cell still runs (claim)
+	names   map[string]bool // funcs the cells seen so far declare
+	gen     int             // bumped by a cell that declares a func
+	snap    string          // Declarations() when gen was snapGen
+	snapGen int
 
 	ctx    context.Context // ends at close: cancels the builds
 	cancel context.CancelFunc
@@ -54,7 +58,8 @@ type autoCompile struct {
 	off    atomic.Bool  // the compiled tier is unavailable
 
 	mu     sync.Mutex
-	ready  []autoBuild // built and loaded, waiting for a cell to bind them
+	ready  []autoBuild     // built and loaded, waiting for a cell to bind them
+	tried  map[string]bool // entries (autoFunc.key) built or being built
 	closed bool
 }
 
@@ -94,8 +99,23 @@ func autoOff() bool {
 // claim is asked about every plain cell before it runs (through
 // %%compile's Claim): it notes the cell's source and start, and takes the
 // cell when builds wait to be bound or the cell names a native func.
+//
+// A cell that calls a func of an earlier cell is also watched while it
+// runs: if it is still running after a.after, the funcs it reached are
+// built from then on (see startEarly), so that they are ready sooner
+// than at the cell's end.
 func (a *autoCompile) claim(src string) bool {
 	a.src, a.start = src, time.Now()
+	a.startEarly(src)
+	for i, m := range funcDeclRE.FindAllStringSubmatch(src, -1) {
+		if a.names == nil {
+			a.names = map[string]bool{}
+		}
+		a.names[m[1]] = true
+		if i == 0 {
+			a.gen++
+		}
+	}
 	if a.nReady.Load() > 0 {
 		a.claimed = true
 		return true
@@ -188,12 +208,66 @@ func (a *autoCompile) redefined(src string) {
 	}
 }
 
+// startEarly arms the timer that builds, while a cell still runs, the
+// funcs of earlier cells it reached. The declarations are read now, on the
+// session's goroutine before the cell runs (they may not be read while it
+// runs), and only when the cell names a func an earlier cell declared;
+// they are read again only after a cell declared a func, so that cells
+// that call funcs do not each pay for the session's length.
+func (a *autoCompile) startEarly(src string) {
+	if a.early != nil {
+		a.early.Stop()
+		a.early = nil
+	}
+	if len(a.names) == 0 || a.off.Load() || autoOff() {
+		return
+	}
+	ids := cellIdents(src)
+	calls := false
+	for name := range a.names {
+		calls = calls || ids[name]
+	}
+	if !calls {
+		return
+	}
+	if a.snapGen != a.gen || a.snap == "" {
+		a.snap, a.snapGen = a.sess.Declarations(), a.gen
+	}
+	decls := a.snap
+	trigger := a.sess.CurrentCell()
+	a.early = time.AfterFunc(a.after, func() {
+		scan, err := parseDecls(decls)
+		if err != nil {
+			return
+		}
+		a.buildReached(scan, ids, trigger, a.after)
+	})
+}
+
+// buildReached builds the candidates among the funcs ids reach, those not
+// tried before. Safe for concurrent use.
+func (a *autoCompile) buildReached(scan *autoScan, ids map[string]bool, trigger int, took time.Duration) {
+	for _, f := range scan.reachable(ids) {
+		a.mu.Lock()
+		tried := a.tried[f.key]
+		a.tried[f.key] = true
+		a.mu.Unlock()
+		if !tried {
+			a.build(f, trigger, took)
+		}
+	}
+}
+
 // cellEnded is called at the end of every cell: a plain cell that ran
 // longer than a.after has the funcs it reached built, those the compiled
 // tier can build alone (autoScan.candidate) and not tried before.
 func (a *autoCompile) cellEnded(n int) {
 	src := a.src
 	a.src = ""
+	if a.early != nil {
+		a.early.Stop()
+		a.early = nil
+	}
 	if src == "" {
 		return
 	}
@@ -207,13 +281,7 @@ func (a *autoCompile) cellEnded(n int) {
 		a.log.Debug("auto-compile: skipped", "err", err)
 		return
 	}
-	for _, f := range scan.reachable(cellIdents(src)) {
-		if a.tried[f.key] {
-			continue
-		}
-		a.tried[f.key] = true
-		a.build(f, n, took)
-	}
+	a.buildReached(scan, cellIdents(src), n, took)
 }
 
 // build compiles f on a goroutine of its own, which holds no lock of the

@@ -255,3 +255,43 @@ func TestAutoCompileOff(t *testing.T) {
 		})
 	}
 }
+
+// TestAutoCompileWhileRunning: a cell that calls a func of an earlier cell
+// and is still running after AutoCompileAfter has the func built while it
+// runs, not only when it ends: the third call of a long func can then run
+// native (BenchmarkAutoCompileFib).
+func TestAutoCompileWhileRunning(t *testing.T) {
+	needs.CompiledTier(t, compiled.Check())
+	r := newAutoRunner(t, Options{AutoCompileAfter: 20 * time.Millisecond})
+	r.cell("func spin(n int) int {\n\ts := 0\n\tfor i := 0; i < n; i++ {\n\t\ts += i % 7\n\t}\n\treturn s\n}")
+	seen := make(chan time.Time, 1)
+	stop := make(chan struct{})
+	go func() {
+		for {
+			r.auto.mu.Lock()
+			n := len(r.auto.tried)
+			r.auto.mu.Unlock()
+			if n > 0 {
+				seen <- time.Now()
+				return
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	const runs = 800 * time.Millisecond
+	start := time.Now()
+	r.cell("import \"time\"\nt0 := time.Now()\nfor time.Since(t0) < 800*time.Millisecond { spin(1000) }")
+	close(stop)
+	select {
+	case at := <-seen:
+		if at.Sub(start) > runs/2 {
+			t.Errorf("the build started %v into an %v cell, want while it ran (after about 20 ms)", at.Sub(start), runs)
+		}
+	default:
+		t.Fatal("no build started")
+	}
+}
