@@ -159,7 +159,6 @@ func (s *Scheduler) helpers() interp.Exports {
 		"U": reflect.ValueOf(s.end),
 		"I": reflect.ValueOf(s.lock.Interrupted),
 		"X": reflect.ValueOf(s.interrupted),
-		"V": reflect.ValueOf(s.recv),
 		"W": reflect.ValueOf(s.recvInto),
 		"S": reflect.ValueOf(s.send),
 	}}
@@ -313,21 +312,8 @@ func (s *Scheduler) interrupted(t *gil.Thread) {
 	panic(gil.ErrInterrupted)
 }
 
-// recv is __gil.V: it receives from c (a channel, the value discarded)
-// or ends the wait on an interrupt (interrupted). The select's cases are
-// its own, unlike an interpreted select's (see recvLit).
-func (s *Scheduler) recv(t *gil.Thread, c any) {
-	cases := []reflect.SelectCase{
-		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(c)},
-		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(s.lock.Interrupted())},
-	}
-	if i, _, _ := reflect.Select(cases); i == 1 {
-		s.interrupted(t)
-	}
-}
-
 // recvInto is __gil.W: it receives from c into *p (p points to a variable
-// of c's element type) and reports whether the value came from a send, as
+// of c's element type; nil: the value is discarded) and reports whether the value came from a send, as
 // `v, ok := <-c` does. A receive that can complete at once does so with
 // the lock held; else the lock is released while it waits, and an
 // interrupt ends the wait (interrupted). The value is set through
@@ -337,7 +323,7 @@ func (s *Scheduler) recvInto(c, p any) bool {
 	ch := reflect.ValueOf(c)
 	if ch.IsValid() && !ch.IsNil() {
 		if v, ok := ch.TryRecv(); v.IsValid() {
-			if ok {
+			if ok && p != nil {
 				reflect.ValueOf(p).Elem().Set(v)
 			}
 			return ok
@@ -353,7 +339,7 @@ func (s *Scheduler) recvInto(c, p any) bool {
 		s.interrupted(t)
 	}
 	s.end(t)
-	if ok {
+	if ok && p != nil {
 		reflect.ValueOf(p).Elem().Set(v)
 	}
 	return ok

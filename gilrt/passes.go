@@ -227,7 +227,7 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 				nested(s)
 				var pre []ast.Stmt
 				u.X, pre = hoist(env, u.X, pre)
-				return append(pre, recvStmt(env, u.X)...)
+				return append(pre, recvInto("", u.X, ""))
 			}
 		case *ast.AssignStmt:
 			if len(s.Rhs) == 1 && len(s.Lhs) <= 2 {
@@ -350,7 +350,7 @@ func passBlocking(env cellast.Env, f *ast.File) error {
 // select's node, shared by every goroutine that runs it, so a select
 // waiting without the lock (as an interrupt case needs) may wait on
 // another goroutine's channel; a value-discarding receive goes through
-// the compiled V instead (recvStmt).
+// the compiled W instead (recvInto).
 func recvLit(env cellast.Env, f *ast.File, u *ast.UnaryExpr) *ast.FuncLit {
 	ct, et, ok := cellast.ChanTypes(env, f, u.X)
 	if !ok {
@@ -369,11 +369,16 @@ func recvLit(env cellast.Env, f *ast.File, u *ast.UnaryExpr) *ast.FuncLit {
 	}
 }
 
-// recvInto is `ok := W(c, &v)`, or `W(c, &v)` when ok is "": the compiled
-// receive into v, at once if it can, else with the lock released and an
+// recvInto is `ok := W(c, &v)`, or `W(c, &v)` when ok is "", or
+// `W(c, nil)` when v is "" (a receive statement, the value discarded): the
+// compiled receive, at once if it can, else with the lock released and an
 // interrupt ending the wait.
 func recvInto(ok string, c ast.Expr, v string) ast.Stmt {
-	call := &ast.CallExpr{Fun: sel("W"), Args: []ast.Expr{c, addr(v)}}
+	var p ast.Expr = ast.NewIdent("nil")
+	if v != "" {
+		p = addr(v)
+	}
+	call := &ast.CallExpr{Fun: sel("W"), Args: []ast.Expr{c, p}}
 	if ok == "" {
 		return &ast.ExprStmt{X: call}
 	}
@@ -392,17 +397,6 @@ func varStmt(name string, typ, value ast.Expr) ast.Stmt {
 // addr is &name.
 func addr(name string) ast.Expr {
 	return &ast.UnaryExpr{Op: token.AND, X: ast.NewIdent(name)}
-}
-
-// recvStmt is a receive statement `<-c` (the value discarded), with the
-// lock released and an interrupt ending the wait: the compiled V selects
-// on c and the lock's Interrupted channel, and on an interrupt takes the
-// lock back and panics with gil.ErrInterrupted.
-//
-//	t := B(); V(t, c); U(t)
-func recvStmt(env cellast.Env, c ast.Expr) []ast.Stmt {
-	t := env.NewName("gt")
-	return []ast.Stmt{beginStmt(t), callStmt("V", ast.NewIdent(t), c), callStmt("U", ast.NewIdent(t))}
 }
 
 // interruptCase is `case <-I(): X(t)`.
