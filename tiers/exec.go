@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/gilgo/gilgo/session/hook"
 )
 
 // commandWaitDelay is how long a command interrupted with SIGINT has to
@@ -30,7 +32,7 @@ type commands struct {
 
 	mu    sync.Mutex
 	wake  <-chan struct{} // the channel ctx follows
-	epoch context.Context // ends when wake closes
+	epoch context.Context // ends when wake closes (hook.InterruptContext)
 }
 
 // current is a context that ends at the session's next interrupt.
@@ -39,9 +41,9 @@ func (c *commands) current() context.Context {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if wake != c.wake || c.epoch == nil {
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() { <-wake; cancel() }() // one goroutine per interrupt
-		c.wake, c.epoch = wake, ctx
+		// Never cancelled: its watcher ends with the interrupt.
+		c.epoch, _ = hook.InterruptContext(wake)
+		c.wake = wake
 	}
 	return c.epoch
 }
