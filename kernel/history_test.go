@@ -355,3 +355,87 @@ func TestReadLine(t *testing.T) {
 		}
 	}
 }
+
+// TestHighestSession compares the read from the end with a scan of the
+// whole file (scanHistory) on files whose markers come in order, as
+// kernels write them, with lines crossing the read's chunks, long lines,
+// lines without numbers and no final newline.
+func TestHighestSession(t *testing.T) {
+	entry := func(s, l int, in string) string {
+		data, _ := json.Marshal(histEntry{Session: s, Line: l, Input: in})
+		return string(data)
+	}
+	many := func(s, n, size int) []string {
+		out := []string{entry(s, 0, "")}
+		for i := range n {
+			out = append(out, entry(s, i+1, strings.Repeat("y", size)))
+		}
+		return out
+	}
+	long := strings.Repeat("x", maxHistoryLine+1)
+	tests := []struct {
+		name  string
+		lines []string
+		tail  string // appended after the joined lines (no final newline by default)
+	}{
+		{"empty", nil, ""},
+		{"one marker", []string{entry(1, 0, "")}, "\n"},
+		{"sessions", append(many(1, 3, 10), many(2, 3, 10)...), "\n"},
+		{"no final newline", append(many(1, 3, 10), many(4, 2, 10)...), ""},
+		{"last session crosses chunks", append(many(2, 5, 10), many(3, 40, tailChunk/7)...), "\n"},
+		{"lines exactly at chunk size", append(many(5, 1, 10), many(6, 8, tailChunk-30)...), "\n"},
+		{"long line in the last session", append(many(1, 1, 10), entry(2, 0, ""), `{"session":2,"line":1,"input":"`+long+`"}`, entry(2, 2, "z")), "\n"},
+		{"long line without numbers", append(many(1, 1, 10), entry(7, 0, ""), long, "not json", entry(7, 1, "a")), "\n"},
+		{"concurrent session after the marker", append(many(3, 2, 10), entry(4, 0, ""), entry(3, 3, "late"), entry(4, 1, "b")), "\n"},
+		{"no markers", []string{entry(3, 1, "a"), entry(9, 2, "b"), `{"line":3,"session":5,"input":"reordered"}`, entry(2, 1, "c")}, "\n"},
+		{"reordered line across chunks", []string{entry(1, 1, "a"), `{"line":1,"session":9,"input":"` + strings.Repeat("y", tailChunk*3/2) + `"}`, entry(2, 1, "c")}, "\n"},
+		{"first line long, no markers", []string{`{"session":8,"line":1,"input":"` + long + `"}`, entry(2, 1, "c")}, "\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), historyFile)
+			if err := os.WriteFile(path, []byte(strings.Join(tc.lines, "\n")+tc.tail), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			if _, err := scanHistory(path, func(s, _ int, _ func() (string, bool)) { want = max(want, s) }); err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := highestSession(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("highest session: got %d, want %d (the whole file's)", got, want)
+			}
+		})
+	}
+}
+
+// TestHighestSessionStopsAtTheLastMarker: what lies before the chunk of
+// the last marker is not read, however long the file.
+func TestHighestSessionStopsAtTheLastMarker(t *testing.T) {
+	var sb strings.Builder
+	for range 4 * tailChunk / 10 {
+		sb.WriteString("garbage!!\n") // unreadable lines, counted when read
+	}
+	for i := range 3 * tailChunk / 40 {
+		data, _ := json.Marshal(histEntry{Session: 1 + i/100, Line: i % 100, Input: "x"})
+		sb.Write(data)
+		sb.WriteByte('\n')
+	}
+	path := filepath.Join(t.TempDir(), historyFile)
+	if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, bad, err := highestSession(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 1 + (3*tailChunk/40-1)/100; got != want || bad != 0 {
+		t.Errorf("got session %d with %d unreadable lines, want %d and 0 (the garbage lies before the last marker's chunk)", got, bad, want)
+	}
+	if _, bad, _ := highestSession(path + ".missing"); bad != 0 {
+		t.Errorf("missing file: %d unreadable lines", bad)
+	}
+}
