@@ -4,7 +4,8 @@ bench/compare.py.
 
 - Env: a private gilgo install (the binary copied into a temporary prefix,
   so that a rebuild of bin/gilgo by someone else cannot change the kernel
-  under a running measurement) that JUPYTER_PATH points at.
+  under a running measurement) that JUPYTER_PATH points at, and private
+  Jupyter runtime, IPython and gilgo data (history) directories.
 - Kernel: a kernel started through jupyter_client's KernelManager with a
   blocking client; executing a cell and collecting its reply and IOPub
   outputs (Execution), requests on control, the reply and IOPub messages of
@@ -62,6 +63,9 @@ class Env:
         self._set("JUPYTER_PATH", os.path.join(self.dir, "share", "jupyter"))
         self._set("JUPYTER_RUNTIME_DIR", os.path.join(self.dir, "runtime"))
         self._set("IPYTHONDIR", os.path.join(self.dir, "ipython"))
+        # gilgo's history and replay files: a run neither reads the user's
+        # (a long history file is read at every start) nor adds to them.
+        self._set("XDG_DATA_HOME", os.path.join(self.dir, "data"))
         self._set("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
     def _set(self, k, v):
