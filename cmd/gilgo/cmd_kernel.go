@@ -126,6 +126,7 @@ func serveKernel(ctx context.Context, connFile string, parent int, level *levelF
 	}
 	debug.SetGCPercent(kernelGCPercent)
 	debug.FreeOSMemory()
+	trimText(log)
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	worker.HeapProfileOnSignal(runCtx, os.Getenv(worker.HeapProfileEnv), "kernel", log)

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 
 	"github.com/gilgo/gilgo/tiers"
 	"github.com/gilgo/gilgo/worker"
@@ -30,6 +31,10 @@ func workerCommand() command {
 					fmt.Fprintf(e.stderr, "gilgo worker: %v\n", err)
 					return exitFail
 				}
+				// The session is built: return the garbage of building it
+				// and the start-up's mappings of the binary (see trimText).
+				debug.FreeOSMemory()
+				trimText(log)
 				if err := worker.ServeProcess(e.ctx, sess); err != nil {
 					fmt.Fprintf(e.stderr, "gilgo worker: %v\n", err)
 					return exitFail

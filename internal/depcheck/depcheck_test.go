@@ -219,6 +219,7 @@ func rules(std map[string]bool) []rule {
 		onlyStd("internal/streambatch"),
 		onlyStd("internal/builtinprint"),
 		onlyStd("internal/gocmd"),
+		onlyStd("internal/memtrim"),
 		onlyStd("notebook", "engine"),
 		// The AST passes need no interpreter; the seams need nothing of
 		// the session.
