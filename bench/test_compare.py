@@ -30,6 +30,22 @@ BenchmarkBroken-2 	--- FAIL
 """
 
 
+class GoTargets(unittest.TestCase):
+    def test_verdicts_and_missing(self):
+        text = """pkg: github.com/gilgo/gilgo/session
+BenchmarkTrivialCell-2   	2000	  100 ns/op	 3.5 ratio	 10 session-ns/op
+BenchmarkAging-2   	1	  100 ns/op	 1.1 ratio
+pkg: github.com/gilgo/gilgo/tiers
+BenchmarkAutoCompileFib-2   	1	  100 ns/op	 0.1 third/cpython	 3 native
+"""
+        rows = {r[0]: r for r in compare.go_target_rows(compare.parse_go_bench(text))}
+        self.assertEqual(rows["session.BenchmarkTrivialCell"][2:], ("3.5", "session / bare yaegi Eval ≤ 2", "**missed**"))
+        self.assertEqual(rows["session.BenchmarkAging"][4], "met")
+        self.assertEqual(rows["tiers.BenchmarkAutoCompileFib"][2], "0.1")
+        self.assertEqual(rows["tiers.BenchmarkAutoCompileFib"][4], "met")
+        self.assertEqual(rows["tiers.BenchmarkAutoCompileTrivial"][2], "not run")
+
+
 class ParseGoBench(unittest.TestCase):
     def test_lines_with_custom_metrics(self):
         got = compare.parse_go_bench(GO_BENCH)
