@@ -28,7 +28,7 @@ func serveEvents(t testing.TB, interp engine.Interpreter, delay time.Duration, b
 	reqR, reqW := io.Pipe()
 	evR, evW := io.Pipe()
 	served := make(chan error, 1)
-	go func() { served <- serve(context.Background(), interp, reqR, evW, delay, batch) }()
+	go func() { served <- serve(context.Background(), interp, reqR, evW, delay, batch, newIdleRelease()) }()
 	go func() {
 		_ = writeFrame(reqW, &msg{Kind: kindExecute, ID: 1, Cell: 7, Exec: &engine.ExecuteRequest{}})
 	}()
@@ -121,7 +121,9 @@ func TestStreamBatchingTimer(t *testing.T) {
 		}()
 	}}
 	served := make(chan error, 1)
-	go func() { served <- serve(context.Background(), interp, reqR, evW, time.Millisecond, 1<<20) }()
+	go func() {
+		served <- serve(context.Background(), interp, reqR, evW, time.Millisecond, 1<<20, newIdleRelease())
+	}()
 	go func() {
 		_ = writeFrame(reqW, &msg{Kind: kindExecute, ID: 1, Cell: 7, Exec: &engine.ExecuteRequest{}})
 	}()

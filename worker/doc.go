@@ -25,7 +25,8 @@
 // processes the cells started, Setsid or double-forked ones included, are
 // killed when a worker ends, by the worker or, after a crash, by the Client
 // (see TreeEnv); a panic in the interpreter is answered as engine.Recovered
-// for Execute. The child logs to LogFD (LogWriter), never to its stderr,
+// for Execute. Once idle for a second after requests that allocated 32 MiB
+// or more, the child returns its free heap to the system. The child logs to LogFD (LogWriter), never to its stderr,
 // which is the cells'. The Client is an engine.Debugger: debug requests and
 // events cross the pipes as raw JSON, each request answered on its own
 // goroutine in the child (docs/debugger.md). docs/worker.md has the pipes,

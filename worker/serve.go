@@ -115,15 +115,16 @@ func sweepOwn() {
 // answered as an error. On return, a cell still running is interrupted but
 // not waited for: the caller is expected to exit the process.
 func Serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Writer) error {
-	return serve(ctx, interp, r, w, streamDelay, streamBatch)
+	return serve(ctx, interp, r, w, streamDelay, streamBatch, newIdleRelease())
 }
 
 // serve is Serve with the stream batching knobs (batch 0: one event per
-// write).
-func serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Writer, delay time.Duration, batch int) error {
+// write) and the idle release.
+func serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Writer, delay time.Duration, batch int, rel *idleRelease) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := &server{interp: interp, w: w, cancel: cancel, inputs: make(map[uint64]chan *msg), batch: batch}
+	s := &server{interp: interp, w: w, cancel: cancel, inputs: make(map[uint64]chan *msg), batch: batch, rel: rel}
+	defer s.rel.stop()
 	s.streams = streambatch.New(&s.wmu, streambatch.Config{Delay: delay, Limit: batch, StopOnFlush: true},
 		func(k streamKey, _ struct{}, text string) {
 			_ = s.sendLocked(&msg{Kind: kindStream, Cell: k.cell, Name: k.name, Text: text})
@@ -204,6 +205,17 @@ type server struct {
 	// and is held while an interrupt is repeated (see reinterrupt).
 	execMu   sync.Mutex
 	inflight map[uint64]bool
+
+	rel *idleRelease // counts the requests running on their own goroutines
+}
+
+// spawn runs a request's work on its own goroutine, counted by s.rel.
+func (s *server) spawn(f func()) {
+	s.rel.begin()
+	go func() {
+		defer s.rel.end()
+		f()
+	}()
 }
 
 // Repeating an interrupt: one that reaches the child before its cell
@@ -313,13 +325,14 @@ func (s *server) handle(ctx context.Context, m *msg) bool {
 		}
 		s.inflight[m.ID] = true
 		s.execMu.Unlock()
-		go s.execute(ctx, m.ID, m.Cell, s.output(m.Cell, m.CommOut), *m.Exec)
+		out, req := s.output(m.Cell, m.CommOut), *m.Exec
+		s.spawn(func() { s.execute(ctx, m.ID, m.Cell, out, req) })
 	case kindComplete, kindInspect, kindIsComplete, kindCommInfo:
-		go s.introspect(ctx, m)
+		s.spawn(func() { s.introspect(ctx, m) })
 	case kindComm:
-		go s.comm(ctx, m)
+		s.spawn(func() { s.comm(ctx, m) })
 	case kindDebug:
-		go s.debug(ctx, m)
+		s.spawn(func() { s.debug(ctx, m) })
 	case kindInterrupt:
 		s.guard("interrupt", s.interp.Interrupt)
 		s.execMu.Lock()
