@@ -17,6 +17,9 @@ type Pass struct {
 	Name string
 	// Apply rewrites f in place. Env answers questions about the session.
 	Apply func(env Env, f *ast.File) error
+	// needs, for a built-in pass, reports whether a file with these
+	// features may give it something to do (see Rewrite); nil: always.
+	needs func(features) bool
 }
 
 // Env is what a pass may ask the session.
@@ -41,24 +44,125 @@ func builtinPasses() []Pass {
 	return []Pass{
 		// The typed passes first: the type facts are of the nodes as
 		// the cell wrote them.
-		{Name: "typeargs", Apply: passTypeArgs},
-		{Name: "newexpr", Apply: passNewExpr},
-		{Name: "shifts", Apply: passShifts},
-		{Name: "methodexprs", Apply: passMethodExprs},
-		{Name: "rangechans", Apply: passRangeChans},
-		{Name: "localvars", Apply: passLocalVars},
-		{Name: "fmtargs", Apply: passFmtArgs},
-		{Name: "typeswitch", Apply: passTypeSwitch},
-		{Name: "callbacks", Apply: passCallbacks},
-		{Name: "main", Apply: passMain},
-		{Name: "deferloop", Apply: passDeferLoop},
-		{Name: "rangeint", Apply: passRangeInt},
-		{Name: "rangefunc", Apply: passRangeFunc},
-		{Name: "loopvar", Apply: passLoopVar},
-		{Name: "funclitargs", Apply: passFuncLitArgs},
-		{Name: "builtins", Apply: passBuiltins},
-		{Name: "params", Apply: passParams},
+		{Name: "typeargs", Apply: passTypeArgs, needs: func(ft features) bool { return ft.has(instanceCall) }},
+		{Name: "newexpr", Apply: passNewExpr, needs: func(ft features) bool { return ft.has(newCall) }},
+		{Name: "shifts", Apply: passShifts, needs: func(ft features) bool { return ft.has(shift) }},
+		{Name: "methodexprs", Apply: passMethodExprs, needs: func(ft features) bool { return ft.has(methodExpr) }},
+		{Name: "rangechans", Apply: passRangeChans, needs: func(ft features) bool { return ft.has(rangeLoop) }},
+		{Name: "localvars", Apply: passLocalVars, needs: func(ft features) bool { return ft.has(declStmt) }},
+		{Name: "fmtargs", Apply: passFmtArgs, needs: func(ft features) bool { return ft.has(funcCall) }},
+		{Name: "typeswitch", Apply: passTypeSwitch, needs: func(ft features) bool { return ft.has(typeSwitch) }},
+		{Name: "callbacks", Apply: passCallbacks, needs: func(ft features) bool { return ft.has(funcCall) }},
+		{Name: "main", Apply: passMain, needs: func(ft features) bool { return ft.has(mainName) }},
+		{Name: "deferloop", Apply: passDeferLoop, needs: func(ft features) bool { return ft.has(deferStmt) && ft.has(loop) }},
+		{Name: "rangeint", Apply: passRangeInt, needs: func(ft features) bool { return ft.has(rangeLoop) }},
+		{Name: "rangefunc", Apply: passRangeFunc, needs: func(ft features) bool { return ft.has(rangeLoop) }},
+		{Name: "loopvar", Apply: passLoopVar, needs: func(ft features) bool { return ft.has(loop) }},
+		{Name: "funclitargs", Apply: passFuncLitArgs, needs: func(ft features) bool { return ft.has(funcLit) }},
+		{Name: "builtins", Apply: passBuiltins, needs: func(ft features) bool { return ft.has(builtinCall) }},
+		{Name: "params", Apply: passParams, needs: func(ft features) bool { return ft.has(unnamedParam) }},
 	}
+}
+
+// goPass is the go statement pass, which runs after all others.
+var goPass = Pass{Name: "go", Apply: passGo, needs: func(ft features) bool { return ft.has(goStmt) }}
+
+// features is a set of the constructs of a file that the built-in passes
+// rewrite: a pass whose constructs a file lacks has nothing to do in it.
+type features uint32
+
+const (
+	loop         features = 1 << iota // a for or range statement
+	rangeLoop                         // a range statement
+	deferStmt                         // a defer statement
+	goStmt                            // a go statement
+	funcLit                           // a func literal
+	typeSwitch                        // a type switch
+	declStmt                          // a declaration in a func body
+	shift                             // a << or >> expression
+	unnamedParam                      // a func literal or declaration with an unnamed parameter
+	mainName                          // the identifier main
+	newCall                           // a call of new
+	builtinCall                       // a call of print, println, min, max, clear or recover
+	// From the type check (TypedEnv), nodes it knows:
+	funcCall     // a call of a declared func or method
+	instanceCall // a call of an instantiated generic func
+	methodExpr   // a method expression
+)
+
+func (ft features) has(x features) bool { return ft&x != 0 }
+
+// featuresOf walks f once for the constructs the built-in passes rewrite.
+func featuresOf(env Env, f *ast.File) features {
+	_, info := typed(env)
+	var ft features
+	unnamed := func(t *ast.FuncType) {
+		if t.Params == nil {
+			return
+		}
+		for _, p := range t.Params.List {
+			if len(p.Names) == 0 {
+				ft |= unnamedParam
+			}
+		}
+	}
+	visit := func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.ForStmt:
+			ft |= loop
+		case *ast.RangeStmt:
+			ft |= loop | rangeLoop
+		case *ast.DeferStmt:
+			ft |= deferStmt
+		case *ast.GoStmt:
+			ft |= goStmt
+		case *ast.FuncLit:
+			ft |= funcLit
+			unnamed(x.Type)
+		case *ast.FuncDecl:
+			unnamed(x.Type)
+		case *ast.TypeSwitchStmt:
+			ft |= typeSwitch
+		case *ast.DeclStmt:
+			ft |= declStmt
+		case *ast.BinaryExpr:
+			if x.Op == token.SHL || x.Op == token.SHR {
+				ft |= shift
+			}
+		case *ast.Ident:
+			if x.Name == "main" {
+				ft |= mainName
+			}
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok {
+				switch id.Name {
+				case "new":
+					ft |= newCall
+				case "print", "println", "min", "max", "clear", "recover":
+					ft |= builtinCall
+				}
+			}
+			if id := CalleeIdent(x.Fun); id != nil && info != nil {
+				if _, ok := info.Uses[id].(*types.Func); ok {
+					ft |= funcCall
+				}
+				if _, ok := info.Instances[id]; ok {
+					ft |= instanceCall
+				}
+			}
+		case *ast.SelectorExpr:
+			if info != nil {
+				if s, ok := info.Selections[x]; ok && s.Kind() == types.MethodExpr {
+					ft |= methodExpr
+				}
+			}
+		}
+		return true
+	}
+	for _, d := range f.Decls { // not the package clause's name, main
+		ast.Inspect(d, visit)
+	}
+	return ft
 }
 
 // passParams names the unnamed parameters of func literals and
@@ -91,12 +195,28 @@ func passParams(_ Env, f *ast.File) error {
 // Rewrite applies the pipeline to f: the built-in passes, then extra in
 // order, then the go statement pass (go f(x) becomes __rt.Go(...)); last,
 // FixPos.
+//
+// A built-in pass runs only on a file that has the constructs it
+// rewrites (features, from one walk of the file, made again after any
+// pass that ran): most of a small cell's passes have nothing to do, and
+// each would walk the whole file to find that out.
 func Rewrite(env Env, f *ast.File, extra []Pass) error {
-	passes := append(append(builtinPasses(), extra...), Pass{Name: "go", Apply: passGo})
+	passes := append(append(builtinPasses(), extra...), goPass)
+	var ft features
+	known := false
 	for _, p := range passes {
+		if p.needs != nil {
+			if !known {
+				ft, known = featuresOf(env, f), true
+			}
+			if !p.needs(ft) {
+				continue
+			}
+		}
 		if err := p.Apply(env, f); err != nil {
 			return err
 		}
+		known = false // the pass may have changed f
 	}
 	FixPos(f)
 	return nil
