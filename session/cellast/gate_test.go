@@ -143,35 +143,59 @@ func TestRewriteGates(t *testing.T) {
 	}
 }
 
-// TestFeatures checks that each construct a gate looks for is found.
+// TestFeatures checks that each construct a gate looks for is found;
+// typed ones in a type-checked file.
 func TestFeatures(t *testing.T) {
+	const decls = "import \"strings\"\ntype A struct{}\nfunc (A) M() {}\nfunc G[T any](v T) T { return v }\nfunc show(_ ...any) {}\nvar x, n, s = 1, 2, []int{}\nvar _ = strings.ToUpper\n"
 	tests := []struct {
-		body string
-		want features
+		body  string
+		typed bool
+		want  features
 	}{
-		{"x := 1\n_ = x + 1", 0},
-		{"for {}", loop},
-		{"for range s {}", loop | rangeLoop},
-		{"defer f()", deferStmt},
-		{"go f()", goStmt},
-		{"_ = func() {}", funcLit},
-		{"_ = func(int) {}", funcLit | unnamedParam},
-		{"switch v.(type) {}", typeSwitch},
-		{"var x int", declStmt},
-		{"_ = 1 << n", shift},
-		{"_ = n >> 1", shift},
-		{"main()", mainName},
-		{"_ = new(int)", newCall},
-		{"println()", builtinCall},
-		{"_ = (min)(1, 2)", builtinCall},
+		{"x := 1\n_ = x + 1", false, 0},
+		{"for {}", false, loop},
+		{"for range s {}", false, loop | rangeLoop},
+		{"defer f()", false, deferStmt},
+		{"go f()", false, goStmt},
+		{"_ = func() {}", false, funcLit},
+		{"_ = func(int) {}", false, funcLit | unnamedParam},
+		{"switch v.(type) {}", false, typeSwitch},
+		{"var x int", false, declStmt},
+		{"_ = 1 << n", false, shift},
+		{"_ = n >> 1", false, shift},
+		{"main()", false, mainName},
+		{"_ = new(int)", false, newCall},
+		{"println()", false, builtinCall},
+		{"_ = (min)(1, 2)", false, builtinCall},
+		{"show(x + 1)", true, 0},
+		{"_ = strings.ToUpper(\"a\")", true, pkgCall},
+		{"var b strings.Builder\nb.WriteString(\"a\")", true, declStmt | pkgCall},
+		{"_ = G(1)", true, instanceCall},
+		{"_ = A.M", true, methodExpr},
+		{"var a A\n_ = a.M", true, declStmt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.body, func(t *testing.T) {
-			f, err := parser.ParseFile(token.NewFileSet(), "in.go", "package main\nfunc f() {\n"+tt.body+"\n}\n", 0)
+			fset := token.NewFileSet()
+			src := "package main\n"
+			if tt.typed {
+				src += decls
+			}
+			f, err := parser.ParseFile(fset, "in.go", src+"func f() {\n"+tt.body+"\n}\n", 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := featuresOf(&fakeEnv{}, f); got != tt.want {
+			var env Env = &fakeEnv{}
+			if tt.typed {
+				info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{},
+					Instances: map[*ast.Ident]types.Instance{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+				conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+				if _, err := conf.Check("main", fset, []*ast.File{f}, info); err != nil {
+					t.Fatal(err)
+				}
+				env = &typedEnv{info: info}
+			}
+			if got := featuresOf(env, f); got != tt.want {
 				t.Errorf("features %b, want %b", got, tt.want)
 			}
 		})

@@ -50,9 +50,9 @@ func builtinPasses() []Pass {
 		{Name: "methodexprs", Apply: passMethodExprs, needs: func(ft features) bool { return ft.has(methodExpr) }},
 		{Name: "rangechans", Apply: passRangeChans, needs: func(ft features) bool { return ft.has(rangeLoop) }},
 		{Name: "localvars", Apply: passLocalVars, needs: func(ft features) bool { return ft.has(declStmt) }},
-		{Name: "fmtargs", Apply: passFmtArgs, needs: func(ft features) bool { return ft.has(funcCall) }},
+		{Name: "fmtargs", Apply: passFmtArgs, needs: func(ft features) bool { return ft.has(pkgCall) }},
 		{Name: "typeswitch", Apply: passTypeSwitch, needs: func(ft features) bool { return ft.has(typeSwitch) }},
-		{Name: "callbacks", Apply: passCallbacks, needs: func(ft features) bool { return ft.has(funcCall) }},
+		{Name: "callbacks", Apply: passCallbacks, needs: func(ft features) bool { return ft.has(pkgCall) }},
 		{Name: "main", Apply: passMain, needs: func(ft features) bool { return ft.has(mainName) }},
 		{Name: "deferloop", Apply: passDeferLoop, needs: func(ft features) bool { return ft.has(deferStmt) && ft.has(loop) }},
 		{Name: "rangeint", Apply: passRangeInt, needs: func(ft features) bool { return ft.has(rangeLoop) }},
@@ -85,7 +85,7 @@ const (
 	newCall                           // a call of new
 	builtinCall                       // a call of print, println, min, max, clear or recover
 	// From the type check (TypedEnv), nodes it knows:
-	funcCall     // a call of a declared func or method
+	pkgCall      // a call of a func or method of another package than main
 	instanceCall // a call of an instantiated generic func
 	methodExpr   // a method expression
 )
@@ -143,8 +143,8 @@ func featuresOf(env Env, f *ast.File) features {
 				}
 			}
 			if id := CalleeIdent(x.Fun); id != nil && info != nil {
-				if _, ok := info.Uses[id].(*types.Func); ok {
-					ft |= funcCall
+				if fn, ok := info.Uses[id].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() != "main" {
+					ft |= pkgCall
 				}
 				if _, ok := info.Instances[id]; ok {
 					ft |= instanceCall

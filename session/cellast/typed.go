@@ -353,7 +353,7 @@ func callsGeneric(n ast.Node) bool {
 // reports whether they changed it: for source the session runs from text
 // (a trailing expression), whose checked nodes the pipeline never sees.
 func RewriteTyped(env Env, f *ast.File) (changed bool, err error) {
-	if !featuresOf(env, f).has(instanceCall | newCall | shift | methodExpr | funcCall) {
+	if !featuresOf(env, f).has(instanceCall | newCall | shift | methodExpr | pkgCall) {
 		return false, nil // nothing any of them rewrites (see Rewrite)
 	}
 	before := countNodes(f)
