@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/build"
 	"go/parser"
-	"go/scanner"
 	"go/token"
 	"go/types"
 	"os"
@@ -173,6 +172,15 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 		return nil, fmt.Errorf("%w: %v", errSkip, importErr)
 	}
 	pkg := types.NewPackage("main", "main")
+	var trailing *ast.File
+	if cell.Trailing != "" {
+		f, err := trailingFile(fset, cell.Trailing)
+		if err != nil {
+			return nil, fmt.Errorf("%w: trailing expression: %v", errSkip, err)
+		}
+		trailing, res.Trailing = f, f
+		pkg.Scope().Insert(showFunc(pkg))
+	}
 	var files []*ast.File
 	if b.extends(declared) {
 		// The cell declares a type or method of an earlier cell again:
@@ -189,7 +197,7 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 		// The objects the cell names (their types are checked, so what
 		// they refer to need not be in scope), and every type: passes
 		// look for the cell types in the package's scope.
-		for name := range referenced(cell.Files, cell.Trailing) {
+		for name := range referenced(cell.Files, trailing) {
 			if obj, ok := b.objects[name]; ok && !declared[name] {
 				pkg.Scope().Insert(obj)
 			}
@@ -206,15 +214,9 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 		files = append(files, withImports(f, imports))
 		inCell[fset.File(f.Pos())] = true
 	}
-	var trailing *ast.File
-	if cell.Trailing != "" {
-		f, err := trailingFile(fset, cell.Trailing)
-		if err != nil {
-			return nil, fmt.Errorf("%w: trailing expression: %v", errSkip, err)
-		}
-		trailing, res.Trailing = f, f
-		files = append(files, withImports(f, imports))
-		inCell[fset.File(f.Pos())] = true
+	if trailing != nil {
+		files = append(files, withImports(trailing, imports))
+		inCell[fset.File(trailing.Pos())] = true
 	}
 	res.Info = &types.Info{
 		Types:      map[ast.Expr]types.TypeAndValue{},
@@ -435,7 +437,7 @@ func (c *Checker) update(b *base, d *Decls, imports []*ast.ImportSpec, importer 
 		}
 	}
 	pkg := types.NewPackage("main", "main")
-	refs := referenced([]*ast.File{f}, "")
+	refs := referenced([]*ast.File{f}, nil)
 	for name := range refs {
 		if obj, ok := b.objects[name]; ok && !declared[name] {
 			pkg.Scope().Insert(obj)
@@ -482,30 +484,23 @@ func typeOrMethod(decls []ast.Decl) bool {
 	return false
 }
 
-// referenced returns every identifier's name in files and in the source
-// trailing: a superset of the package-level names they use.
-func referenced(files []*ast.File, trailing string) map[string]bool {
+// referenced returns every identifier's name in files and in the
+// expressions of the trailing file: a superset of the package-level names
+// they use.
+func referenced(files []*ast.File, trailing *ast.File) map[string]bool {
 	names := map[string]bool{}
-	for _, f := range files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				names[id.Name] = true
-			}
-			return true
-		})
+	add := func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			names[id.Name] = true
+		}
+		return true
 	}
-	if trailing != "" {
-		var s scanner.Scanner
-		fset := token.NewFileSet()
-		s.Init(fset.AddFile("", -1, len(trailing)), []byte(trailing), nil, 0)
-		for {
-			_, tok, lit := s.Scan()
-			if tok == token.EOF {
-				break
-			}
-			if tok == token.IDENT {
-				names[lit] = true
-			}
+	for _, f := range files {
+		ast.Inspect(f, add)
+	}
+	if trailing != nil {
+		for _, a := range trailingArgs(trailing) {
+			ast.Inspect(a, add)
 		}
 	}
 	return names
@@ -782,8 +777,22 @@ func importName(is *ast.ImportSpec) string {
 // as the arguments of a variadic func (a call of no value is fine there
 // too: Check drops that error).
 func trailingFile(fset *token.FileSet, expr string) (*ast.File, error) {
-	src := "package main\nfunc __gilgo_trailing() {\n__gilgo_show(\n" + expr + ",\n)\n}\nfunc __gilgo_show(...any) {}\n"
+	src := "package main\nfunc __gilgo_trailing() {\n__gilgo_show(\n" + expr + ",\n)\n}\n"
 	return parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
+}
+
+// showFunc is the variadic func a trailing file calls, func
+// __gilgo_show(...any), as an object of pkg's scope: no source to parse
+// and check with every trailing expression.
+func showFunc(pkg *types.Package) *types.Func {
+	params := types.NewTuple(types.NewParam(token.NoPos, pkg, "", types.NewSlice(types.Universe.Lookup("any").Type())))
+	return types.NewFunc(token.NoPos, pkg, "__gilgo_show", types.NewSignatureType(nil, nil, nil, params, nil, true))
+}
+
+// trailingArgs are the expressions of a trailing file: the arguments of
+// its call of __gilgo_show.
+func trailingArgs(f *ast.File) []ast.Expr {
+	return f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr).Args
 }
 
 // isNoValue reports whether err is the error of a trailing call of no

@@ -126,3 +126,58 @@ func TestIncrementalBase(t *testing.T) {
 		})
 	}
 }
+
+// TestTrailing checks trailing expression lists against declarations:
+// their errors (a call of no value is none), and the types of their
+// expressions in Info.
+func TestTrailing(t *testing.T) {
+	c, err := New(func(string) map[string]reflect.Value { return nil })
+	if err != nil {
+		t.Skip(err)
+	}
+	decls := &Decls{}
+	decls.Set(1, "var x = 1")
+	decls.Set(2, "func none() {}")
+	decls.Set(3, "func two() (int, error) { return 1, nil }")
+	tests := []struct {
+		expr      string
+		wantErr   string // in the one error; "" for none
+		wantTypes []string
+	}{
+		{expr: "x + 1", wantTypes: []string{"int"}},
+		{expr: "x, \"a\"", wantTypes: []string{"int", "string"}},
+		{expr: "fmt.Sprint(x)", wantTypes: []string{"string"}},
+		{expr: "none()", wantTypes: []string{"()"}},
+		{expr: "two()", wantTypes: []string{"(int, error)"}},
+		{expr: "x + \"a\"", wantErr: "mismatched types int and untyped string"},
+		{expr: "y", wantErr: "undefined: y"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			res, err := c.Check(Cell{Fset: token.NewFileSet(), Trailing: "/*line cell[2]/_.go:1:1*/" + tt.expr, Decls: decls, Imports: []string{`"fmt"`}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var msgs []string
+			for _, e := range res.Errors {
+				msgs = append(msgs, e.Msg)
+			}
+			if tt.wantErr != "" {
+				if len(msgs) != 1 || !strings.Contains(msgs[0], tt.wantErr) {
+					t.Errorf("errors %q, want one with %q", msgs, tt.wantErr)
+				}
+				return
+			}
+			if len(msgs) > 0 {
+				t.Fatalf("errors %q", msgs)
+			}
+			var got []string
+			for _, a := range trailingArgs(res.Trailing) {
+				got = append(got, res.Info.TypeOf(a).String())
+			}
+			if !reflect.DeepEqual(got, tt.wantTypes) {
+				t.Errorf("types %q, want %q", got, tt.wantTypes)
+			}
+		})
+	}
+}
