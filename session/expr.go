@@ -91,6 +91,9 @@ func exprSource(name, dir, expr string, n int, single bool, text string) string 
 	switch {
 	case n == 0:
 		fmt.Fprintf(&b, "func %s() {\n%s%s\n__rt.Ret(nil)\n}\n", name, dir, expr)
+	case n == 1 && single && text == "nil":
+		// __rt.Ret1(__v) is __rt.Ret([]any{__v, nil}) for less to compile.
+		fmt.Fprintf(&b, "func %s() {\n__v := %s%s\n__rt.Ret1(__v)\n}\n", name, dir, expr)
 	case n == 1 && single:
 		fmt.Fprintf(&b, "func %s() {\n__v := %s%s\n__rt.Ret([]any{__v, %s})\n}\n", name, dir, expr, text)
 	case n == 1: // a list "a, b", or untyped nil

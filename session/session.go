@@ -216,6 +216,7 @@ func (s *Session) overrides() interp.Exports {
 			"Clear":       reflect.ValueOf(clearValue),
 			"Keep":        reflect.ValueOf(s.kept.keep),
 			"Ret":         reflect.ValueOf(s.kept.ret),
+			"Ret1":        reflect.ValueOf(s.kept.ret1),
 			"Sprint":      reflect.ValueOf(fmt.Sprint),
 			"IsInterrupt": reflect.ValueOf(isInterrupt),
 			"Recovered":   reflect.ValueOf(recovered),

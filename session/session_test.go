@@ -182,3 +182,49 @@ func TestMagics(t *testing.T) {
 		t.Errorf("%%timeit: got %q", got)
 	}
 }
+
+// TestTrailingValues shows one trailing value of each kind, in a session
+// whose types have no String or Error method (the value goes to
+// __rt.Ret1), then with one (__rt.Ret with the method's text).
+func TestTrailingValues(t *testing.T) {
+	const setup = "import \"errors\"\ntype P struct{ X, Y int }\ntype G[T any] struct{ V T }\ntype I interface{ M() }\n" +
+		"func (P) M() {}\nvar err error\nvar pp *P\nf := func(i int) int { return i }\nvar ii I = P{3, 4}"
+	tests := []struct {
+		code, want string
+	}{
+		{"P{1, 2}", "main.P{X: 1, Y: 2}"},
+		{"&P{1, 2}", "&main.P{X: 1, Y: 2}"},
+		{"pp", "(*main.P)(nil)"},
+		{"G[int]{3}", "struct { V int }{V: 3}"},
+		{"f", "func(int) int"},
+		{"ii", "main.P{X: 3, Y: 4}"},
+		{"err", ""},
+		{"errors.New(\"e\")", "e"},
+		{"map[string]P{\"a\": {1, 2}}", "map[string]main.P{\"a\": main.P{X: 1, Y: 2}}"},
+		{"1 << 3", "8"},
+		{"'a'", "97"},
+		{"nil", ""},
+		{"S(1)", "one"},
+		{"S(2)", "%!v(PANIC=String method: two)"},
+	}
+	s := newTestSession(t)
+	if out := runCell(s, 1, setup, nil); out != "" {
+		t.Fatalf("setup: %s", out)
+	}
+	for i, tt := range tests {
+		if tt.code == "S(1)" {
+			if out := runCell(s, 100, "type S int\nfunc (s S) String() string { if s == 2 { panic(\"two\") }; return \"one\" }", nil); out != "" {
+				t.Fatalf("declare S: %s", out)
+			}
+		}
+		t.Run(tt.code, func(t *testing.T) {
+			want := ""
+			if tt.want != "" {
+				want = "[result text/plain]\n" + tt.want + "\n"
+			}
+			if got := runCell(s, i+2, tt.code, nil); got != want {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+}

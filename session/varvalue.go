@@ -51,6 +51,9 @@ func (k *keeper) ret(vals []any) bool {
 	return true
 }
 
+// ret1 is __rt.Ret1: ret of one value and no text, []any{v, nil}.
+func (k *keeper) ret1(v any) bool { return k.ret([]any{v, nil}) }
+
 func (k *keeper) take() []reflect.Value {
 	k.mu.Lock()
 	defer k.mu.Unlock()
