@@ -35,7 +35,11 @@ type panicFilter struct {
 
 func (p *panicFilter) Write(b []byte) (int, error) {
 	if m := panicFrameRE.FindSubmatch(b); m != nil {
-		f := frame{file: cellPos(string(m[1])), line: atoi(m[2]), col: atoi(m[3]), fn: string(m[4])}
+		fn := string(m[4])
+		if rest, ok := strings.CutPrefix(fn, "main.init"); ok && (rest == "" || rest[0] == '.') && !p.s.userInit.Load() {
+			fn = "main.__cell" + rest // a statement unit's init (runGo)
+		}
+		f := frame{file: cellPos(string(m[1])), line: atoi(m[2]), col: atoi(m[3]), fn: fn}
 		if id, ok := p.s.router.spawnedCaller(); ok {
 			p.s.frames.addG(id, f)
 		} else {

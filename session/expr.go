@@ -39,7 +39,10 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 	var prog *interp.Program
 	var name string
 	for i, text := range texts {
-		name = c.funcName()
+		name = "init" // see runGo
+		if !c.initStmts {
+			name = c.funcName()
+		}
 		src := exprSource(name, c.directive(it.Line, it.Col), it.Text, n, single, text)
 		f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
 		if err != nil {
@@ -58,8 +61,10 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 	if _, err := c.execute(prog); err != nil {
 		return nil, false, err
 	}
-	if err := c.runFunc(name); err != nil {
-		return nil, false, err
+	if !c.initStmts {
+		if err := c.runFunc(name); err != nil {
+			return nil, false, err
+		}
 	}
 	kept := c.s.kept.take()
 	if len(kept) != 1 {
@@ -84,7 +89,7 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 
 // exprSource is the file that runs a trailing expression: func name
 // hands its values as []any (for one value, also text: an expression of
-// __v, see textCalls) to __rt.Ret; runFunc calls it.
+// __v, see textCalls) to __rt.Ret; runFunc calls it, or it is init.
 func exprSource(name, dir, expr string, n int, single bool, text string) string {
 	var b strings.Builder
 	b.WriteString("package main\n")

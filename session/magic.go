@@ -155,6 +155,7 @@ func (c *cell) reset(hasBody bool) error {
 	}
 	stopOld(s.it)
 	s.it, s.st = it, newState()
+	s.userInit.Store(false)
 	c.out.Stream("stdout", "all names were removed: a fresh interpreter\n")
 	for _, note := range notes {
 		c.out.Stream("stdout", note+"\n")

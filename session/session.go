@@ -79,7 +79,11 @@ type Session struct {
 	closed     bool
 
 	spawned atomic.Int64 // goroutines started by cells, numbers them
-	tiers   []tierNote   // which tier ran the recent cells (tier.go); under cellMu
+	// userInit is set once a cell declared a func init (until %reset):
+	// from then on a statement unit runs in a named func again, so that
+	// a frame of init is the user's (see cell.initStmts).
+	userInit atomic.Bool
+	tiers    []tierNote // which tier ran the recent cells (tier.go); under cellMu
 
 	kept   keeper   // values of vars declared by value (varvalue.go)
 	st     *state   // declarations of this interpreter, reset by %reset
@@ -479,7 +483,11 @@ type cell struct {
 	arityN                int
 	printLike, arityKnown bool
 	generated             bool // running generated source (MagicCell.RunGenerated)
-	restart               bool // %reset asks for a fresh process (ExecuteResult.Restart)
+	// initStmts runs statement units and the trailing expression as the
+	// body of a func init, which yaegi runs when it executes the file:
+	// one compile (see runGo).
+	initStmts bool
+	restart   bool // %reset asks for a fresh process (ExecuteResult.Restart)
 }
 
 // directive is the line comment that makes positions read cell[N]:L:C.
@@ -524,8 +532,24 @@ type unit struct {
 }
 
 // runGo splits, rewrites, compiles and runs Go source.
+//
+// A statement unit (and the trailing expression) compiles as the body of
+// a func init, which yaegi runs when it executes the file, instead of a
+// func __cellN_K called by a statement compiled on its own: one compile.
+// yaegi declares no init, so the unit takes no slot in its global frame
+// either. Its panic frames name main.init, which the session shows as
+// the cell's (panicFilter); so it does only while no cell declared a func
+// init of its own (userInit; a cell whose declarations mention init runs
+// the old way too), and while the debugger was never asked for, whose
+// stepping sees the named func and its call.
 func (c *cell) runGo(src string) error {
 	items := cellast.HoistImports(cellast.Split(src))
+	c.initStmts = c.s.debug.Load() == nil && !c.s.userInit.Load()
+	for _, it := range items {
+		if it.Kind != cellast.Stmt && strings.Contains(it.Text, "init") {
+			c.initStmts = false
+		}
+	}
 	var units []unit
 	program := false
 	for i, it := range items {
@@ -667,9 +691,11 @@ func isExprList(src string) bool {
 func (c *cell) parseUnit(u unit) (*ast.File, error) {
 	var b strings.Builder
 	b.WriteString("package main\n")
-	var name string
 	if u.kind == cellast.Stmt {
-		name = c.funcName()
+		name := "init"
+		if !c.initStmts {
+			name = c.funcName()
+		}
 		fmt.Fprintf(&b, "func %s() {\n", name)
 	}
 	for _, it := range u.items {
@@ -690,6 +716,13 @@ func (c *cell) parseUnit(u unit) (*ast.File, error) {
 	if err == nil {
 		for _, is := range f.Imports {
 			c.imports = append(c.imports, importSource(is))
+		}
+	}
+	if err == nil && u.kind == cellast.Decl {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "init" {
+				c.s.userInit.Store(true)
+			}
 		}
 	}
 	if err == nil && u.kind == cellast.Decl && len(f.Decls) == len(u.items) {
@@ -857,7 +890,8 @@ func (c *cell) runDecls(f *ast.File, u unit) error {
 	return nil
 }
 
-// runStmts compiles the generated func of a statement unit and calls it.
+// runStmts compiles the generated func of a statement unit and calls it
+// (runs it: an init, see runGo).
 func (c *cell) runStmts(f *ast.File) error {
 	if err := rewriteFile(c, f); err != nil {
 		return err

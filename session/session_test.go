@@ -228,3 +228,33 @@ func TestTrailingValues(t *testing.T) {
 		})
 	}
 }
+
+// TestInitStatements runs statement units and trailing expressions as
+// the body of a func init (one compile): their frames read as the cell's,
+// a func init a cell declares keeps its own name (and from then on
+// statements run the old way), and a global of a multi-value var
+// declaration, which yaegi reads wrongly from a func called by another,
+// reads right.
+func TestInitStatements(t *testing.T) {
+	tests := []struct {
+		code string
+		want string // in the cell's output
+	}{
+		{"import \"fmt\"\nfunc pair() (int, error) { return 1, nil }\na, err := pair()", ""},
+		{"fmt.Println(a, err)", "1 <nil>"},
+		{"a + 1", "2"},
+		{"panic(\"p1\")", "cell[4]:1:1 in cell"},
+		{"func() { panic(\"p2\") }()", "cell[5]:1:10 in cell"},
+		{"x := 0\n_ = x\nvar s []int\ns[1] = 2", "cell[6]:4:1 in cell"},
+		{"func init() { panic(\"p3\") }", "cell[7]:1:15 in init"},
+		{"panic(\"p4\")", "cell[8]:1:1 in cell"},
+		{"a + 2", "3"},
+	}
+	s := newTestSession(t)
+	for i, tt := range tests {
+		got := runCell(s, i+1, tt.code, nil)
+		if !strings.Contains(got, tt.want) || tt.want == "" && got != "" {
+			t.Errorf("cell %d %q: got %q, want it to contain %q", i+1, tt.code, got, tt.want)
+		}
+	}
+}
