@@ -102,6 +102,7 @@ type Session struct {
 
 // state is what the session knows about the cells run so far.
 type state struct {
+	plans    map[string]*cellPlan    // what cells of statements were, by source (plan.go)
 	imports  map[string]bool         // "name path" of every import seen
 	importSr []string                // import specs as source, for replay
 	decls    entries                 // top-level declarations (entries.go)
@@ -543,8 +544,12 @@ type unit struct {
 // the old way too), and while the debugger was never asked for, whose
 // stepping sees the named func and its call.
 func (c *cell) runGo(src string) error {
-	items := cellast.HoistImports(cellast.Split(src))
 	c.initStmts = c.s.debug.Load() == nil && !c.s.userInit.Load()
+	key := c.planKey()
+	if p := c.s.st.plans[src]; p != nil && p.key == key && !c.generated {
+		return c.runPlan(p)
+	}
+	items := cellast.HoistImports(cellast.Split(src))
 	for _, it := range items {
 		if it.Kind != cellast.Stmt && strings.Contains(it.Text, "init") {
 			c.initStmts = false
@@ -590,6 +595,15 @@ func (c *cell) runGo(src string) error {
 	if err := c.typeCheck(units, files); err != nil {
 		return err
 	}
+	if !program {
+		c.keepPlan(src, key, units, files)
+	}
+	return c.runUnits(units, files, program)
+}
+
+// runUnits runs the parsed and checked units of a cell (files: their
+// files, nil for the trailing expression).
+func (c *cell) runUnits(units []unit, files []*ast.File, program bool) error {
 	for i, u := range units {
 		if err := c.ctx.Err(); err != nil {
 			return err

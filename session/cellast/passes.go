@@ -92,6 +92,16 @@ const (
 
 func (ft features) has(x features) bool { return ft&x != 0 }
 
+// typeReaders are the features whose passes read the type check's facts
+// (the typed passes', and ranges, defer, main and type switches, whose
+// passes use the facts when they have them).
+const typeReaders = instanceCall | methodExpr | pkgCall | newCall | shift | rangeLoop | deferStmt | mainName | typeSwitch
+
+// ReadsTypes reports whether a built-in pass may read the type check's
+// facts (TypedEnv) to rewrite f: without such a construct the passes
+// rewrite f alike with any facts or none.
+func ReadsTypes(env Env, f *ast.File) bool { return featuresOf(env, f).has(typeReaders) }
+
 // featuresOf walks f once for the constructs the built-in passes rewrite.
 func featuresOf(env Env, f *ast.File) features {
 	_, info := typed(env)

@@ -513,7 +513,12 @@ func referenced(files []*ast.File, trailing *ast.File) map[string]bool {
 type Decls struct {
 	src     map[int]string
 	changed map[int]bool // ids set or deleted since the last check
+	version uint64       // how many changes were made
 }
+
+// Version counts the changes made to d: equal versions of one Decls hold
+// the same declarations.
+func (d *Decls) Version() uint64 { return d.version }
 
 // Set makes src the declaration of id.
 func (d *Decls) Set(id int, src string) {
@@ -537,6 +542,7 @@ func (d *Decls) Delete(id int) {
 }
 
 func (d *Decls) mark(id int) {
+	d.version++
 	if d.changed == nil {
 		d.changed = map[int]bool{}
 	}

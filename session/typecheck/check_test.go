@@ -181,3 +181,25 @@ func TestTrailing(t *testing.T) {
 		})
 	}
 }
+
+// TestDeclsVersion: the version moves with every change, and only then.
+func TestDeclsVersion(t *testing.T) {
+	var d Decls
+	steps := []struct {
+		do   func()
+		want uint64
+	}{
+		{func() {}, 0},
+		{func() { d.Set(1, "var a = 1") }, 1},
+		{func() { d.Set(1, "var a = 1") }, 1},
+		{func() { d.Set(1, "var a = 2") }, 2},
+		{func() { d.Delete(2) }, 2},
+		{func() { d.Delete(1) }, 3},
+	}
+	for i, st := range steps {
+		st.do()
+		if got := d.Version(); got != st.want {
+			t.Errorf("step %d: version %d, want %d", i, got, st.want)
+		}
+	}
+}
