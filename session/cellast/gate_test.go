@@ -32,7 +32,7 @@ func (e *typedEnv) ImportName(path string) string {
 
 // ungated is Rewrite without its gates: every pass runs.
 func ungated(env Env, f *ast.File, extra []Pass) error {
-	for _, p := range append(append(builtinPasses(), extra...), goPass) {
+	for _, p := range append(append(append([]Pass(nil), builtinPasses...), extra...), goPass) {
 		if err := p.Apply(env, f); err != nil {
 			return err
 		}

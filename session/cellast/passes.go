@@ -40,28 +40,26 @@ type RangeRecorder interface {
 }
 
 // builtinPasses are the passes that run first, in this order.
-func builtinPasses() []Pass {
-	return []Pass{
-		// The typed passes first: the type facts are of the nodes as
-		// the cell wrote them.
-		{Name: "typeargs", Apply: passTypeArgs, needs: func(ft features) bool { return ft.has(instanceCall) }},
-		{Name: "newexpr", Apply: passNewExpr, needs: func(ft features) bool { return ft.has(newCall) }},
-		{Name: "shifts", Apply: passShifts, needs: func(ft features) bool { return ft.has(shift) }},
-		{Name: "methodexprs", Apply: passMethodExprs, needs: func(ft features) bool { return ft.has(methodExpr) }},
-		{Name: "rangechans", Apply: passRangeChans, needs: func(ft features) bool { return ft.has(rangeLoop) }},
-		{Name: "localvars", Apply: passLocalVars, needs: func(ft features) bool { return ft.has(declStmt) }},
-		{Name: "fmtargs", Apply: passFmtArgs, needs: func(ft features) bool { return ft.has(pkgCall) }},
-		{Name: "typeswitch", Apply: passTypeSwitch, needs: func(ft features) bool { return ft.has(typeSwitch) }},
-		{Name: "callbacks", Apply: passCallbacks, needs: func(ft features) bool { return ft.has(pkgCall) }},
-		{Name: "main", Apply: passMain, needs: func(ft features) bool { return ft.has(mainName) }},
-		{Name: "deferloop", Apply: passDeferLoop, needs: func(ft features) bool { return ft.has(deferStmt) && ft.has(loop) }},
-		{Name: "rangeint", Apply: passRangeInt, needs: func(ft features) bool { return ft.has(rangeLoop) }},
-		{Name: "rangefunc", Apply: passRangeFunc, needs: func(ft features) bool { return ft.has(rangeLoop) }},
-		{Name: "loopvar", Apply: passLoopVar, needs: func(ft features) bool { return ft.has(loop) }},
-		{Name: "funclitargs", Apply: passFuncLitArgs, needs: func(ft features) bool { return ft.has(funcLit) }},
-		{Name: "builtins", Apply: passBuiltins, needs: func(ft features) bool { return ft.has(builtinCall) }},
-		{Name: "params", Apply: passParams, needs: func(ft features) bool { return ft.has(unnamedParam) }},
-	}
+var builtinPasses = []Pass{
+	// The typed passes first: the type facts are of the nodes as
+	// the cell wrote them.
+	{Name: "typeargs", Apply: passTypeArgs, needs: func(ft features) bool { return ft.has(instanceCall) }},
+	{Name: "newexpr", Apply: passNewExpr, needs: func(ft features) bool { return ft.has(newCall) }},
+	{Name: "shifts", Apply: passShifts, needs: func(ft features) bool { return ft.has(shift) }},
+	{Name: "methodexprs", Apply: passMethodExprs, needs: func(ft features) bool { return ft.has(methodExpr) }},
+	{Name: "rangechans", Apply: passRangeChans, needs: func(ft features) bool { return ft.has(rangeLoop) }},
+	{Name: "localvars", Apply: passLocalVars, needs: func(ft features) bool { return ft.has(declStmt) }},
+	{Name: "fmtargs", Apply: passFmtArgs, needs: func(ft features) bool { return ft.has(pkgCall) }},
+	{Name: "typeswitch", Apply: passTypeSwitch, needs: func(ft features) bool { return ft.has(typeSwitch) }},
+	{Name: "callbacks", Apply: passCallbacks, needs: func(ft features) bool { return ft.has(pkgCall) }},
+	{Name: "main", Apply: passMain, needs: func(ft features) bool { return ft.has(mainName) }},
+	{Name: "deferloop", Apply: passDeferLoop, needs: func(ft features) bool { return ft.has(deferStmt) && ft.has(loop) }},
+	{Name: "rangeint", Apply: passRangeInt, needs: func(ft features) bool { return ft.has(rangeLoop) }},
+	{Name: "rangefunc", Apply: passRangeFunc, needs: func(ft features) bool { return ft.has(rangeLoop) }},
+	{Name: "loopvar", Apply: passLoopVar, needs: func(ft features) bool { return ft.has(loop) }},
+	{Name: "funclitargs", Apply: passFuncLitArgs, needs: func(ft features) bool { return ft.has(funcLit) }},
+	{Name: "builtins", Apply: passBuiltins, needs: func(ft features) bool { return ft.has(builtinCall) }},
+	{Name: "params", Apply: passParams, needs: func(ft features) bool { return ft.has(unnamedParam) }},
 }
 
 // goPass is the go statement pass, which runs after all others.
@@ -211,22 +209,26 @@ func passParams(_ Env, f *ast.File) error {
 // pass that ran): most of a small cell's passes have nothing to do, and
 // each would walk the whole file to find that out.
 func Rewrite(env Env, f *ast.File, extra []Pass) error {
-	passes := append(append(builtinPasses(), extra...), goPass)
 	var ft features
 	known := false
-	for _, p := range passes {
+	run := func(p Pass) error {
 		if p.needs != nil {
 			if !known {
 				ft, known = featuresOf(env, f), true
 			}
 			if !p.needs(ft) {
-				continue
+				return nil
 			}
 		}
-		if err := p.Apply(env, f); err != nil {
-			return err
+		known = false // the pass may change f
+		return p.Apply(env, f)
+	}
+	for _, passes := range [][]Pass{builtinPasses, extra, {goPass}} {
+		for _, p := range passes {
+			if err := run(p); err != nil {
+				return err
+			}
 		}
-		known = false // the pass may have changed f
 	}
 	FixPos(f)
 	return nil
