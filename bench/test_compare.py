@@ -39,11 +39,12 @@ pkg: github.com/gilgo/gilgo/tiers
 BenchmarkAutoCompileFib-2   	1	  100 ns/op	 0.1 third/cpython	 3 native
 """
         rows = {r[0]: r for r in compare.go_target_rows(compare.parse_go_bench(text))}
-        self.assertEqual(rows["session.BenchmarkTrivialCell"][2:], ("3.5", "session / bare yaegi Eval ≤ 2", "**missed**"))
+        self.assertEqual(rows["session.BenchmarkTrivialCell"][2:], ("3.5", "same cell again: session / bare yaegi Eval ≤ 2", "**missed**"))
         self.assertEqual(rows["session.BenchmarkAging"][4], "met")
         self.assertEqual(rows["tiers.BenchmarkAutoCompileFib"][2], "0.1")
         self.assertEqual(rows["tiers.BenchmarkAutoCompileFib"][4], "met")
         self.assertEqual(rows["tiers.BenchmarkAutoCompileTrivial"][2], "not run")
+        self.assertEqual(rows["session.BenchmarkTrivialCellNew"][2], "not run")  # not TrivialCell's line
 
 
 class ParseGoBench(unittest.TestCase):

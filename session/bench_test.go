@@ -58,7 +58,15 @@ func timePer(n int, f func()) time.Duration {
 
 // benchRatio reports the session's time per op against plain yaegi's,
 // measured in the same run (ratio, not absolute times, is the result).
+// A cell or plain source with a %d is new at each op: the op's number is
+// put in (a cell run again unchanged reuses its split and type check).
 func benchRatio(b *testing.B, setup, cell, plain string) {
+	src := func(tmpl string, n int) string {
+		if strings.Contains(tmpl, "%d") {
+			return fmt.Sprintf(tmpl, n)
+		}
+		return tmpl
+	}
 	s := newTestSession(b)
 	if out := runCell(s, 1, setup, nil); out != "" {
 		b.Fatalf("setup: %s", out)
@@ -67,13 +75,13 @@ func benchRatio(b *testing.B, setup, cell, plain string) {
 	n := 0
 	runSession := func() {
 		n++
-		res := s.Execute(context.Background(), engine.ExecuteRequest{Code: cell, ExecutionCount: n + 1}, captureOutput{})
+		res := s.Execute(context.Background(), engine.ExecuteRequest{Code: src(cell, n), ExecutionCount: n + 1}, captureOutput{})
 		if res.Error != nil {
 			b.Fatal(res.Error)
 		}
 	}
 	runPlain := func() {
-		if _, err := it.Eval(plain); err != nil {
+		if _, err := it.Eval(src(plain, n)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -113,6 +121,10 @@ func BenchmarkFib27Cell(b *testing.B) { benchRatio(b, fibSrc, "fib(27)", "fib(27
 // BenchmarkTrivialCell is the round trip of a cell with a trailing
 // expression (split, parse, compile, run, display) against a bare Eval.
 func BenchmarkTrivialCell(b *testing.B) { benchRatio(b, "x := 1", "x + 1", "x + 1") }
+
+// BenchmarkTrivialCellNew is BenchmarkTrivialCell with a new cell each
+// time (x + 1, x + 2, ...), as a user types them: nothing is reused.
+func BenchmarkTrivialCellNew(b *testing.B) { benchRatio(b, "x := 1", "x + %d", "x + %d") }
 
 // BenchmarkStatementCell is a cell of statements only.
 func BenchmarkStatementCell(b *testing.B) { benchRatio(b, "x := 1", "x++", "x++") }
