@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/gilgo/gilgo/session/stdlib"
+	"github.com/gilgo/gilgo/session/typecheck"
 )
 
 // evalExpr runs a trailing expression and returns its results and whether
@@ -19,7 +21,8 @@ import (
 // callee's type, never from yaegi's result of a statement.
 func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 	n, printLike, single := 1, false, false
-	if e, err := parser.ParseExpr(it.Text); err == nil {
+	e, err := c.trailingExpr(it)
+	if err == nil {
 		n, printLike = c.arityN, c.printLike
 		if !c.arityKnown {
 			n, printLike = c.arity(e)
@@ -85,6 +88,20 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 		return nil, false, nil // nil error, untyped nil: nothing to show
 	}
 	return vals, true, nil
+}
+
+// trailingExpr is the trailing expression of item it, when it is one
+// expression (not a list): from the trailing file isTrailing parsed, or
+// parsed from its text.
+func (c *cell) trailingExpr(it cellast.Item) (ast.Expr, error) {
+	if c.trailing != nil {
+		args := typecheck.TrailingArgs(c.trailing)
+		if len(args) != 1 {
+			return nil, errors.New("a list of expressions")
+		}
+		return args[0], nil
+	}
+	return parser.ParseExpr(it.Text)
 }
 
 // exprSource is the file that runs a trailing expression: func name

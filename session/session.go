@@ -489,6 +489,10 @@ type cell struct {
 	// one compile (see runGo).
 	initStmts bool
 	restart   bool // %reset asks for a fresh process (ExecuteResult.Restart)
+	// The trailing expression parsed as the type check's file
+	// (isTrailing; the typed passes rewrite it), nil when it was not
+	// parsed so.
+	trailing *ast.File
 }
 
 // directive is the line comment that makes positions read cell[N]:L:C.
@@ -565,7 +569,7 @@ func (c *cell) runGo(src string) error {
 		case cellast.Define:
 			it.Kind = cellast.Decl
 		}
-		if i == len(items)-1 && it.Kind == cellast.Stmt && isExprList(it.Text) {
+		if i == len(items)-1 && it.Kind == cellast.Stmt && c.isTrailing(it) {
 			units = append(units, unit{kind: cellast.Stmt, items: []cellast.Item{it}, last: true})
 			break
 		}
@@ -683,6 +687,21 @@ func declaresMain(files []*ast.File) bool {
 		}
 	}
 	return false
+}
+
+// isTrailing reports whether the last item of a cell is an expression or
+// a list of them (isExprList). It parses the item once as the type
+// check's trailing file, in the interpreter's FileSet: c.trailing, which
+// the check and evalExpr use.
+func (c *cell) isTrailing(it cellast.Item) bool {
+	if _, err := parser.ParseExpr("[]any{" + it.Text + ",\n}"); err != nil {
+		return false
+	}
+	if f, ok := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text); ok {
+		c.trailing = f
+		return true
+	}
+	return isExprList(it.Text)
 }
 
 // isExprList reports whether src is an expression or a list of them.

@@ -32,7 +32,7 @@ func (c *cell) typeCheck(units []unit, files []*ast.File) error {
 		switch {
 		case u.last:
 			it := u.items[0]
-			in.Trailing = c.directive(it.Line, it.Col) + it.Text
+			in.Trailing, in.TrailingFile = c.directive(it.Line, it.Col)+it.Text, c.trailing
 		case files[i] != nil:
 			in.Files = append(in.Files, files[i])
 		}

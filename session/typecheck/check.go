@@ -80,6 +80,10 @@ type Cell struct {
 	// Trailing is the cell's trailing expression list, if any, with the
 	// line directive that places it in the cell.
 	Trailing string
+	// TrailingFile, if not nil, is Trailing already parsed into Fset
+	// from TrailingSource (see ParseTrailing); Check uses it instead of
+	// parsing Trailing.
+	TrailingFile *ast.File
 	// Imports are the import specs the session has seen ("fmt", `r
 	// "math/rand"`); every file of the cell sees them, as in the session.
 	Imports []string
@@ -173,7 +177,10 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 	}
 	pkg := types.NewPackage("main", "main")
 	var trailing *ast.File
-	if cell.Trailing != "" {
+	if cell.TrailingFile != nil {
+		trailing, res.Trailing = cell.TrailingFile, cell.TrailingFile
+		pkg.Scope().Insert(showFunc(pkg))
+	} else if cell.Trailing != "" {
 		f, err := trailingFile(fset, cell.Trailing)
 		if err != nil {
 			return nil, fmt.Errorf("%w: trailing expression: %v", errSkip, err)
@@ -254,7 +261,7 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 	for _, pos := range noNew {
 		res.Errors = append(res.Errors, types.Error{Fset: fset, Pos: pos, Msg: "no new variables on left side of :="})
 	}
-	res.Errors = sortErrors(res.Errors)
+	res.Errors = sortErrors(res.Errors, trailing)
 	return res, nil
 }
 
@@ -499,7 +506,7 @@ func referenced(files []*ast.File, trailing *ast.File) map[string]bool {
 		ast.Inspect(f, add)
 	}
 	if trailing != nil {
-		for _, a := range trailingArgs(trailing) {
+		for _, a := range TrailingArgs(trailing) {
 			ast.Inspect(a, add)
 		}
 	}
@@ -549,9 +556,10 @@ func (d *Decls) mark(id int) {
 	d.changed[id] = true
 }
 
-// sortErrors orders errors by position, each followed by the lines that
-// continue it ("\tother declaration of x"), as go/types reported them.
-func sortErrors(errs []types.Error) []types.Error {
+// sortErrors orders errors by position, those in the trailing file last,
+// each followed by the lines that continue it ("\tother declaration of
+// x"), as go/types reported them.
+func sortErrors(errs []types.Error, trailing *ast.File) []types.Error {
 	var groups [][]types.Error
 	for _, e := range errs {
 		if strings.HasPrefix(e.Msg, "\t") && len(groups) > 0 {
@@ -560,7 +568,18 @@ func sortErrors(errs []types.Error) []types.Error {
 		}
 		groups = append(groups, []types.Error{e})
 	}
-	sort.SliceStable(groups, func(i, j int) bool { return groups[i][0].Pos < groups[j][0].Pos })
+	// The trailing file reads last, wherever it is in the FileSet (the
+	// session parses it before the cell's other files).
+	last := func(p token.Pos) bool {
+		return trailing != nil && p >= trailing.FileStart && p <= trailing.FileEnd
+	}
+	sort.SliceStable(groups, func(i, j int) bool {
+		pi, pj := groups[i][0].Pos, groups[j][0].Pos
+		if li, lj := last(pi), last(pj); li != lj {
+			return lj
+		}
+		return pi < pj
+	})
 	out := errs[:0]
 	for _, g := range groups {
 		out = append(out, g...)
@@ -783,8 +802,46 @@ func importName(is *ast.ImportSpec) string {
 // as the arguments of a variadic func (a call of no value is fine there
 // too: Check drops that error).
 func trailingFile(fset *token.FileSet, expr string) (*ast.File, error) {
-	src := "package main\nfunc __gilgo_trailing() {\n__gilgo_show(\n" + expr + ",\n)\n}\n"
-	return parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
+	return parser.ParseFile(fset, "_.go", trailingPrefix+expr+trailingSuffix, parser.SkipObjectResolution)
+}
+
+// The source of a trailing file around its expression list.
+const (
+	trailingPrefix = "package main\nfunc __gilgo_trailing() {\n__gilgo_show(\n"
+	trailingSuffix = ",\n)\n}\n"
+)
+
+// ParseTrailing parses src as a cell's trailing expression list (with its
+// line directive) into fset, as Check parses Cell.Trailing, and returns
+// the file (for Cell.TrailingFile). ok is false when
+// src is not exactly a list of expressions: it does not parse, or the
+// parse took more than src for the call's arguments (src "a), (b"), or
+// the last has "...".
+func ParseTrailing(fset *token.FileSet, src string) (f *ast.File, ok bool) {
+	f, err := trailingFile(fset, src)
+	if err != nil || len(f.Decls) != 1 {
+		return nil, false
+	}
+	fd, isFunc := f.Decls[0].(*ast.FuncDecl)
+	if !isFunc || fd.Body == nil || len(fd.Body.List) != 1 {
+		return nil, false
+	}
+	es, isExpr := fd.Body.List[0].(*ast.ExprStmt)
+	if !isExpr {
+		return nil, false
+	}
+	call, isCall := es.X.(*ast.CallExpr)
+	if !isCall || call.Ellipsis.IsValid() || len(call.Args) == 0 {
+		return nil, false
+	}
+	fun, isIdent := call.Fun.(*ast.Ident)
+	file := fset.File(f.Pos())
+	if !isIdent || fun.Name != "__gilgo_show" ||
+		file.Offset(call.Lparen) != len(trailingPrefix)-2 ||
+		file.Offset(call.Rparen) != len(trailingPrefix)+len(src)+2 {
+		return nil, false
+	}
+	return f, true
 }
 
 // showFunc is the variadic func a trailing file calls, func
@@ -795,9 +852,9 @@ func showFunc(pkg *types.Package) *types.Func {
 	return types.NewFunc(token.NoPos, pkg, "__gilgo_show", types.NewSignatureType(nil, nil, nil, params, nil, true))
 }
 
-// trailingArgs are the expressions of a trailing file: the arguments of
-// its call of __gilgo_show.
-func trailingArgs(f *ast.File) []ast.Expr {
+// TrailingArgs are the expressions of a trailing file (Result.Trailing,
+// ParseTrailing): the arguments of its call of __gilgo_show.
+func TrailingArgs(f *ast.File) []ast.Expr {
 	return f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr).Args
 }
 

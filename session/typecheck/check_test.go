@@ -172,7 +172,7 @@ func TestTrailing(t *testing.T) {
 				t.Fatalf("errors %q", msgs)
 			}
 			var got []string
-			for _, a := range trailingArgs(res.Trailing) {
+			for _, a := range TrailingArgs(res.Trailing) {
 				got = append(got, res.Info.TypeOf(a).String())
 			}
 			if !reflect.DeepEqual(got, tt.wantTypes) {
@@ -201,5 +201,46 @@ func TestDeclsVersion(t *testing.T) {
 		if got := d.Version(); got != st.want {
 			t.Errorf("step %d: version %d, want %d", i, got, st.want)
 		}
+	}
+}
+
+// TestParseTrailing checks which sources parse as exactly a list of
+// expressions, and that their arguments are the source's.
+func TestParseTrailing(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		args int // 0: not a list of expressions
+	}{
+		{"x + 1", 1},
+		{"/*line cell[3]/_.go:2:1*/x + 1", 1},
+		{"a, f(b)", 2},
+		{"[]int{1, 2}", 1},
+		{"func() int { return 1 }()", 1},
+		{"x++", 0},
+		{"x = 1", 0},
+		{"xs...", 0},
+		{"a), (b", 0},
+		{"a)(b", 0},
+		{"a)\n__gilgo_show(b", 0},
+		{"x // a comment", 0},
+		{"", 0},
+	} {
+		t.Run(tt.src, func(t *testing.T) {
+			fset := token.NewFileSet()
+			f, ok := ParseTrailing(fset, tt.src)
+			if ok != (tt.args > 0) {
+				t.Fatalf("ParseTrailing(%q) ok = %v, want %v", tt.src, ok, tt.args > 0)
+			}
+			if !ok {
+				return
+			}
+			if n := len(TrailingArgs(f)); n != tt.args {
+				t.Fatalf("ParseTrailing(%q): %d expressions, want %d", tt.src, n, tt.args)
+			}
+			pos := fset.Position(TrailingArgs(f)[0].Pos())
+			if strings.HasPrefix(tt.src, "/*line ") && pos.String() != "cell[3]/_.go:2:1" {
+				t.Errorf("ParseTrailing(%q): first expression at %s, want cell[3]/_.go:2:1", tt.src, pos)
+			}
+		})
 	}
 }
