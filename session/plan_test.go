@@ -3,6 +3,8 @@ package session
 import (
 	"strings"
 	"testing"
+
+	"github.com/gilgo/gilgo/session/cellast"
 )
 
 // TestPlanKept checks which cells leave a plan: cells of statements and
@@ -68,6 +70,22 @@ func TestPlanInvalidated(t *testing.T) {
 		got := runCell(s, i+1, st.code, nil)
 		if st.want == "" && strings.Contains(got, "[error]") || !strings.Contains(got, st.want) {
 			t.Errorf("cell %d %q: got %q, want it to contain %q", i+1, st.code, got, st.want)
+		}
+	}
+}
+
+// TestIsTrailing checks that the one parse of isTrailing decides as
+// isExprList does.
+func TestIsTrailing(t *testing.T) {
+	s := newTestSession(t)
+	for _, src := range []string{
+		"x + 1", "a, f(b)", "[]int{1, 2}", "chan int", "func() int { return 1 }()",
+		"x++", "x = 1", "xs...", "f(xs...)", "a), (b", "a)(b", "{1, 2}", "a: b",
+		"x // a comment", "go f()", "<-ch", "struct{}{}", "[]any{1}[0]",
+	} {
+		c := &cell{s: s, n: 1, src: src}
+		if got, want := c.isTrailing(cellast.Item{Kind: cellast.Stmt, Text: src, Line: 1, Col: 1}), isExprList(src); got != want {
+			t.Errorf("isTrailing(%q) = %v, isExprList = %v", src, got, want)
 		}
 	}
 }

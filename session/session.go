@@ -694,9 +694,8 @@ func declaresMain(files []*ast.File) bool {
 // check's trailing file, in the interpreter's FileSet: c.trailing, which
 // the check and evalExpr use.
 func (c *cell) isTrailing(it cellast.Item) bool {
-	if _, err := parser.ParseExpr("[]any{" + it.Text + ",\n}"); err != nil {
-		return false
-	}
+	// What parses as the arguments of a call (without "...") parses as
+	// the elements of a composite literal too: isExprList holds.
 	if f, ok := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text); ok {
 		c.trailing = f
 		return true
