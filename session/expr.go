@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/token"
 	"reflect"
 	"strings"
 	"unsafe"
@@ -46,10 +47,13 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 		if !c.initStmts {
 			name = c.funcName()
 		}
-		src := exprSource(name, c.directive(it.Line, it.Col), it.Text, n, single, text)
-		f, err := parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, false, &compileError{err: err, syntax: true}
+		f := c.trailingRunFile(name, n, single, text)
+		if f == nil {
+			src := exprSource(name, c.directive(it.Line, it.Col), it.Text, n, single, text)
+			var err error
+			if f, err = parser.ParseFile(c.s.it.FileSet(), "_.go", src, parser.SkipObjectResolution); err != nil {
+				return nil, false, &compileError{err: err, syntax: true}
+			}
 		}
 		if err := rewriteFile(c, f); err != nil {
 			return nil, false, err
@@ -129,6 +133,57 @@ func exprSource(name, dir, expr string, n int, single bool, text string) string 
 		fmt.Fprintf(&b, "func %s() {\n%s := %s%s\n__rt.Ret([]any{%s})\n}\n", name, l, dir, expr, l)
 	}
 	return b.String()
+}
+
+// trailingRunFile is the file exprSource makes for the trailing
+// expression when it has no value or one shown without a text call,
+// made from the trailing file isTrailing parsed (c.trailing) instead of
+// from text. The expression is a copy of that file's (the facts of the
+// check are about its nodes, which the typed passes saw already), whose
+// nodes keep their positions: the same line directive precedes it there,
+// so they read as from the text. The nodes around it take positions of
+// the same lines and columns of the trailing file: line 3 (the call) for
+// the := of one value, the line of its closing parenthesis, which has
+// room, for the call of __rt. It is nil when the file is to be made from
+// text: no trailing file, one of an earlier interpreter's FileSet, or
+// another form.
+func (c *cell) trailingRunFile(name string, n int, single bool, text string) *ast.File {
+	if c.trailing == nil || c.trailingFset != c.s.it.FileSet() || text != "nil" || !(n == 0 || n == 1 && single) {
+		return nil
+	}
+	tf := c.trailing
+	fd := tf.Decls[0].(*ast.FuncDecl)
+	call := fd.Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
+	if len(call.Args) != 1 {
+		return nil
+	}
+	e := cellast.CloneExpr(call.Args[0])
+	show, r := call.Fun.(*ast.Ident).NamePos, call.Rparen
+	ident := func(name string, pos token.Pos) *ast.Ident { return &ast.Ident{Name: name, NamePos: pos} }
+	ret := func(fun string, arg ast.Expr) ast.Stmt { // __rt.fun(arg), at the line's start
+		return &ast.ExprStmt{X: &ast.CallExpr{
+			Fun:    &ast.SelectorExpr{X: ident("__rt", r), Sel: ident(fun, r+5)},
+			Lparen: r + token.Pos(5+len(fun)), Args: []ast.Expr{arg}, Rparen: arg.End(),
+		}}
+	}
+	var list []ast.Stmt
+	if n == 0 { // expr; __rt.Ret(nil)
+		list = []ast.Stmt{&ast.ExprStmt{X: e}, ret("Ret", ident("nil", r+9))}
+	} else { // __v := expr; __rt.Ret1(__v)
+		list = []ast.Stmt{
+			&ast.AssignStmt{Lhs: []ast.Expr{ident("__v", show)}, TokPos: show + 4, Tok: token.DEFINE, Rhs: []ast.Expr{e}},
+			ret("Ret1", ident("__v", r+10)),
+		}
+	}
+	return &ast.File{
+		Package: tf.Package, Name: ident("main", tf.Name.NamePos),
+		Decls: []ast.Decl{&ast.FuncDecl{
+			Name: ident(name, fd.Name.NamePos),
+			Type: &ast.FuncType{Func: fd.Type.Func, Params: &ast.FieldList{Opening: fd.Type.Params.Opening, Closing: fd.Type.Params.Closing}},
+			Body: &ast.BlockStmt{Lbrace: fd.Body.Lbrace, List: list, Rbrace: fd.Body.Rbrace},
+		}},
+		FileStart: tf.FileStart, FileEnd: tf.FileEnd,
+	}
 }
 
 // textCalls are the text expressions worth trying on __v, in fmt's order:

@@ -492,7 +492,8 @@ type cell struct {
 	// The trailing expression parsed as the type check's file
 	// (isTrailing; the typed passes rewrite it), nil when it was not
 	// parsed so.
-	trailing *ast.File
+	trailing     *ast.File
+	trailingFset *token.FileSet // the FileSet trailing is of
 }
 
 // directive is the line comment that makes positions read cell[N]:L:C.
@@ -697,7 +698,7 @@ func (c *cell) isTrailing(it cellast.Item) bool {
 	// What parses as the arguments of a call (without "...") parses as
 	// the elements of a composite literal too: isExprList holds.
 	if f, ok := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text); ok {
-		c.trailing = f
+		c.trailing, c.trailingFset = f, c.s.it.FileSet()
 		return true
 	}
 	return isExprList(it.Text)

@@ -109,6 +109,7 @@ func (c *cell) retypeTrailing(units []unit, f *ast.File) error {
 	if err != nil || !changed {
 		return err
 	}
+	c.trailing = nil // the text changes: the expression is made from it again
 	call := f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
 	var b strings.Builder
 	for i, a := range call.Args {

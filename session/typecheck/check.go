@@ -808,7 +808,10 @@ func trailingFile(fset *token.FileSet, expr string) (*ast.File, error) {
 // The source of a trailing file around its expression list.
 const (
 	trailingPrefix = "package main\nfunc __gilgo_trailing() {\n__gilgo_show(\n"
-	trailingSuffix = ",\n)\n}\n"
+	// The line of the closing parenthesis has room after it: the session
+	// gives the nodes it adds on that line positions there (see
+	// session's trailingRunFile).
+	trailingSuffix = ",\n)                    \n}\n"
 )
 
 // ParseTrailing parses src as a cell's trailing expression list (with its
