@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -274,14 +275,15 @@ var basePackage = regexp.MustCompile(`\bmain\.`)
 // base is the earlier declarations, type-checked: their package-level
 // objects by name, and the declarations themselves by Decls id.
 type base struct {
-	from    *Decls // the declarations checked
-	key     string // the imports and prelude they were checked with
-	objects map[string]types.Object
-	owner   map[string]int     // the Decls id that declared an object
-	decls   map[int][]ast.Decl // parsed, by Decls id
-	srcs    map[int]string     // their source
-	prelude []*ast.File
-	types   map[string]bool // names of the types declared
+	from *Decls // the declarations checked
+	// The imports and prelude they were checked with.
+	imports, preludeSrc []string
+	objects             map[string]types.Object
+	owner               map[string]int     // the Decls id that declared an object
+	decls               map[int][]ast.Decl // parsed, by Decls id
+	srcs                map[int]string     // their source
+	prelude             []*ast.File
+	types               map[string]bool // names of the types declared
 }
 
 // extends reports whether the cell's declared names redeclare a type of
@@ -316,26 +318,20 @@ func (b *base) all() []ast.Decl {
 // it declares), or all of them again when the imports, the prelude, the
 // FileSet or a type or method changed.
 func (c *Checker) baseOf(cell Cell, imports []*ast.ImportSpec, importer types.Importer, res *Result) (*base, error) {
-	var key strings.Builder
-	for _, part := range [][]string{cell.Imports, cell.Prelude} {
-		for _, s := range part {
-			key.WriteString(s)
-			key.WriteByte(0)
-		}
-		key.WriteByte(1)
-	}
 	d := cell.Decls
 	if d == nil {
 		d = &Decls{}
 	}
-	if b := c.base; b != nil && b.from == d && b.key == key.String() {
+	// The same strings compare in constant time: the session passes the
+	// same prelude and imports again.
+	if b := c.base; b != nil && b.from == d && slices.Equal(b.imports, cell.Imports) && slices.Equal(b.preludeSrc, cell.Prelude) {
 		if c.update(b, d, imports, importer, res) {
 			d.changed = nil
 			return b, nil
 		}
 	}
 	fset := cell.Fset
-	b := &base{from: d, key: key.String(), objects: map[string]types.Object{}, owner: map[string]int{},
+	b := &base{from: d, imports: slices.Clone(cell.Imports), preludeSrc: slices.Clone(cell.Prelude), objects: map[string]types.Object{}, owner: map[string]int{},
 		decls: map[int][]ast.Decl{}, srcs: map[int]string{}, types: map[string]bool{}}
 	for id, src := range d.src {
 		decls, added, err := c.parseDecls(fset, src)
