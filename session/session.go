@@ -504,9 +504,9 @@ func (c *cell) directive(line, col int) string {
 	if c.generated {
 		// Generated source (MagicCell.RunGenerated): its positions name
 		// no cell, and tracebacks leave its frames out.
-		return fmt.Sprintf("/*line _.go:%d:%d*/", line, col)
+		return "/*line _.go:" + strconv.Itoa(line) + ":" + strconv.Itoa(col) + "*/"
 	}
-	return fmt.Sprintf("/*line cell[%d]/_.go:%d:%d*/", c.n, line, col)
+	return "/*line cell[" + strconv.Itoa(c.n) + "]/_.go:" + strconv.Itoa(line) + ":" + strconv.Itoa(col) + "*/"
 }
 
 // run executes the cell's code: magics first, then Go.

@@ -32,7 +32,9 @@ func (c *cell) typeCheck(units []unit, files []*ast.File) error {
 		switch {
 		case u.last:
 			it := u.items[0]
-			in.Trailing, in.TrailingFile = c.directive(it.Line, it.Col)+it.Text, c.trailing
+			if in.TrailingFile = c.trailing; in.TrailingFile == nil {
+				in.Trailing = c.directive(it.Line, it.Col) + it.Text
+			}
 		case files[i] != nil:
 			in.Files = append(in.Files, files[i])
 		}
