@@ -28,12 +28,39 @@ type internals struct {
 	scopes   reflect.Value // map[string]*scope
 }
 
+// unexported is the field name of struct v, addressable and settable.
 func unexported(v reflect.Value, name string) (reflect.Value, bool) {
-	f := v.FieldByName(name)
-	if !f.IsValid() {
+	i, ok := fieldIndex(v.Type(), name)
+	if !ok {
 		return reflect.Value{}, false
 	}
+	f := v.FieldByIndex(i)
 	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem(), true
+}
+
+// fieldKey names a field of a struct type.
+type fieldKey struct {
+	t    reflect.Type
+	name string
+}
+
+// fieldIndexes caches fieldIndex: releaseCompiled runs after every cell,
+// and FieldByName looks at the fields one by one.
+var fieldIndexes sync.Map // fieldKey -> []int, nil for none
+
+// fieldIndex is the index of field name of struct type t, as
+// reflect.Type.FieldByName finds it.
+func fieldIndex(t reflect.Type, name string) ([]int, bool) {
+	k := fieldKey{t, name}
+	if i, ok := fieldIndexes.Load(k); ok {
+		return i.([]int), i.([]int) != nil
+	}
+	var i []int
+	if f, ok := t.FieldByName(name); ok {
+		i = f.Index
+	}
+	fieldIndexes.Store(k, i)
+	return i, i != nil
 }
 
 func internalsOf(it *interp.Interpreter) (internals, bool) {
