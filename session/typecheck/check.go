@@ -176,17 +176,25 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 	if importErr != nil {
 		return nil, fmt.Errorf("%w: %v", errSkip, importErr)
 	}
-	pkg := types.NewPackage("main", "main")
 	var trailing *ast.File
 	if cell.TrailingFile != nil {
-		trailing, res.Trailing = cell.TrailingFile, cell.TrailingFile
-		pkg.Scope().Insert(showFunc(pkg))
+		trailing = cell.TrailingFile
 	} else if cell.Trailing != "" {
 		f, err := trailingFile(fset, cell.Trailing)
 		if err != nil {
 			return nil, fmt.Errorf("%w: trailing expression: %v", errSkip, err)
 		}
-		trailing, res.Trailing = f, f
+		trailing = f
+	}
+	res.Trailing = trailing
+	if len(cell.Files) == 0 && trailing != nil && trailingAlone {
+		if info, ok := checkTrailing(fset, b, imports, importer, trailing); ok {
+			res.Info = info
+			return res, nil
+		}
+	}
+	pkg := types.NewPackage("main", "main")
+	if trailing != nil {
 		pkg.Scope().Insert(showFunc(pkg))
 	}
 	var files []*ast.File
@@ -264,6 +272,86 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 	}
 	res.Errors = sortErrors(res.Errors, trailing)
 	return res, nil
+}
+
+// trailingAlone lets a cell of only a trailing expression list be
+// checked by checkTrailing (tests compare it with the check of files).
+var trailingAlone = true
+
+// checkTrailing checks a cell that is only a trailing expression list
+// alone, with types.CheckExpr: its call of __gilgo_show in the scope of a
+// package that holds the objects of the base it names, every type of the
+// base, __gilgo_show and the imports' package names. That is the check
+// of Files without the work of checking a package (the file's func,
+// imports and package-level objects). It reports false, and the cell is
+// checked as a file, when the check found an error (Files reports every
+// error, as gc words them, and drops some: CheckExpr stops at the first),
+// or an import is a dot import, fails, or names what the base declares.
+func checkTrailing(fset *token.FileSet, b *base, imports []*ast.ImportSpec, importer types.Importer, trailing *ast.File) (*types.Info, bool) {
+	pkg := types.NewPackage("main", "main")
+	scope := pkg.Scope()
+	scope.Insert(showFunc(pkg))
+	for name := range referenced(nil, trailing) {
+		if obj, ok := b.objects[name]; ok {
+			scope.Insert(obj)
+		}
+	}
+	for name := range b.types {
+		if obj, ok := b.objects[name]; ok {
+			scope.Insert(obj)
+		}
+	}
+	info := &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Instances:  map[*ast.Ident]types.Instance{},
+		Implicits:  map[ast.Node]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+	}
+	// What the check of the file defines: the package clause's name (no
+	// object), its func (passes find package main through it), the
+	// imports' package names.
+	fd := trailing.Decls[0].(*ast.FuncDecl)
+	fn := types.NewFunc(fd.Name.Pos(), pkg, fd.Name.Name, types.NewSignatureType(nil, nil, nil, nil, nil, false))
+	if scope.Insert(fn) != nil {
+		return nil, false
+	}
+	info.Defs[trailing.Name], info.Defs[fd.Name] = nil, fn
+	for _, is := range imports {
+		path, err := strconv.Unquote(is.Path.Value)
+		if err != nil {
+			return nil, false
+		}
+		imported, err := importer.Import(path)
+		if err != nil || imported == nil {
+			return nil, false
+		}
+		name := imported.Name()
+		if is.Name != nil {
+			name = is.Name.Name
+		}
+		switch name {
+		case ".":
+			return nil, false
+		case "_":
+			continue
+		}
+		pn := types.NewPkgName(is.Pos(), pkg, name, imported)
+		if _, declared := b.objects[name]; declared || scope.Insert(pn) != nil {
+			return nil, false // Files reports the conflict
+		}
+		if is.Name != nil {
+			info.Defs[is.Name] = pn
+		} else {
+			info.Implicits[is] = pn
+		}
+	}
+	call := fd.Body.List[0].(*ast.ExprStmt).X
+	if err := types.CheckExpr(fset, pkg, token.NoPos, call, info); err != nil {
+		return nil, false
+	}
+	return info, true
 }
 
 // unusedImport matches go/types' error for an import no file uses.

@@ -5,7 +5,9 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -240,6 +242,103 @@ func TestParseTrailing(t *testing.T) {
 			pos := fset.Position(TrailingArgs(f)[0].Pos())
 			if strings.HasPrefix(tt.src, "/*line ") && pos.String() != "cell[3]/_.go:2:1" {
 				t.Errorf("ParseTrailing(%q): first expression at %s, want cell[3]/_.go:2:1", tt.src, pos)
+			}
+		})
+	}
+}
+
+// TestCheckTrailingAlone checks that a cell of only a trailing expression
+// list, checked alone (checkTrailing), gets the errors and facts the
+// check of its file gives.
+func TestCheckTrailingAlone(t *testing.T) {
+	decls := &Decls{}
+	decls.Set(1, "var x = 1")
+	decls.Set(2, "func none() {}")
+	decls.Set(3, "func two() (int, error) { return 1, nil }")
+	decls.Set(4, "type T struct{ A []int }\nfunc (t T) M(n uint) int { return t.A[0] << n }")
+	decls.Set(5, "func G[E any](xs ...E) E { return xs[0] }")
+	decls.Set(6, "var rand = 3")
+	for _, expr := range []string{
+		"x + 1", "x, \"a\"", "1", "1 << x", "1.5", "nil", "fmt.Sprint(x)", "none()", "two()",
+		"T{}.M(2)", "T.M", "G(1, 2)", "G[string]", "func() int { y := x; return y }()",
+		"strings.Repeat(\"a\", x) + fmt.Sprint(T{})", "r.Intn(3)", "[]T{{A: nil}}[0].A",
+		"x + \"a\"", "y", "func() { z := 1 }", "none(), 1", "rand + 1", "fmt.Println",
+	} {
+		t.Run(expr, func(t *testing.T) {
+			var results [2]string
+			for i, alone := range []bool{false, true} {
+				c, err := New(func(string) map[string]reflect.Value { return nil })
+				if err != nil {
+					t.Skip(err)
+				}
+				trailingAlone = alone
+				fset := token.NewFileSet()
+				f, ok := ParseTrailing(fset, "/*line cell[2]/_.go:1:1*/"+expr)
+				if !ok {
+					t.Fatalf("ParseTrailing(%q) failed", expr)
+				}
+				res, err := c.Check(Cell{Fset: fset, TrailingFile: f, Decls: decls,
+					Imports: []string{`"fmt"`, `"strings"`, `r "math/rand"`}})
+				trailingAlone = true
+				if err != nil {
+					t.Fatal(err)
+				}
+				var b strings.Builder
+				for _, e := range res.Errors {
+					fmt.Fprintf(&b, "error %s: %s\n", fset.Position(e.Pos), e.Msg)
+				}
+				if len(res.Errors) == 0 {
+					inspect := func(n ast.Node) bool {
+						if e, ok := n.(ast.Expr); ok {
+							if tv, ok := res.Info.Types[e]; ok {
+								fmt.Fprintf(&b, "%s %T: %s %v void=%v\n", fset.Position(e.Pos()), e, tv.Type, tv.Value, tv.IsVoid())
+							}
+						}
+						if id, ok := n.(*ast.Ident); ok {
+							fmt.Fprintf(&b, "%s %s uses %v defs %v\n", fset.Position(id.Pos()), id.Name, res.Info.Uses[id], res.Info.Defs[id])
+						}
+						if x, ok := n.(*ast.SelectorExpr); ok {
+							fmt.Fprintf(&b, "selection %v\n", res.Info.Selections[x])
+						}
+						return true
+					}
+					for _, a := range TrailingArgs(f) {
+						ast.Inspect(a, inspect)
+					}
+					var defs []string
+					var pkg *types.Package
+					for id, obj := range res.Info.Defs {
+						defs = append(defs, fmt.Sprintf("def %s %s %v", fset.Position(id.Pos()), id.Name, obj))
+						if obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "main" && pkg == nil {
+							pkg = obj.Pkg()
+						}
+					}
+					for n, obj := range res.Info.Implicits {
+						defs = append(defs, fmt.Sprintf("implicit %T %v", n, obj))
+					}
+					sort.Strings(defs)
+					fmt.Fprintln(&b, strings.Join(defs, "\n"))
+					if pkg != nil {
+						for _, name := range pkg.Scope().Names() {
+							if _, ok := pkg.Scope().Lookup(name).(*types.PkgName); !ok {
+								fmt.Fprintf(&b, "in scope %s\n", name)
+							}
+						}
+					}
+					var insts []string
+					for id, inst := range res.Info.Instances {
+						insts = append(insts, fmt.Sprintf("instance %s %v %v", fset.Position(id.Pos()), inst.TypeArgs, inst.Type))
+					}
+					sort.Strings(insts)
+					fmt.Fprintln(&b, strings.Join(insts, "\n"))
+				}
+				results[i] = b.String()
+			}
+			if results[0] != results[1] {
+				t.Errorf("checked as a file:\n%s\nalone:\n%s", results[0], results[1])
+			}
+			if results[0] == "" {
+				t.Errorf("no facts")
 			}
 		})
 	}

@@ -16,7 +16,12 @@
 // checks again only the declarations that changed since its last check,
 // against the objects they name, so a cell's check costs what the cell and
 // its changes declare, not the session's length. A change to a type or a
-// method, to the imports or to the prelude checks the base whole again. A
+// method, to the imports or to the prelude checks the base whole again.
+// A cell that is only a trailing expression list is checked as an
+// expression (types.CheckExpr) in a scope of the objects it names, the
+// base's types and the imports, not as a package of files; one that has
+// an error there is checked as a file, which reports its errors as gc
+// does. A
 // cell's package gets the base objects the cell names and every type. One
 // Decls serves one Checker; it is not safe for concurrent use with Check.
 //
