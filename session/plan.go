@@ -7,6 +7,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/session/cellast"
+	"github.com/gilgo/gilgo/session/typecheck"
 )
 
 // A cell of statements and a trailing expression (no declaration, import
@@ -23,8 +24,8 @@ import (
 // in the cell's statement files (cellast.ReadsTypes), so the passes
 // rewrite them alike. The trailing expression's typed passes ran on the
 // checked nodes before the plan was made (its text is the rewritten one);
-// the file that runs it is made from text in both runs, with the facts of
-// the check that covered none of its nodes.
+// the file that runs it is made from a new parse of that text in both
+// runs, with the facts of the check that covered none of its nodes.
 
 // cellPlan is what a run of a cell learned: its units, and the type
 // check's facts (which found no error).
@@ -83,6 +84,12 @@ func (c *cell) runPlan(p *cellPlan) error {
 	files := make([]*ast.File, len(p.units))
 	for i, u := range p.units {
 		if u.last {
+			// Parsed once, as in the first run (isTrailing), for its
+			// arity and the file that runs it.
+			it := u.items[0]
+			if f, ok := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text); ok {
+				c.trailing, c.trailingFset = f, c.s.it.FileSet()
+			}
 			continue
 		}
 		f, err := c.parseUnit(u)
