@@ -87,7 +87,7 @@ func (c *cell) runPlan(p *cellPlan) error {
 			// Parsed once, as in the first run (isTrailing), for its
 			// arity and the file that runs it.
 			it := u.items[0]
-			if f, ok := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text); ok {
+			if f, err := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text); err == nil {
 				c.trailing, c.trailingFset = f, c.s.it.FileSet()
 			}
 			continue

@@ -82,6 +82,9 @@ func TestIsTrailing(t *testing.T) {
 		"x + 1", "a, f(b)", "[]int{1, 2}", "chan int", "func() int { return 1 }()",
 		"x++", "x = 1", "xs...", "f(xs...)", "a), (b", "a)(b", "{1, 2}", "a: b",
 		"x // a comment", "go f()", "<-ch", "struct{}{}", "[]any{1}[0]",
+		"x := 1", "ch <- 1", "return", "a, b = b, a", "{}", "f(\n)", "[]int{\n1,\n}",
+		"x /* c */", "defer f()", "L: x", "a.(type)", "1 +", ")", "(", "a, b...",
+		"func(){}", "struct{}", "[]int", "map[string]int{\"a\": 1}", "x.\ny", "a,\nb",
 	} {
 		c := &cell{s: s, n: 1, src: src}
 		if got, want := c.isTrailing(cellast.Item{Kind: cellast.Stmt, Text: src, Line: 1, Col: 1}), isExprList(src); got != want {

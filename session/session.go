@@ -696,12 +696,17 @@ func declaresMain(files []*ast.File) bool {
 // the check and evalExpr use.
 func (c *cell) isTrailing(it cellast.Item) bool {
 	// What parses as the arguments of a call (without "...") parses as
-	// the elements of a composite literal too: isExprList holds.
-	if f, ok := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text); ok {
+	// the elements of a composite literal too, and what does not is no
+	// list of expressions: isExprList holds exactly when the parse does.
+	f, err := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text)
+	switch {
+	case err == nil:
 		c.trailing, c.trailingFset = f, c.s.it.FileSet()
 		return true
+	case errors.Is(err, typecheck.ErrNotList):
+		return isExprList(it.Text)
 	}
-	return isExprList(it.Text)
+	return false
 }
 
 // isExprList reports whether src is an expression or a list of them.

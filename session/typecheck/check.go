@@ -900,36 +900,43 @@ const (
 
 // ParseTrailing parses src as a cell's trailing expression list (with its
 // line directive) into fset, as Check parses Cell.Trailing, and returns
-// the file (for Cell.TrailingFile). ok is false when
-// src is not exactly a list of expressions: it does not parse, or the
-// parse took more than src for the call's arguments (src "a), (b"), or
-// the last has "...".
-func ParseTrailing(fset *token.FileSet, src string) (f *ast.File, ok bool) {
+// the file (for Cell.TrailingFile). The error is the parser's when src
+// does not parse there, ErrNotList when it parses but not as exactly a
+// list of expressions: the call's arguments took more than src (src
+// "a), (b"), or the last has "...".
+func ParseTrailing(fset *token.FileSet, src string) (*ast.File, error) {
 	f, err := trailingFile(fset, src)
-	if err != nil || len(f.Decls) != 1 {
-		return nil, false
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Decls) != 1 {
+		return nil, ErrNotList
 	}
 	fd, isFunc := f.Decls[0].(*ast.FuncDecl)
 	if !isFunc || fd.Body == nil || len(fd.Body.List) != 1 {
-		return nil, false
+		return nil, ErrNotList
 	}
 	es, isExpr := fd.Body.List[0].(*ast.ExprStmt)
 	if !isExpr {
-		return nil, false
+		return nil, ErrNotList
 	}
 	call, isCall := es.X.(*ast.CallExpr)
 	if !isCall || call.Ellipsis.IsValid() || len(call.Args) == 0 {
-		return nil, false
+		return nil, ErrNotList
 	}
 	fun, isIdent := call.Fun.(*ast.Ident)
 	file := fset.File(f.Pos())
 	if !isIdent || fun.Name != "__gilgo_show" ||
 		file.Offset(call.Lparen) != len(trailingPrefix)-2 ||
 		file.Offset(call.Rparen) != len(trailingPrefix)+len(src)+2 {
-		return nil, false
+		return nil, ErrNotList
 	}
-	return f, true
+	return f, nil
 }
+
+// ErrNotList is ParseTrailing's error for source that parses but not as
+// exactly a list of expressions.
+var ErrNotList = errors.New("not a list of expressions")
 
 // showFunc is the variadic func a trailing file calls, func
 // __gilgo_show(...any), as an object of pkg's scope: no source to parse

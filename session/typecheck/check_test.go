@@ -229,11 +229,11 @@ func TestParseTrailing(t *testing.T) {
 	} {
 		t.Run(tt.src, func(t *testing.T) {
 			fset := token.NewFileSet()
-			f, ok := ParseTrailing(fset, tt.src)
-			if ok != (tt.args > 0) {
-				t.Fatalf("ParseTrailing(%q) ok = %v, want %v", tt.src, ok, tt.args > 0)
+			f, err := ParseTrailing(fset, tt.src)
+			if ok := err == nil; ok != (tt.args > 0) {
+				t.Fatalf("ParseTrailing(%q): %v, want ok %v", tt.src, err, tt.args > 0)
 			}
-			if !ok {
+			if err != nil {
 				return
 			}
 			if n := len(TrailingArgs(f)); n != tt.args {
@@ -273,9 +273,9 @@ func TestCheckTrailingAlone(t *testing.T) {
 				}
 				trailingAlone = alone
 				fset := token.NewFileSet()
-				f, ok := ParseTrailing(fset, "/*line cell[2]/_.go:1:1*/"+expr)
-				if !ok {
-					t.Fatalf("ParseTrailing(%q) failed", expr)
+				f, err := ParseTrailing(fset, "/*line cell[2]/_.go:1:1*/"+expr)
+				if err != nil {
+					t.Fatalf("ParseTrailing(%q): %v", expr, err)
 				}
 				res, err := c.Check(Cell{Fset: fset, TrailingFile: f, Decls: decls,
 					Imports: []string{`"fmt"`, `"strings"`, `r "math/rand"`}})
