@@ -137,28 +137,25 @@ func (st *replayStore) load(s *signer) (int, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ringInit()
 	n, last := 0, -1
 	for i, off := 0, replayHeaderLen; off+st.slotLen() <= len(data); i, off = i+1, off+st.slotLen() {
 		seq := binary.BigEndian.Uint64(data[off:])
 		if seq == 0 {
 			continue
 		}
-		d := string(data[off+8 : off+st.slotLen()])
-		s.ring[i] = d
-		s.seen[d] = struct{}{}
+		s.ring.put(i, data[off+8:off+st.slotLen()])
 		n++
 		if seq > st.seq {
 			st.seq, last = seq, i
 		}
 	}
-	s.next = (last + 1) % len(s.ring)
+	s.ring.next = (last + 1) % replayHistory
 	return n, nil
 }
 
 // record writes digest d into slot i. After a failed write the store
 // gives up (one warning) and the ring stays in memory only.
-func (st *replayStore) record(i int, d string) {
+func (st *replayStore) record(i int, d []byte) {
 	if st.f == nil {
 		return
 	}

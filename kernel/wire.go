@@ -79,14 +79,78 @@ type signer struct {
 	key     []byte
 
 	mu    sync.Mutex
-	seen  map[string]struct{}
-	ring  []string
-	next  int
+	ring  replayRing
 	store *replayStore // nil: memory only
 }
 
+// replayRing remembers the last replayHistory digests. It holds no
+// pointers (a flat ring and a map of fixed-size keys), so the garbage
+// collector never scans it: as a []string and a map[string]struct{} it
+// was most of the kernel's live heap, scanned by every collection (one
+// every 20 or so cells). Not safe for concurrent use.
+type replayRing struct {
+	size int    // digest size
+	ring []byte // replayHistory slots of size bytes; nil until first use
+	next int    // the slot the next digest goes to
+	// seen maps a digest's key to its slot.
+	seen map[digestKey]int32
+}
+
+// digestKey is what identifies a digest: its first 32 bytes, zero-padded
+// (all of an hmac-sha1 or hmac-sha256 digest). HMAC-SHA512 cut to 256
+// bits is still a MAC (HMAC-SHA512/256), so a message whose digest shares
+// its first 32 bytes with a remembered one is a replay or a forgery.
+type digestKey [32]byte
+
+func keyOf(d []byte) digestKey {
+	var k digestKey
+	copy(k[:], d)
+	return k
+}
+
+// slot returns the digest in slot i.
+func (r *replayRing) slot(i int) []byte { return r.ring[i*r.size : (i+1)*r.size] }
+
+// has reports whether d's key is in the ring.
+func (r *replayRing) has(d []byte) bool {
+	_, ok := r.seen[keyOf(d)]
+	return ok
+}
+
+// put stores d (of the ring's digest size) in slot i, forgetting the
+// digest that was there.
+func (r *replayRing) put(i int, d []byte) {
+	if r.ring == nil {
+		r.ring = make([]byte, replayHistory*r.size)
+		r.seen = make(map[digestKey]int32)
+	}
+	// An empty slot is zeros, whose key no digest in the map has in
+	// practice; the slot check makes sure only this slot's entry goes.
+	if k := keyOf(r.slot(i)); r.hasAt(k, i) {
+		delete(r.seen, k)
+	}
+	copy(r.slot(i), d)
+	r.seen[keyOf(d)] = int32(i)
+}
+
+func (r *replayRing) hasAt(k digestKey, i int) bool {
+	j, ok := r.seen[k]
+	return ok && int(j) == i
+}
+
+// add stores d in the next slot and returns that slot.
+func (r *replayRing) add(d []byte) int {
+	i := r.next
+	r.put(i, d)
+	r.next = (i + 1) % replayHistory
+	return i
+}
+
+// len returns the number of digests remembered.
+func (r *replayRing) len() int { return len(r.seen) }
+
 func newSigner(scheme string, key []byte) (*signer, error) {
-	s := &signer{key: key, seen: make(map[string]struct{})}
+	s := &signer{key: key}
 	switch scheme {
 	case "hmac-sha256", "":
 		s.newHash = sha256.New
@@ -97,6 +161,7 @@ func newSigner(scheme string, key []byte) (*signer, error) {
 	default:
 		return nil, fmt.Errorf("signature scheme: got %q, want hmac-sha256, hmac-sha1 or hmac-sha512", scheme)
 	}
+	s.ring.size = s.newHash().Size()
 	return s, nil
 }
 
@@ -134,30 +199,16 @@ func (s *signer) verify(sig []byte, parts ...[]byte) error {
 	if !hmac.Equal(got, m.Sum(nil)) {
 		return errBadSignature
 	}
-	d := string(got)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, dup := s.seen[d]; dup {
+	if s.ring.has(got) {
 		return errReplay
 	}
-	s.ringInit()
-	if old := s.ring[s.next]; old != "" {
-		delete(s.seen, old)
-	}
-	s.ring[s.next] = d
+	i := s.ring.add(got)
 	if s.store != nil {
-		s.store.record(s.next, d)
+		s.store.record(i, got)
 	}
-	s.next = (s.next + 1) % len(s.ring)
-	s.seen[d] = struct{}{}
 	return nil
-}
-
-// ringInit allocates the ring on first use; s.mu is held.
-func (s *signer) ringInit() {
-	if s.ring == nil {
-		s.ring = make([]string, replayHistory)
-	}
 }
 
 // persist loads the replay file of s's key from dir and keeps it up to

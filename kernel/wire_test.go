@@ -194,12 +194,70 @@ func TestReplayHistoryBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(s.seen) != replayHistory {
-		t.Errorf("seen: got %d, want %d", len(s.seen), replayHistory)
+	if n := s.ring.len(); n != replayHistory {
+		t.Errorf("seen: got %d, want %d", n, replayHistory)
 	}
 	// The oldest digest was forgotten.
 	if _, err := decode(first, s); err != nil {
 		t.Errorf("after eviction: got %v", err)
+	}
+}
+
+// TestReplayRing: the pointer-free ring tells digests apart by their
+// first 32 bytes (all of an hmac-sha1 or hmac-sha256 digest), and a
+// digest evicted from the ring is forgotten, also in the map.
+func TestReplayRing(t *testing.T) {
+	digest := func(size int, fill byte, n int) []byte {
+		d := bytes.Repeat([]byte{fill}, size)
+		d[size-2], d[size-1] = byte(n>>8), byte(n)
+		return d
+	}
+	for _, tc := range []struct {
+		name string
+		size int
+	}{{"hmac-sha1", 20}, {"hmac-sha256", 32}, {"hmac-sha512", 64}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := replayRing{size: tc.size}
+			a, b := digest(tc.size, 1, 1), digest(tc.size, 1, 2)
+			if r.has(a) {
+				t.Fatal("empty ring has a digest")
+			}
+			r.add(a)
+			if !r.has(a) {
+				t.Error("added digest not found")
+			}
+			// b differs from a in its last bytes only: the same key for
+			// hmac-sha512 (a replay, or a forgery of a's first 256
+			// bits), another for the shorter digests.
+			sameKey := tc.size > len(digestKey{})
+			if r.has(b) != sameKey {
+				t.Errorf("b, a's digest but for its last bytes: has(b)=%v, want %v", r.has(b), sameKey)
+			}
+			if !sameKey {
+				r.add(b)
+				if !r.has(a) || !r.has(b) {
+					t.Errorf("after adding b: has(a)=%v has(b)=%v, want both", r.has(a), r.has(b))
+				}
+			} else {
+				r.add(digest(tc.size, 4, 0)) // keep the count: a is followed by one digest
+			}
+			for i := range replayHistory - 2 {
+				r.add(digest(tc.size, 2, i))
+			}
+			if !r.has(a) {
+				t.Error("a forgotten before replayHistory digests followed it")
+			}
+			r.add(digest(tc.size, 3, 0))
+			if r.has(a) {
+				t.Error("a still remembered after eviction")
+			}
+			if !sameKey && !r.has(b) {
+				t.Error("b forgotten with a")
+			}
+			if r.len() > replayHistory {
+				t.Errorf("map holds %d digests, want at most %d", r.len(), replayHistory)
+			}
+		})
 	}
 }
 
