@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/gilgo/gilgo/internal/rawio"
 	"io"
 	"log/slog"
 	"os"
@@ -358,7 +359,7 @@ func (h *history) appendFile(e histEntry) error {
 		h.file = f
 	}
 	// One write per line keeps concurrent kernels' lines whole.
-	if _, err := h.file.Write(append(data, '\n')); err != nil {
+	if _, err := rawio.WriteFile(h.file, append(data, '\n')); err != nil {
 		h.file.Close()
 		h.file = nil
 		return err

@@ -3,6 +3,7 @@
 package kernel
 
 import (
+	"github.com/gilgo/gilgo/internal/rawio"
 	"log/slog"
 	"net"
 	"sync"
@@ -95,6 +96,7 @@ func (c *pubConfig) stats() []pubQueueStats {
 type outQueue struct {
 	cfg  *pubConfig
 	conn net.Conn
+	raw  *rawio.Conn // conn with raw system calls; nil without a RawConn
 	peer string
 
 	mu       sync.Mutex
@@ -115,7 +117,7 @@ type outQueue struct {
 }
 
 func newOutQueue(cfg *pubConfig, conn net.Conn) *outQueue {
-	q := &outQueue{cfg: cfg, conn: conn, peer: conn.RemoteAddr().String(),
+	q := &outQueue{cfg: cfg, conn: conn, raw: rawio.New(conn), peer: conn.RemoteAddr().String(),
 		wake: make(chan struct{}, 1), done: make(chan struct{})}
 	cfg.mu.Lock()
 	cfg.queues[q] = struct{}{}
@@ -199,8 +201,13 @@ func (q *outQueue) run() {
 		for _, b := range batch {
 			n += len(b)
 		}
-		bufs := net.Buffers(batch) // one writev for what accumulated
-		_, err := bufs.WriteTo(q.conn)
+		var err error
+		if q.raw != nil {
+			_, err = q.raw.Writev(&batch) // one writev for what accumulated
+		} else {
+			bufs := net.Buffers(batch)
+			_, err = bufs.WriteTo(q.conn)
+		}
 		q.mu.Lock()
 		if !q.closed {
 			q.bytes -= n

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/gilgo/gilgo/internal/rawio"
 	"io"
 	"log/slog"
 	"os"
@@ -166,7 +167,7 @@ func (st *replayStore) record(i int, d []byte) {
 	if len(slot) != st.slotLen() {
 		return // not this scheme's digest
 	}
-	if _, err := st.f.WriteAt(slot, int64(replayHeaderLen+i*st.slotLen())); err != nil {
+	if _, err := rawio.WriteFileAt(st.f, slot, int64(replayHeaderLen+i*st.slotLen())); err != nil {
 		st.log.Warn("replay ring: write failed, kept in memory only from now on", "path", st.path, "err", err)
 		st.f.Close()
 		st.f = nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gilgo/gilgo/internal/rawio"
 	"io"
 	"log/slog"
 	"net"
@@ -195,6 +196,9 @@ func (gl *guardedListener) admit(c net.Conn) {
 		return
 	}
 	hc := &handshakeConn{Conn: c, pending: sig, w: zmtpWriter{conn: c, greetLeft: zmtpGreetingLen}}
+	if raw := rawio.New(c); raw != nil {
+		hc.raw, hc.w.conn = raw, raw
+	}
 	if gl.pub != nil {
 		hc.w.queue = newOutQueue(gl.pub, c)
 	}
@@ -237,6 +241,10 @@ type handshakeConn struct {
 	head    []byte // the first bytes of the stream, up to the READY size field
 	n       int    // bytes read so far
 	cleared bool
+
+	// raw reads c with raw system calls (package rawio), nil when c has
+	// no RawConn.
+	raw *rawio.Conn
 
 	wmu sync.Mutex
 	w   zmtpWriter
@@ -410,7 +418,11 @@ func (h *handshakeConn) Read(p []byte) (int, error) {
 				h.scratch = make([]byte, 32<<10)
 			}
 			var n int
-			n, err = h.Conn.Read(h.scratch)
+			if h.raw != nil {
+				n, err = h.raw.Read(h.scratch)
+			} else {
+				n, err = h.Conn.Read(h.scratch)
+			}
 			chunk = h.scratch[:n]
 			h.observe(chunk)
 		}

@@ -1,9 +1,11 @@
 package worker
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gilgo/gilgo/internal/rawio"
 	"io"
 	"os"
 	"os/exec"
@@ -26,6 +28,9 @@ const (
 	stopGrace = 2 * time.Second
 )
 
+// eventBufSize is the event reader's buffer.
+const eventBufSize = 64 << 10
+
 // child is one worker process and the goroutines that read its pipes.
 type child struct {
 	c     *Client
@@ -37,6 +42,8 @@ type child struct {
 
 	wmu sync.Mutex
 	req *os.File // kernel end of the request pipe
+	// reqW writes req: with raw system calls (package rawio) when it can.
+	reqW io.Writer
 
 	ctx    context.Context // ends when the child is dead
 	cancel context.CancelFunc
@@ -140,6 +147,7 @@ func (c *Client) spawn(ctx context.Context) (*child, error) {
 		pid:     cmd.Process.Pid,
 		token:   token,
 		req:     reqW,
+		reqW:    rawWriter(reqW),
 		ready:   make(chan struct{}),
 		done:    make(chan struct{}),
 		pending: make(map[uint64]pendingCall),
@@ -245,9 +253,26 @@ func validPrefix(data []byte) int {
 	return len(data)
 }
 
-// readEvents dispatches the child's events until the pipe closes.
-func (ch *child) readEvents(r io.ReadCloser) {
-	defer r.Close()
+// rawWriter returns a writer of f that uses raw system calls (package
+// rawio: in the kernel process they spare the runtime's monitor thread a
+// wake-up), or f itself.
+func rawWriter(f *os.File) io.Writer {
+	if w := rawio.New(f); w != nil {
+		return w
+	}
+	return f
+}
+
+// readEvents dispatches the child's events until the pipe closes. It
+// reads through a buffer, with raw system calls where it can: a frame's
+// header and body in one read.
+func (ch *child) readEvents(f *os.File) {
+	defer f.Close()
+	var raw io.Reader = f
+	if rc := rawio.New(f); rc != nil {
+		raw = rc
+	}
+	r := bufio.NewReaderSize(raw, eventBufSize)
 	c := ch.c
 	readySeen := false
 	for {
@@ -370,14 +395,14 @@ func (ch *child) startInput(m *msg) {
 func (ch *child) send(m *msg) error {
 	ch.wmu.Lock()
 	defer ch.wmu.Unlock()
-	return writeFrame(ch.req, m)
+	return writeFrame(ch.reqW, m)
 }
 
 // sendFrame writes a frame from encodeFrame. Safe for concurrent use.
 func (ch *child) sendFrame(kind string, frame []byte) error {
 	ch.wmu.Lock()
 	defer ch.wmu.Unlock()
-	if _, err := ch.req.Write(frame); err != nil {
+	if _, err := ch.reqW.Write(frame); err != nil {
 		return fmt.Errorf("write %s frame: %w", kind, err)
 	}
 	return nil

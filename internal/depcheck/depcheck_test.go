@@ -208,7 +208,7 @@ func rules(std map[string]bool) []rule {
 		testsForbid("kernel", yaegi+"/...", m("session/..."), m("worker/..."), m("tiers")),
 		onlyFiles(zmq4, "kernel/transport_zmq.go", "kernel/transport_zmq_test.go"),
 		// The worker is the process boundary: engine and the batcher only.
-		onlyStd("worker", "engine", "internal/streambatch"),
+		onlyStd("worker", "engine", "internal/streambatch", "internal/rawio"),
 		// Leaves.
 		onlyStd("engine"),
 		onlyStd("gil"),
@@ -217,6 +217,7 @@ func rules(std map[string]bool) []rule {
 		onlyStd("refcount"),
 		onlyStd("install"),
 		onlyStd("internal/streambatch"),
+		onlyStd("internal/rawio"),
 		onlyStd("internal/builtinprint"),
 		onlyStd("internal/gocmd"),
 		onlyStd("internal/memtrim"),
