@@ -5,12 +5,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/gilgo/gilgo/internal/rawio"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/gilgo/gilgo/internal/rawio"
 )
 
 // historyFile is the name of the history file in HistoryDir.

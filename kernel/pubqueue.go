@@ -3,11 +3,12 @@
 package kernel
 
 import (
-	"github.com/gilgo/gilgo/internal/rawio"
 	"log/slog"
 	"net"
 	"sync"
 	"time"
+
+	"github.com/gilgo/gilgo/internal/rawio"
 )
 
 // Default bounds of an IOPub subscriber's send queue (pubLimits).

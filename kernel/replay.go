@@ -7,12 +7,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"github.com/gilgo/gilgo/internal/rawio"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/gilgo/gilgo/internal/rawio"
 )
 
 const (

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gilgo/gilgo/internal/rawio"
 	"io"
 	"os"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/internal/rawio"
 )
 
 const (
