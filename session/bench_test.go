@@ -71,6 +71,12 @@ func benchRatio(b *testing.B, setup, cell, plain string) {
 	if out := runCell(s, 1, setup, nil); out != "" {
 		b.Fatalf("setup: %s", out)
 	}
+	// A bare yaegi ages: every Eval of a new top-level expression grows its
+	// global frame, which yaegi copies whole (at 10,000 ops an Eval cost
+	// twice what it did at the start). The session does not (BenchmarkAging),
+	// so the baseline is a fresh interpreter every plainRenew ops, made
+	// outside the timed runs.
+	const plainRenew = 200
 	it := plainYaegi(b, setup)
 	n := 0
 	runSession := func() {
@@ -91,6 +97,10 @@ func benchRatio(b *testing.B, setup, cell, plain string) {
 	var tSession, tPlain time.Duration
 	var aSession, aPlain uint64
 	for i := 0; i < b.N; i++ {
+		if i > 0 && i%plainRenew == 0 {
+			it = plainYaegi(b, setup)
+			runPlain()
+		}
 		// Interleaved, so that load on the machine hits both alike.
 		a0 := allocated()
 		tSession += timePer(1, runSession)
