@@ -234,14 +234,7 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 		files = append(files, withImports(trailing, imports))
 		inCell[fset.File(trailing.Pos())] = true
 	}
-	res.Info = &types.Info{
-		Types:      map[ast.Expr]types.TypeAndValue{},
-		Defs:       map[*ast.Ident]types.Object{},
-		Uses:       map[*ast.Ident]types.Object{},
-		Instances:  map[*ast.Ident]types.Instance{},
-		Implicits:  map[ast.Node]types.Object{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{},
-	}
+	res.Info = newInfo()
 	suppressed := false // the last error was dropped: so is its "\tother declaration"
 	conf := types.Config{
 		Importer: importer,
@@ -274,6 +267,19 @@ func (c *Checker) Check(cell Cell) (*Result, error) {
 	return res, nil
 }
 
+// newInfo returns the facts a check records for the passes: types,
+// definitions, uses, instances, implicits and selections.
+func newInfo() *types.Info {
+	return &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Instances:  map[*ast.Ident]types.Instance{},
+		Implicits:  map[ast.Node]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+	}
+}
+
 // trailingAlone lets a cell of only a trailing expression list be
 // checked by checkTrailing (tests compare it with the check of files).
 var trailingAlone = true
@@ -301,14 +307,7 @@ func checkTrailing(fset *token.FileSet, b *base, imports []*ast.ImportSpec, impo
 			scope.Insert(obj)
 		}
 	}
-	info := &types.Info{
-		Types:      map[ast.Expr]types.TypeAndValue{},
-		Defs:       map[*ast.Ident]types.Object{},
-		Uses:       map[*ast.Ident]types.Object{},
-		Instances:  map[*ast.Ident]types.Instance{},
-		Implicits:  map[ast.Node]types.Object{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{},
-	}
+	info := newInfo()
 	// What the check of the file defines: the package clause's name (no
 	// object), its func (passes find package main through it), the
 	// imports' package names.
