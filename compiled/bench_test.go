@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/gilgo/gilgo/compiled/rt"
 	"github.com/gilgo/gilgo/gil"
+	"github.com/gilgo/gilgo/internal/cpython"
 )
 
 // BenchmarkFib27 times fib(27) compiled (called directly and through the
@@ -53,7 +53,7 @@ func BenchmarkFib27(b *testing.B) {
 			b.Fatal(err)
 		}
 	})
-	if d, err := cpythonFib27(); err == nil {
+	if d, err := cpython.Fib27(); err == nil {
 		ns["cpython"] = float64(d.Nanoseconds())
 	} else {
 		b.Logf("cpython: %v", err)
@@ -84,30 +84,6 @@ func lockForBench() (restore func()) {
 		th.Close()
 		restoreLock()
 	}
-}
-
-// cpythonFib27 returns CPython's median of 5 for fib(27).
-func cpythonFib27() (time.Duration, error) {
-	const py = "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		return 0, err
-	}
-	script := `import time, statistics
-def fib(n):
-    return n if n < 2 else fib(n-1) + fib(n-2)
-ts = []
-for _ in range(5):
-    t = time.perf_counter(); fib(27); ts.append(time.perf_counter() - t)
-print(statistics.median(ts))`
-	out, err := exec.Command(py, "-c", script).Output()
-	if err != nil {
-		return 0, fmt.Errorf("run %s: %w", py, err)
-	}
-	s, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
-	if err != nil {
-		return 0, fmt.Errorf("parse %q: %w", out, err)
-	}
-	return time.Duration(s * float64(time.Second)), nil
 }
 
 // BenchmarkBuild compiles a new small cell per iteration (warm cache

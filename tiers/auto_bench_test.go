@@ -2,44 +2,17 @@ package tiers
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gilgo/gilgo/compiled"
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/internal/cpython"
 	"github.com/gilgo/gilgo/internal/needs"
 	"github.com/gilgo/gilgo/session"
 )
-
-// cpythonFib27 returns CPython's median of 5 for fib(27).
-func cpythonFib27() (time.Duration, error) {
-	const py = "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		return 0, err
-	}
-	script := `import time, statistics
-def fib(n):
-    return n if n < 2 else fib(n-1) + fib(n-2)
-ts = []
-for _ in range(5):
-    t = time.perf_counter(); fib(27); ts.append(time.perf_counter() - t)
-print(statistics.median(ts))`
-	out, err := exec.Command(py, "-c", script).Output()
-	if err != nil {
-		return 0, fmt.Errorf("run %s: %w", py, err)
-	}
-	s, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
-	if err != nil {
-		return 0, fmt.Errorf("parse %q: %w", out, err)
-	}
-	return time.Duration(s * float64(time.Second)), nil
-}
 
 // timedCell runs code as cell n of sess and returns its wall time and
 // the reason of its tier.
@@ -65,7 +38,7 @@ func timedCell(b *testing.B, sess *session.Session, n int, code string) (time.Du
 // any compiled test (a cold Go cache builds std for plugins first).
 func BenchmarkAutoCompileFib(b *testing.B) {
 	needs.CompiledTier(b, compiled.Check())
-	py, err := cpythonFib27()
+	py, err := cpython.Fib27()
 	if err != nil {
 		b.Skipf("no CPython to compare with: %v", err)
 	}

@@ -221,6 +221,7 @@ func rules(std map[string]bool) []rule {
 		onlyStd("internal/builtinprint"),
 		onlyStd("internal/gocmd"),
 		onlyStd("internal/memtrim"),
+		onlyStd("internal/cpython"),
 		onlyStd("notebook", "engine"),
 		// The AST passes need no interpreter; the seams need nothing of
 		// the session.
