@@ -133,33 +133,19 @@ func scanHistory(path string, f func(session, line int, input func() (string, bo
 			return bad, nil
 		}
 		b := buf
-		session, line, ok := entryNumbers(b)
-		if long {
-			if !ok {
-				bad++
-			} else {
-				f(session, line, func() (string, bool) { return longLineInput, true })
-			}
-			if rerr == io.EOF {
-				return bad, nil
-			}
-			continue
+		if session, line, ok := lineNumbers(b, long); !ok {
+			bad++
+		} else if long {
+			f(session, line, func() (string, bool) { return longLineInput, true })
+		} else {
+			f(session, line, func() (string, bool) {
+				var e histEntry
+				if json.Unmarshal(b, &e) != nil {
+					return "", false
+				}
+				return e.Input, true
+			})
 		}
-		if !ok {
-			var e histEntry
-			if json.Unmarshal(b, &e) != nil || e.Session <= 0 || e.Line < 0 {
-				bad++
-				continue
-			}
-			session, line = e.Session, e.Line
-		}
-		f(session, line, func() (string, bool) {
-			var e histEntry
-			if json.Unmarshal(b, &e) != nil {
-				return "", false
-			}
-			return e.Input, true
-		})
 		if rerr == io.EOF {
 			return bad, nil
 		}
@@ -200,13 +186,7 @@ func highestSession(path string) (highest, bad int, err error) {
 		if len(l) == 0 {
 			return
 		}
-		session, line, ok := entryNumbers(l)
-		if !ok && !long {
-			var e histEntry
-			if json.Unmarshal(l, &e) == nil && e.Session > 0 && e.Line >= 0 {
-				session, line, ok = e.Session, e.Line, true
-			}
-		}
+		session, line, ok := lineNumbers(l, long)
 		if !ok {
 			bad++
 			return
@@ -278,6 +258,20 @@ func readLine(r *bufio.Reader, buf []byte, limit int) (line []byte, long bool, e
 		}
 		return bytes.TrimSuffix(buf, []byte("\n")), long, err
 	}
+}
+
+// lineNumbers reads session and line from a line of the file: from its
+// start (entryNumbers), else, for a line not over the read's limit
+// (long), by decoding it as JSON; ok is false for a line without them.
+func lineNumbers(b []byte, long bool) (session, line int, ok bool) {
+	if session, line, ok = entryNumbers(b); ok || long {
+		return session, line, ok
+	}
+	var e histEntry
+	if json.Unmarshal(b, &e) != nil || e.Session <= 0 || e.Line < 0 {
+		return 0, 0, false
+	}
+	return e.Session, e.Line, true
 }
 
 // entryNumbers reads session and line from the start of a line in the form
