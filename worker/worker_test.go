@@ -47,27 +47,14 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// childProcesses lists the pids whose parent is this process.
+// childProcesses lists the pids whose parent is this process (zombies
+// included), from the sweep's own reading of /proc.
 func childProcesses() []int {
-	entries, _ := os.ReadDir("/proc")
 	var kids []int
 	me := os.Getpid()
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...; comm may hold spaces, so cut at the last ')'.
-		s := string(stat)
-		if i := strings.LastIndexByte(s, ')'); i >= 0 {
-			f := strings.Fields(s[i+1:])
-			if len(f) > 1 && f[1] == strconv.Itoa(me) {
-				kids = append(kids, pid)
-			}
+	for _, p := range readProcs() {
+		if p.ppid == me {
+			kids = append(kids, p.pid)
 		}
 	}
 	return kids
