@@ -799,3 +799,48 @@ func TestBreakerWord(t *testing.T) {
 		t.Error("breaker not clear after SetWallClock")
 	}
 }
+
+// TestDisplacedBeforeWaking: the monitor may hand the lock on from a
+// waiter it was just granted to, before that waiter's goroutine woke (on
+// a busy machine the goroutine may not run for the whole monitor delay).
+// The waiter must queue again rather than sleep on a lock nobody will
+// grant it: 02-the-gil's seededRace hung that way on one core.
+func TestDisplacedBeforeWaking(t *testing.T) {
+	l := New(Options{MonitorDelay: -1}) // the test plays the monitor
+	a, b, c := l.NewThread("a"), l.NewThread("b"), l.NewThread("c")
+	a.Acquire()
+	nwait := func(n int) func() bool {
+		return func() bool {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			return l.nwait == n
+		}
+	}
+	bHolds, cHolds := make(chan struct{}), make(chan struct{})
+	go func() { b.Acquire(); close(bHolds) }()
+	waitFor(t, "b to queue", nwait(1))
+	go func() { c.Acquire(); close(cHolds) }()
+	waitFor(t, "c to queue", nwait(2))
+
+	l.mu.Lock()
+	l.releaseLocked(a) // grants the lock to b, the first waiter, and wakes it
+	l.stealLocked(c)   // before b's goroutine can look: the monitor hands it to c
+	l.mu.Unlock()
+
+	<-cHolds
+	c.Release()
+	select {
+	case <-bHolds:
+	case <-time.After(guard):
+		t.Fatal("b, displaced before it woke, never got the lock: deadlock")
+	}
+	if !b.Holding() {
+		t.Errorf("b returned from Acquire without holding the lock")
+	}
+	if atomic.LoadUint32(&l.breaker)&bitDisplaced != 0 {
+		t.Errorf("displaced bit still set with no displaced thread")
+	}
+	for _, th := range []*Thread{a, b, c} {
+		th.Close()
+	}
+}

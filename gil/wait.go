@@ -145,6 +145,17 @@ func (l *Lock) acquireLocked(t *Thread) {
 			l.removeWaiter(t)
 			t.state = stFree
 			return
+		case t.state == stDisplaced:
+			// Granted, then handed on by the monitor before this
+			// goroutine woke (a busy machine may not schedule it
+			// within the monitor delay): nobody will grant it again,
+			// so it queues again, or takes a lock left free.
+			l.undisplaceLocked(t)
+			if !l.locked && l.nwait == 0 {
+				l.takeLocked(t)
+				return
+			}
+			l.addWaiter(t)
 		case !l.locked && l.qhead == t:
 			// Not reached while the invariant holds; never sleep on a
 			// free lock.
