@@ -11,7 +11,9 @@
 // (RewriteEmptySlices, a pass of the package), so unrelated empty slices
 // differ. The walk starts at every cell variable and follows pointers,
 // elements, fields, map entries and interpreted closures' captured
-// variables; its cost grows with what the session holds, so call it in
+// variables; it does not enter the session's own machinery (which a
+// cell package's value reaches through its host, and which holds every
+// variable again); its cost grows with what the session holds, so call it in
 // demonstrations, not in loops. docs/cell-packages.md has the rules in
 // full.
 //

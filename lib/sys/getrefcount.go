@@ -155,7 +155,7 @@ func (c *counter) walk(v reflect.Value, depth int) {
 		}
 		return
 	}
-	if noRefs(t) {
+	if noRefs(t) || isSessionType(t) {
 		return
 	}
 	if id, ok := identityOf(v); ok && id.same(c.target) && v.Kind() != reflect.Interface {
@@ -167,7 +167,7 @@ func (c *counter) walk(v reflect.Value, depth int) {
 			c.walk(v.Elem(), depth+1)
 		}
 	case reflect.Pointer:
-		if v.IsNil() || isYaegiType(t.Elem()) {
+		if v.IsNil() || isYaegiType(t.Elem()) || isSessionType(t.Elem()) {
 			return
 		}
 		if c.first(visitKey{p: v.Pointer(), typ: t}) {

@@ -100,6 +100,19 @@ func (p *binding) GetRefCount(v any) int {
 	return n + 1
 }
 
+// sessionPkg is the import path of gilgo's session package.
+const sessionPkg = "github.com/gilgo/gilgo/session"
+
+// isSessionType reports whether t is one of the session's own types (the
+// Session, what it keeps of cells, outputs, frames): a value of a cell
+// package reaches them through its host (hook.Host), and the walk counts
+// the places cells refer to an object from, not the session's
+// bookkeeping, which holds every variable's value again.
+func isSessionType(t reflect.Type) bool {
+	p := t.PkgPath()
+	return p == sessionPkg || strings.HasPrefix(p, sessionPkg+"/")
+}
+
 // isYaegiType reports whether t is one of yaegi's internal types (its AST
 // nodes, frames, wrappers): the walk does not follow them, except for the
 // reflect.Value fields that hold cell data.
