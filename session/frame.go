@@ -49,13 +49,35 @@ func frameOf(it *interp.Interpreter) (frameView, bool) {
 	}, true
 }
 
+// yaegiView is what frame.go and release.go reach inside one
+// interpreter, looked up once: the fields' addresses do not move, and
+// the lookups cost more than what is done with them.
+type yaegiView struct {
+	it   *interp.Interpreter
+	fv   frameView
+	fvOK bool
+	in   internals
+	inOK bool
+}
+
+// yaegi returns the view of s.it. Call it with s.execMu held, as every
+// compile and run of a cell is.
+func (s *Session) yaegi() *yaegiView {
+	if s.yv.it != s.it {
+		s.yv = yaegiView{it: s.it}
+		s.yv.fv, s.yv.fvOK = frameOf(s.it)
+		s.yv.in, s.yv.inOK = internalsOf(s.it)
+	}
+	return &s.yv
+}
+
 // growFrame gives it's global frame the slots its last compile added, as
 // resizeFrame would (a zero value of each slot's type), without copying
 // the frame while its backing array has room, and with room for half as
 // many slots again when it has not. Call it between a compile and its
 // execution, with no other compile running.
-func growFrame(it *interp.Interpreter) {
-	fv, ok := frameOf(it)
+func (y *yaegiView) growFrame() {
+	fv, ok := y.fv, y.fvOK
 	if !ok {
 		return
 	}

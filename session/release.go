@@ -85,11 +85,7 @@ func internalsOf(it *interp.Interpreter) (internals, bool) {
 // package scopes, and removes the generated funcs named funcs (the
 // cell's __cellN_K) from package main. Call it between cells, with no
 // compile running.
-func releaseCompiled(it *interp.Interpreter, funcs []string) {
-	in, ok := internalsOf(it)
-	if !ok {
-		return
-	}
+func releaseCompiled(in internals, funcs []string) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.roots.Set(reflect.Zero(in.roots.Type()))

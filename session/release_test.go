@@ -24,7 +24,7 @@ func TestReleaseFields(t *testing.T) {
 	if in.roots.Len() == 0 {
 		t.Fatal("roots: empty after an Eval, want the Eval's root")
 	}
-	releaseCompiled(it, []string{"__cell1_1"})
+	releaseCompiled(in, []string{"__cell1_1"})
 	if n := in.roots.Len(); n != 0 {
 		t.Errorf("roots after release: got %d, want 0", n)
 	}

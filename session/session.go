@@ -61,6 +61,7 @@ type Session struct {
 	log   *slog.Logger
 
 	execMu sync.Mutex // serialises Execute and the interpreter swap
+	yv     yaegiView  // what frame.go and release.go reach inside it (yaegi)
 	it     *interp.Interpreter
 	used   []interp.Exports // packages added with Use, replayed on reset
 	pkgs   []hook.Package   // cell packages: display, then those added with Import
@@ -390,7 +391,9 @@ func (s *Session) Execute(ctx context.Context, req engine.ExecuteRequest, out en
 	// collected (see release.go).
 	it, base, n := s.it, s.it.FileSet().Base(), req.ExecutionCount
 	defer func() {
-		releaseCompiled(s.it, s.cellFuncs)
+		if y := s.yaegi(); y.inOK {
+			releaseCompiled(y.in, s.cellFuncs)
+		}
 		s.cellFuncs = s.cellFuncs[:0]
 		s.files.release(it, base, n)
 	}()
@@ -843,7 +846,7 @@ func (c *cell) compile(n ast.Node) (prog *interp.Program, err error) {
 
 // execute runs a compiled program; ctx cancels it.
 func (c *cell) execute(prog *interp.Program) (reflect.Value, error) {
-	growFrame(c.s.it) // before yaegi copies the frame to grow it (frame.go)
+	c.s.yaegi().growFrame() // before yaegi copies the frame to grow it (frame.go)
 	if d := c.s.debug.Load(); d != nil {
 		if v, ok, err := d.execute(c, prog); ok {
 			return v, err
