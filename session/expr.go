@@ -40,6 +40,15 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 	if single {
 		texts = append(c.textCalls(), texts...)
 	}
+	if len(texts) == 1 && single && c.trailing != nil && !c.s.slowTrailing &&
+		c.s.debug.Load() == nil && c.reading {
+		if v, ok, err := c.evalReading(e); ok || err != nil {
+			if err != nil {
+				return nil, false, err
+			}
+			return []reflect.Value{v}, true, nil
+		}
+	}
 	var prog *interp.Program
 	var name string
 	for i, text := range texts {

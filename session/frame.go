@@ -23,9 +23,9 @@ import (
 
 // frameView is the view of an interpreter's global frame.
 type frameView struct {
-	mu    *sync.RWMutex         // the frame's mutex, which yaegi holds to resize it
-	data  *[]reflect.Value      // the frame's values
-	types func() []reflect.Type // the universe's frame layout
+	mu    *sync.RWMutex    // the frame's mutex, which yaegi holds to resize it
+	data  *[]reflect.Value // the frame's values
+	types *[]reflect.Type  // the universe's frame layout
 }
 
 func frameOf(it *interp.Interpreter) (frameView, bool) {
@@ -45,7 +45,7 @@ func frameOf(it *interp.Interpreter) (frameView, bool) {
 	return frameView{
 		mu:    (*sync.RWMutex)(unsafe.Pointer(mu.UnsafeAddr())),
 		data:  (*[]reflect.Value)(unsafe.Pointer(data.UnsafeAddr())),
-		types: func() []reflect.Type { return *(*[]reflect.Type)(unsafe.Pointer(types.UnsafeAddr())) },
+		types: (*[]reflect.Type)(unsafe.Pointer(types.UnsafeAddr())),
 	}, true
 }
 
@@ -81,7 +81,7 @@ func (y *yaegiView) growFrame() {
 	if !ok {
 		return
 	}
-	types := fv.types()
+	types := *fv.types
 	l := len(types)
 	fv.mu.Lock()
 	defer fv.mu.Unlock()
@@ -100,4 +100,68 @@ func (y *yaegiView) growFrame() {
 		data[i] = reflect.New(types[i]).Elem()
 	}
 	*fv.data = data
+}
+
+// globalLen is the length of the global frame layout, or -1 if its
+// fields moved.
+func (y *yaegiView) globalLen() int {
+	if !y.fvOK {
+		return -1
+	}
+	return len(*y.fv.types)
+}
+
+// dropSlots gives back the global slots past n that the compile of an
+// expression alone added (yaegi keeps an expression's value in a slot of
+// the frame its statement runs in, the global one at top level), once
+// its value was read: the program is dropped after its run and an
+// expression that only reads makes no closure, so nothing refers to them;
+// the next compile takes them again. Without it every such cell would
+// lengthen the frame for good. Call it with no other compile running.
+func (y *yaegiView) dropSlots(n int) {
+	fv, in := y.fv, y.in
+	if !y.fvOK || !y.inOK || n < 0 {
+		return
+	}
+	types := *fv.types
+	if len(types) <= n {
+		return
+	}
+	// The package scopes at the universe's level keep a header of the
+	// same layout (yaegi's scope.push and pop copy it between them): each
+	// is cut back too, or its next append would bring the slots back.
+	var headers []*[]reflect.Type
+	in.mu.Lock()
+	for iter := in.scopes.MapRange(); iter.Next(); {
+		sc := iter.Value()
+		if sc.Kind() != reflect.Pointer || sc.IsNil() {
+			continue
+		}
+		f, ok := unexported(sc.Elem(), "types")
+		if !ok || f.Type() != reflect.TypeOf([]reflect.Type(nil)) {
+			in.mu.Unlock()
+			return
+		}
+		h := (*[]reflect.Type)(unsafe.Pointer(f.UnsafeAddr()))
+		if len(*h) <= n {
+			continue
+		}
+		if unsafe.SliceData(*h) != unsafe.SliceData(types) {
+			in.mu.Unlock()
+			return // a layout of its own: keep the slots rather than guess
+		}
+		headers = append(headers, h)
+	}
+	in.mu.Unlock()
+	fv.mu.Lock()
+	defer fv.mu.Unlock()
+	for _, h := range headers {
+		*h = (*h)[:n]
+	}
+	clear(types[n:])
+	*fv.types = types[:n]
+	if data := *fv.data; len(data) > n {
+		clear(data[n:])
+		*fv.data = data[:n]
+	}
 }

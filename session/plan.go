@@ -35,6 +35,7 @@ type cellPlan struct {
 	info                  *types.Info
 	arityN                int
 	printLike, arityKnown bool
+	reading               bool
 }
 
 // planKey is what a plan depends on besides the source: the interpreter,
@@ -76,7 +77,7 @@ func (c *cell) keepPlan(src string, key planKey, units []unit, files []*ast.File
 		st.plans = map[string]*cellPlan{}
 	}
 	st.plans[src] = &cellPlan{key: key, units: units, info: c.types,
-		arityN: c.arityN, printLike: c.printLike, arityKnown: c.arityKnown}
+		arityN: c.arityN, printLike: c.printLike, arityKnown: c.arityKnown, reading: c.reading}
 }
 
 // runPlan runs a cell from its plan.
@@ -99,5 +100,6 @@ func (c *cell) runPlan(p *cellPlan) error {
 		files[i] = f
 	}
 	c.types, c.arityN, c.printLike, c.arityKnown = p.info, p.arityN, p.printLike, p.arityKnown
+	c.reading = p.reading
 	return c.runUnits(p.units, files, false)
 }

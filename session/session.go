@@ -62,10 +62,14 @@ type Session struct {
 
 	execMu sync.Mutex // serialises Execute and the interpreter swap
 	yv     yaegiView  // what frame.go and release.go reach inside it (yaegi)
-	it     *interp.Interpreter
-	used   []interp.Exports // packages added with Use, replayed on reset
-	pkgs   []hook.Package   // cell packages: display, then those added with Import
-	sched  hook.Attachment  // what Options.Scheduler added
+	// slowTrailing turns evalReading off; readings counts the trailing
+	// expressions it ran (tests compare both paths).
+	slowTrailing bool
+	readings     int
+	it           *interp.Interpreter
+	used         []interp.Exports // packages added with Use, replayed on reset
+	pkgs         []hook.Package   // cell packages: display, then those added with Import
+	sched        hook.Attachment  // what Options.Scheduler added
 
 	router             *router
 	stdout, stderr     *streamWriter
@@ -486,7 +490,10 @@ type cell struct {
 	// print-like call, when the type check knew them (arityFromTypes).
 	arityN                int
 	printLike, arityKnown bool
-	generated             bool // running generated source (MagicCell.RunGenerated)
+	// reading: the trailing expression only reads and has a basic type
+	// (readingTrailing), so evalExpr runs it alone.
+	reading   bool
+	generated bool // running generated source (MagicCell.RunGenerated)
 	// initStmts runs statement units and the trailing expression as the
 	// body of a func init, which yaegi runs when it executes the file:
 	// one compile (see runGo).

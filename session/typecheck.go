@@ -101,6 +101,7 @@ func (c *cell) arityFromTypes(info *types.Info, f *ast.File) {
 		}
 	}
 	c.arityN, c.printLike, c.arityKnown = n, printLike, true
+	c.reading = n == 1 && readingTrailing(info, call.Args[0])
 }
 
 // retypeTrailing applies the typed passes to the checked trailing
@@ -112,6 +113,7 @@ func (c *cell) retypeTrailing(units []unit, f *ast.File) error {
 		return err
 	}
 	c.trailing = nil // the text changes: the expression is made from it again
+	c.reading = false
 	call := f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
 	var b strings.Builder
 	for i, a := range call.Args {
