@@ -220,6 +220,7 @@ func rules(std map[string]bool) []rule {
 		onlyStd("internal/rawio"),
 		onlyStd("internal/builtinprint"),
 		onlyStd("internal/gocmd"),
+		onlyStd("internal/piddir"),
 		onlyStd("internal/memtrim"),
 		onlyStd("internal/cpython"),
 		onlyStd("notebook", "engine"),
@@ -354,6 +355,8 @@ func TestRulesCatchViolations(t *testing.T) {
 			[]string{"kernel/x_test.go imports " + zmq4}},
 		{"streambatch imports engine", fstest.MapFS{"internal/streambatch/e.go": file("streambatch", module+"/engine")},
 			[]string{"internal/streambatch imports " + module + "/engine"}},
+		{"piddir imports engine", fstest.MapFS{"internal/piddir/p.go": file("piddir", module+"/engine")},
+			[]string{"internal/piddir imports " + module + "/engine"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
