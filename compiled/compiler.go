@@ -18,16 +18,15 @@ import (
 	"reflect"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/compiled/rt"
 	"github.com/gilgo/gilgo/internal/gocmd"
+	"github.com/gilgo/gilgo/internal/piddir"
 )
 
 // Options configure a Compiler. The zero value is usable.
@@ -111,8 +110,10 @@ func New(opts Options) (*Compiler, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.opts.WorkDir == "" {
-		sweepStale(c.log)
-		d, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", workDirPrefix, os.Getpid()))
+		if err := piddir.Sweep(workDirPrefix); err != nil {
+			c.log.Warn("remove stale work directories", "err", err)
+		}
+		d, err := piddir.Make(workDirPrefix)
 		if err != nil {
 			return nil, fmt.Errorf("compiled: work dir: %w", err)
 		}
@@ -131,33 +132,10 @@ func New(opts Options) (*Compiler, error) {
 }
 
 // workDirPrefix starts the name of the work directory New makes, followed
-// by the process id: gilgo-compiled-pid1234-567890.
+// by the process id: gilgo-compiled-pid1234-… (piddir). New first removes
+// those of processes that have ended without Close (a killed or crashed
+// worker left its plugins behind, a few MB each).
 const workDirPrefix = "gilgo-compiled-pid"
-
-// sweepStale removes the work directories of processes that have ended
-// without Close (a killed or crashed worker left its plugins behind, a few
-// MB each).
-func sweepStale(log *slog.Logger) {
-	entries, err := os.ReadDir(os.TempDir())
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), workDirPrefix)
-		if !ok || !e.IsDir() {
-			continue
-		}
-		pidText, _, _ := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		if err != nil || pid <= 0 || syscall.Kill(pid, 0) != syscall.ESRCH {
-			continue // alive, or not ours to judge
-		}
-		dir := filepath.Join(os.TempDir(), e.Name())
-		if err := os.RemoveAll(dir); err != nil {
-			log.Warn("remove a stale work directory", "dir", dir, "err", err)
-		}
-	}
-}
 
 // Close removes the work directory if New created it. Loaded plugins stay
 // mapped (Go cannot unload them).
