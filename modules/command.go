@@ -28,7 +28,7 @@ func (l *Loader) Command(ctx context.Context, args string, out engine.Output) er
 	if len(f) == 0 {
 		return errors.New("%go needs a command: get, mod, list, version or loaded (see %help)")
 	}
-	if err := l.ensureWork(); err != nil {
+	if err := l.ensureModule(); err != nil {
 		return err
 	}
 	switch f[0] {

@@ -16,6 +16,12 @@
 // is not generic is compiled. Failures are *Error values naming the cause
 // and the fix. docs/modules.md has the design and the costs.
 //
+// The Loader's temporary directories, the GOPATH and the build workspace,
+// are made when first needed (a session that imports no module makes
+// none), named after the process; the first one made removes those that
+// ended processes left (internal/piddir). Close removes what was made.
+//
 // Import and Command are serialised; Wants, GoPath, ModFile, Versions and
-// Close are safe for concurrent use (Close after the last Import).
+// Close are safe for concurrent use (Close after the last Import; it never
+// waits for one, and an Import after it fails).
 package modules

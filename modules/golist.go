@@ -81,7 +81,8 @@ func (l *Loader) run(ctx context.Context, dir string, env []string, args ...stri
 	return out.Bytes(), nil
 }
 
-// list runs go list -e -deps -json in the build workspace.
+// list runs go list -e -deps -json in the build workspace. Callers hold
+// mu, after ensureWork.
 func (l *Loader) list(ctx context.Context, export bool, paths ...string) (map[string]*listed, []string, error) {
 	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,Imports,Export,Standard,Module,Error,DepsErrors"}
 	if export {

@@ -29,6 +29,7 @@ import (
 
 	"github.com/gilgo/gilgo/compiled"
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/internal/piddir"
 	"github.com/gilgo/gilgo/session/hook"
 )
 
@@ -69,19 +70,31 @@ const ownModulePath = "notebook"
 // notebooks sit in gilgo's checkout) is not a notebook's.
 const gilgoModule = "github.com/gilgo/gilgo"
 
+// The name prefixes of a Loader's temporary directories (internal/piddir):
+// gilgo-gopath-pid1234-… and gilgo-modules-pid1234-….
+const (
+	gopathPrefix = "gilgo-gopath-pid"
+	workPrefix   = "gilgo-modules-pid"
+)
+
 // Loader makes the packages of Go modules importable in one session.
 type Loader struct {
-	opts   Options
-	log    *slog.Logger
-	gopath string // the GOPATH yaegi reads source packages from
-	work   string // the build workspace: go.mod, go.work, one dir per plugin
+	opts Options
+	log  *slog.Logger
+	// gopath is the GOPATH yaegi reads source packages from (GoPath):
+	// named by New, made by the first link (ensureGoPath).
+	gopath string
 
 	// The module in effect, found by New: a go.mod in Dir or a parent,
 	// else the session's own module under CacheDir (own).
 	modDir, modPath string
 	own             bool
 
-	mu        sync.Mutex                          // one Import or Command at a time
+	mu sync.Mutex // one Import or Command at a time
+	// work is the build workspace (go.mod, go.work, one dir per plugin),
+	// "" until ensureWork makes it; written holding mu and dirs.
+	work      string
+	modReady  bool                                // the session's own go.mod is there (ensureModule)
 	workReady bool                                // go.mod and go.work written
 	binary    map[string]map[string]reflect.Value // path → symbol table, of loaded plugins
 	keys      map[string]string                   // path → its key in Exports ("path/name")
@@ -94,11 +107,20 @@ type Loader struct {
 	recipeOnce      sync.Once
 	flags, buildEnv []string
 	recipeErr       error
+
+	// dirs guards which temporary directories exist, for Close, which
+	// takes only this lock and so never waits for an Import.
+	dirs struct {
+		sync.Mutex
+		gopath bool // the GOPATH directory is made
+		swept  bool // the stale directories of ended processes are removed
+		closed bool // Close ran: no directory is made any more
+	}
 }
 
 // New returns a Loader for the module in effect at opts.Dir. It runs no
-// go command; it fails only when its temporary directories cannot be
-// made.
+// go command and makes no directory; it fails only when opts.Dir is empty
+// and the working directory cannot be read.
 func New(opts Options) (*Loader, error) {
 	l := &Loader{opts: opts, log: opts.Logger,
 		binary: map[string]map[string]reflect.Value{}, keys: map[string]string{},
@@ -130,25 +152,88 @@ func New(opts Options) (*Loader, error) {
 	if l.modDir == "" {
 		l.modDir, l.modPath, l.own = filepath.Join(l.opts.CacheDir, "module"), ownModulePath, true
 	}
-	var err error
-	if l.gopath, err = os.MkdirTemp("", fmt.Sprintf("gilgo-gopath-pid%d-", os.Getpid())); err != nil {
-		return nil, fmt.Errorf("modules: %w", err)
-	}
-	if l.work, err = os.MkdirTemp("", fmt.Sprintf("gilgo-modules-pid%d-", os.Getpid())); err != nil {
-		os.RemoveAll(l.gopath)
-		return nil, fmt.Errorf("modules: %w", err)
-	}
+	l.gopath = piddir.Name(gopathPrefix)
 	return l, nil
 }
 
-// Close removes the Loader's temporary directories. Loaded plugins stay
-// mapped until the process exits.
+// Close removes the temporary directories the Loader made; an Import
+// after Close fails. Loaded plugins stay mapped until the process exits.
 func (l *Loader) Close() error {
-	return errors.Join(os.RemoveAll(l.gopath), os.RemoveAll(l.work))
+	l.dirs.Lock()
+	defer l.dirs.Unlock()
+	l.dirs.closed = true
+	var errs []error
+	if l.dirs.gopath {
+		errs = append(errs, os.RemoveAll(l.gopath))
+	}
+	if l.work != "" {
+		errs = append(errs, os.RemoveAll(l.work))
+	}
+	return errors.Join(errs...)
 }
 
-// GoPath implements hook.Modules.
+// GoPath implements hook.Modules: the same path on every call, which the
+// session hands its interpreter and type check when it starts. The
+// directory is made by the first import of a package interpreted from
+// source; until then it does not exist, which both read as an empty
+// GOPATH.
 func (l *Loader) GoPath() string { return l.gopath }
+
+// ensureGoPath makes the directory GoPath names. Callers hold mu.
+func (l *Loader) ensureGoPath() error {
+	l.dirs.Lock()
+	defer l.dirs.Unlock()
+	if l.dirs.gopath {
+		return nil
+	}
+	if err := l.beforeMakeLocked(); err != nil {
+		return err
+	}
+	// Mkdir, not MkdirAll: the session reads packages from this path
+	// before it is made, so its name is one nobody can guess
+	// (piddir.Name), and a directory of that name made by someone else
+	// is refused, not used.
+	if err := os.Mkdir(l.gopath, 0o700); err != nil {
+		return fmt.Errorf("modules: gopath: %w", err)
+	}
+	l.dirs.gopath = true
+	return nil
+}
+
+// ensureWorkDir makes the build workspace's directory. Callers hold mu.
+func (l *Loader) ensureWorkDir() error {
+	if l.work != "" {
+		return nil
+	}
+	l.dirs.Lock()
+	defer l.dirs.Unlock()
+	if err := l.beforeMakeLocked(); err != nil {
+		return err
+	}
+	d, err := piddir.Make(workPrefix)
+	if err != nil {
+		return fmt.Errorf("modules: work directory: %w", err)
+	}
+	l.work = d
+	return nil
+}
+
+// beforeMakeLocked runs, holding dirs, before the Loader makes a temporary
+// directory: it fails after Close, and the first time it removes the
+// directories of both kinds that processes ended without Close left (a
+// killed worker).
+func (l *Loader) beforeMakeLocked() error {
+	if l.dirs.closed {
+		return errors.New("modules: the loader is closed")
+	}
+	if !l.dirs.swept {
+		l.dirs.swept = true
+		if err := piddir.Sweep(gopathPrefix, workPrefix); err != nil {
+			l.log.Warn("remove stale temporary directories", "err", err)
+		}
+	}
+	return nil
+}
 
 // ModFile returns the path of the go.mod in effect (which may not exist
 // yet, for the session's own module).
@@ -331,26 +416,40 @@ func notProvided(msg string) bool {
 		strings.Contains(msg, "is not in std")
 }
 
-// ensureWork writes the build workspace: a module of its own for the
-// plugins' main packages and a go.work that uses it and the module in
-// effect, whose requirements (and replacements) then decide every
-// version. The session's own module is created on first use.
+// ensureModule creates the session's own module on first use (a
+// notebook's go.mod is never written). Callers hold mu.
+func (l *Loader) ensureModule() error {
+	if !l.own || l.modReady {
+		return nil
+	}
+	if _, err := os.Stat(l.ModFile()); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(l.modDir, 0o755); err != nil {
+			return fmt.Errorf("modules: session module: %w", err)
+		}
+		gomod := fmt.Sprintf("// The module of gilgo notebooks that have no go.mod of their own:\n// %%go get changes it. Delete it to start afresh.\nmodule %s\n\ngo %s\n", ownModulePath, goVersion())
+		if err := writeAtomic(l.ModFile(), []byte(gomod)); err != nil {
+			return fmt.Errorf("modules: session module: %w", err)
+		}
+	}
+	l.modReady = true
+	return nil
+}
+
+// ensureWork writes the build workspace, made on first use: a module of
+// its own for the plugins' main packages and a go.work that uses it and
+// the module in effect, whose requirements (and replacements) then decide
+// every version. Callers hold mu.
 func (l *Loader) ensureWork() error {
 	if l.workReady {
 		return nil
 	}
-	v := goVersion()
-	if l.own {
-		if _, err := os.Stat(l.ModFile()); errors.Is(err, os.ErrNotExist) {
-			if err := os.MkdirAll(l.modDir, 0o755); err != nil {
-				return fmt.Errorf("modules: session module: %w", err)
-			}
-			gomod := fmt.Sprintf("// The module of gilgo notebooks that have no go.mod of their own:\n// %%go get changes it. Delete it to start afresh.\nmodule %s\n\ngo %s\n", ownModulePath, v)
-			if err := writeAtomic(l.ModFile(), []byte(gomod)); err != nil {
-				return fmt.Errorf("modules: session module: %w", err)
-			}
-		}
+	if err := l.ensureModule(); err != nil {
+		return err
 	}
+	if err := l.ensureWorkDir(); err != nil {
+		return err
+	}
+	v := goVersion()
 	gomod := fmt.Sprintf("module gilgo.local/plugins\n\ngo %s\n", v)
 	gowork := fmt.Sprintf("go %s\n\nuse (\n\t%s\n\t.\n)\n", v, strings.ReplaceAll(l.modDir, `\`, `/`))
 	if err := os.WriteFile(filepath.Join(l.work, "go.mod"), []byte(gomod), 0o644); err != nil {
@@ -774,6 +873,9 @@ func (l *Loader) link(lp *listed) error {
 			l.log.Info("source package stays at its first version", "path", lp.ImportPath, "loaded", old, "now", v)
 		}
 		return nil
+	}
+	if err := l.ensureGoPath(); err != nil {
+		return err
 	}
 	dir := filepath.Join(l.gopath, "src", filepath.FromSlash(lp.ImportPath))
 	if err := os.MkdirAll(dir, 0o755); err != nil {

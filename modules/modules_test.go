@@ -54,8 +54,19 @@ func (r *recorder) Input(context.Context, string, bool) (string, error) {
 	return "", errors.New("no input")
 }
 
+// privateTemp points os.TempDir at a new empty directory for the test
+// and returns it: a Loader's temporary directories go there, and its
+// sweep never sees the real one.
+func privateTemp(t *testing.T) string {
+	t.Helper()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	return tmp
+}
+
 func newLoader(t *testing.T, env []string, dir, cache string) *Loader {
 	t.Helper()
+	privateTemp(t)
 	l, err := New(Options{Env: env, Dir: dir, CacheDir: cache})
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +177,7 @@ func TestImportErrors(t *testing.T) {
 			if tc.env != nil {
 				e = modtest.Replace(env, tc.env)
 			}
+			privateTemp(t)
 			l, err := New(Options{Env: e, Dir: t.TempDir(), CacheDir: t.TempDir(), GoBin: tc.gobin})
 			if err != nil {
 				t.Fatal(err)
@@ -318,6 +330,7 @@ func TestSharedCache(t *testing.T) {
 		t.Fatalf("shared plugins %v, want one", sos)
 	}
 	own := t.TempDir()
+	privateTemp(t)
 	l, err := New(Options{Env: env, Dir: t.TempDir(), CacheDir: own, SharedCacheDirs: []string{"", shared}})
 	if err != nil {
 		t.Fatal(err)
@@ -350,6 +363,7 @@ func TestInterruptStopsBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := t.TempDir()
+	privateTemp(t)
 	l, err := New(Options{Env: env, Dir: t.TempDir(), CacheDir: cache, GoBin: filepath.Join(dir, "go")})
 	if err != nil {
 		t.Fatal(err)
