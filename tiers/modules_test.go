@@ -132,9 +132,11 @@ func moduleSession(tb testing.TB, cache string) *session.Session {
 }
 
 // newModuleSession is a session with module options opts, shut down
-// after the test.
+// after the test. Its temporary directories go to a TMPDIR of the
+// test's, so its sweep of stale ones never sees the real one.
 func newModuleSession(tb testing.TB, opts modules.Options) *session.Session {
 	tb.Helper()
+	tb.Setenv("TMPDIR", tb.TempDir())
 	if opts.CacheDir == "" {
 		opts.CacheDir = tb.TempDir()
 	}
