@@ -65,6 +65,7 @@ type parent struct {
 
 func newParent(t testing.TB) *parent {
 	t.Helper()
+	t.Setenv("TMPDIR", t.TempDir()) // the pools' reply directories, and their sweep
 	s, procs, err := newSession(slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

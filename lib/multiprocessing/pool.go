@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gilgo/gilgo/engine"
+	"github.com/gilgo/gilgo/internal/piddir"
 	"github.com/gilgo/gilgo/session/hook"
 	"github.com/gilgo/gilgo/worker"
 )
@@ -179,6 +180,12 @@ func (s *poolState) take(intr <-chan struct{}) (*proc, error) {
 	}
 }
 
+// replyDirPrefix starts the name of a pool's reply directory, followed by
+// the process id (internal/piddir): gilgo-procpool-pid1234-…. A worker
+// killed before its pools closed leaves them; the first pool a later
+// session makes removes those of ended processes.
+const replyDirPrefix = "gilgo-procpool-pid"
+
 // replyDir makes the directory the children write their replies to and
 // reserves the numbers of n calls, which name their reply files.
 func (s *poolState) replyDir(n int) (dir string, first uint64, err error) {
@@ -188,7 +195,12 @@ func (s *poolState) replyDir(n int) (dir string, first uint64, err error) {
 		return "", 0, errors.New("multiprocessing: the pool is closed")
 	}
 	if s.dir == "" {
-		d, err := os.MkdirTemp("", "gilgo-procpool-")
+		s.procs.sweep.Do(func() {
+			if err := piddir.Sweep(replyDirPrefix); err != nil {
+				s.procs.log.Warn("multiprocessing: remove stale reply directories", "err", err)
+			}
+		})
+		d, err := piddir.Make(replyDirPrefix)
 		if err != nil {
 			return "", 0, fmt.Errorf("multiprocessing: reply directory: %w", err)
 		}

@@ -54,6 +54,8 @@ type Procs struct {
 	funcs  map[string]reflect.Value // registered top-level funcs
 	pools  map[*poolState]struct{}
 	closed bool
+
+	sweep sync.Once // of stale reply directories, before a pool makes the first
 }
 
 // identityOnce probes yaegi's closure layout once per process; the result
