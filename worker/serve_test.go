@@ -2,8 +2,10 @@ package worker
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -44,8 +46,19 @@ func (w *waitInterp) Interrupt() { w.once.Do(func() { close(w.interrupted) }) }
 // TestServeReadsWhileACellRuns: a cell runs on the goroutine that read
 // it, and another goroutine reads on meanwhile: a running cell can be
 // interrupted, gets its input reply, does not hold up introspection or
-// the next execute request.
+// the next execute request. With GOMAXPROCS 1 as well (taskset -c 0, a
+// container's limit of one CPU), where the fresh reader and the cell
+// share the only P.
 func TestServeReadsWhileACellRuns(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		t.Run(fmt.Sprintf("GOMAXPROCS=%d", procs), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			testServeReadsWhileACellRuns(t)
+		})
+	}
+}
+
+func testServeReadsWhileACellRuns(t *testing.T) {
 	exec := func(id uint64, code string) *msg {
 		return &msg{Kind: kindExecute, ID: id, Cell: id, Exec: &engine.ExecuteRequest{Code: code}}
 	}
