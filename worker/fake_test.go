@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -171,6 +172,11 @@ func recurse(n int) int {
 }
 
 func mapWrites() {
+	// Two Ps even on one CPU (taskset -c 0): with one, a goroutine is
+	// never stopped inside a map write, so the runtime never sees the
+	// other one write at the same time and the fake never crashes. Two
+	// threads on one CPU are interleaved by the kernel anywhere.
+	runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0)))
 	m := map[int]int{}
 	var wg sync.WaitGroup
 	for g := range 2 {
