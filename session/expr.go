@@ -31,6 +31,16 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 		id, isIdent := e.(*ast.Ident)
 		single = n == 1 && !(isIdent && id.Name == "nil")
 	} // else a list "a, b": shown as a tuple
+	// A value of a basic type, only read: alone (reading.go). Its type
+	// has no methods, so no text of one is needed.
+	if single && c.reading && c.trailing != nil && !c.s.slowTrailing && c.s.debug.Load() == nil {
+		if v, ok, err := c.evalReading(e); ok || err != nil {
+			if err != nil {
+				return nil, false, err
+			}
+			return []reflect.Value{v}, true, nil
+		}
+	}
 	// One value: with the text of its Error or String method when its
 	// static type has one that Go cannot see (an interpreted type's).
 	// yaegi's type switches confuse interpreted types with the same
@@ -39,15 +49,6 @@ func (c *cell) evalExpr(it cellast.Item) ([]reflect.Value, bool, error) {
 	texts := []string{"nil"}
 	if single {
 		texts = append(c.textCalls(), texts...)
-	}
-	if len(texts) == 1 && single && c.trailing != nil && !c.s.slowTrailing &&
-		c.s.debug.Load() == nil && c.reading {
-		if v, ok, err := c.evalReading(e); ok || err != nil {
-			if err != nil {
-				return nil, false, err
-			}
-			return []reflect.Value{v}, true, nil
-		}
 	}
 	var prog *interp.Program
 	var name string

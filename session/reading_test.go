@@ -26,6 +26,9 @@ func TestReadingTrailing(t *testing.T) {
 		`var e error`,
 		`type celsius float64`,
 		`var temp celsius = 21.5`,
+		`type kelvin float64`,
+		`func (k kelvin) String() string { return "cold" }`,
+		`var abs kelvin = 3`,
 		`const big = 1 << 40`,
 		`type pt struct{ X, y int }`,
 		`pos := pt{1, 2}`,
@@ -69,6 +72,8 @@ func TestReadingTrailing(t *testing.T) {
 		// Not basic, or not only reads: the generated func, both times.
 		{"temp", false},
 		{"pos", false},
+		{"abs", false}, // shows its String text
+		{"abs + 1", false},
 		{"pos.X", false},
 		{"s", false},
 		{"greet()", false},
