@@ -32,26 +32,26 @@ func readingTrailing(info *types.Info, e ast.Expr) bool {
 	if b, ok := tv.Type.(*types.Basic); !ok || b.Kind() == types.Invalid || b.Kind() == types.UntypedNil {
 		return false
 	}
-	pure := true
+	reads := true
 	ast.Inspect(e, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case nil, *ast.Ident, *ast.BasicLit, *ast.ParenExpr:
 		case *ast.BinaryExpr:
-			pure = n.Op != token.SHL && n.Op != token.SHR
+			reads = n.Op != token.SHL && n.Op != token.SHR
 		case *ast.UnaryExpr:
-			pure = n.Op != token.ARROW && n.Op != token.AND
+			reads = n.Op != token.ARROW && n.Op != token.AND
 		case *ast.SelectorExpr: // a package's member: pkg.Name
 			id, ok := n.X.(*ast.Ident)
 			_, isPkg := info.Uses[id].(*types.PkgName)
-			pure = ok && isPkg
+			reads = ok && isPkg
 		case *ast.IndexExpr: // an element, not a generic instance
-			pure = indexable(info.TypeOf(n.X))
+			reads = indexable(info.TypeOf(n.X))
 		default:
-			pure = false
+			reads = false
 		}
-		return pure
+		return reads
 	})
-	return pure
+	return reads
 }
 
 // indexable reports whether x[i] of a value of type t reads an element:
@@ -72,9 +72,10 @@ func indexable(t types.Type) bool {
 	return false
 }
 
-// evalReading runs e, a readingTrailing expression of the trailing file, alone;
-// ok is false when yaegi's result is no value Go can hand on (evalExpr
-// then runs the generated func: e has no effect to repeat).
+// evalReading runs e, a readingTrailing expression of the trailing
+// file, alone; ok is false when it did not compile alone or yaegi's
+// result is no value Go can hand on (evalExpr then runs the generated
+// func: e has no effect to repeat).
 func (c *cell) evalReading(e ast.Expr) (v reflect.Value, ok bool, err error) {
 	y := c.s.yaegi()
 	defer y.dropSlots(y.globalLen())
