@@ -84,7 +84,13 @@ func (c *cell) evalReading(e ast.Expr) (v reflect.Value, ok bool, err error) {
 		return reflect.Value{}, false, nil
 	}
 	c.s.readings++
-	res, err := c.execute(prog)
+	// On this goroutine, not through ExecuteWithContext's goroutine of
+	// its own (a wake-up of another thread, a third of the time of a
+	// trivial cell): an expression without calls, loops or receives ends
+	// at once, so there is nothing for the cell's context to stop. The
+	// debugger never gets here (evalExpr).
+	y.growFrame()
+	res, err := c.s.it.Execute(prog)
 	if err != nil {
 		return reflect.Value{}, true, err
 	}
