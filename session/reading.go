@@ -6,6 +6,8 @@ import (
 	"go/types"
 	"reflect"
 
+	"github.com/traefik/yaegi/interp"
+
 	"github.com/gilgo/gilgo/session/cellast"
 )
 
@@ -84,13 +86,8 @@ func (c *cell) evalReading(e ast.Expr) (v reflect.Value, ok bool, err error) {
 		return reflect.Value{}, false, nil
 	}
 	c.s.readings++
-	// On this goroutine, not through ExecuteWithContext's goroutine of
-	// its own (a wake-up of another thread, a third of the time of a
-	// trivial cell): an expression without calls, loops or receives ends
-	// at once, so there is nothing for the cell's context to stop. The
-	// debugger never gets here (evalExpr).
 	y.growFrame()
-	res, err := c.s.it.Execute(prog)
+	res, err := c.s.it.Execute(prog) // it ends at once (see executeHere)
 	if err != nil {
 		return reflect.Value{}, true, err
 	}
@@ -100,4 +97,42 @@ func (c *cell) evalReading(e ast.Expr) (v reflect.Value, ok bool, err error) {
 	}
 	// A copy: the result may be a slot of the interpreter's frame.
 	return reflect.ValueOf(res.Interface()), true, nil
+}
+
+// executeHere runs prog on the cell's goroutine, not through
+// ExecuteWithContext's goroutine of its own (a wake-up of another
+// thread, about a third of the time of a trivial cell), for code that
+// ends at once (endsAtOnce, or a reading expression): there is nothing
+// for the cell's context to stop. Not under the debugger.
+func (c *cell) executeHere(prog *interp.Program) error {
+	c.s.yaegi().growFrame()
+	_, err := c.s.it.Execute(prog)
+	return err
+}
+
+// endsAtOnce reports whether the funcs of f, a statement unit's file
+// before the passes, end at once whatever the values: no call (nor
+// conversion), loop, goto, go, defer, select, send, receive or func
+// literal, so nothing in them can block or run long.
+func endsAtOnce(f *ast.File) bool {
+	ok := true
+	for _, d := range f.Decls {
+		fd, isFunc := d.(*ast.FuncDecl)
+		if !isFunc || fd.Body == nil {
+			continue
+		}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr, *ast.ForStmt, *ast.RangeStmt, *ast.GoStmt, *ast.DeferStmt,
+				*ast.SelectStmt, *ast.SendStmt, *ast.FuncLit, *ast.LabeledStmt:
+				ok = false
+			case *ast.BranchStmt:
+				ok = ok && n.Tok != token.GOTO
+			case *ast.UnaryExpr:
+				ok = ok && n.Op != token.ARROW
+			}
+			return ok
+		})
+	}
+	return ok
 }

@@ -1,6 +1,8 @@
 package session
 
 import (
+	"go/parser"
+	"go/token"
 	"strings"
 	"testing"
 )
@@ -106,5 +108,41 @@ func TestReadingTrailing(t *testing.T) {
 	}
 	if slow.readings != 0 {
 		t.Errorf("slowTrailing: %d expressions ran alone", slow.readings)
+	}
+}
+
+// TestEndsAtOnce: the statement units that run on the cell's goroutine
+// (executeHere) are those that cannot block or run long.
+func TestEndsAtOnce(t *testing.T) {
+	tests := []struct {
+		stmts string
+		want  bool
+	}{
+		{"x++", true},
+		{"x = x*2 + 1", true},
+		{"if x > 1 {\n\tx = 0\n} else {\n\tx--\n}", true},
+		{"switch {\ncase x > 1:\n\tx = 0\n}", true},
+		{"m[1] = 2\n_ = s[3]", true},
+		{"x = int(y)", false}, // a conversion is a call to the parser
+		{"f()", false},
+		{"fmt.Println(x)", false},
+		{"for {\n}", false},
+		{"for i := range 3 {\n\t_ = i\n}", false},
+		{"go g()", false},
+		{"defer g()", false},
+		{"select {}", false},
+		{"ch <- 1", false},
+		{"x = <-ch", false},
+		{"h := func() {}\n_ = h", false},
+		{"again:\nx++\ngoto again", false},
+	}
+	for _, tt := range tests {
+		f, err := parser.ParseFile(token.NewFileSet(), "_.go", "package main\nfunc init() {\n"+tt.stmts+"\n}\n", parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.stmts, err)
+		}
+		if got := endsAtOnce(f); got != tt.want {
+			t.Errorf("%q: endsAtOnce %v, want %v", tt.stmts, got, tt.want)
+		}
 	}
 }

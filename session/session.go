@@ -941,6 +941,7 @@ func (c *cell) runDecls(f *ast.File, u unit) error {
 // runStmts compiles the generated func of a statement unit and calls it
 // (runs it: an init, see runGo).
 func (c *cell) runStmts(f *ast.File) error {
+	here := c.initStmts && c.s.debug.Load() == nil && endsAtOnce(f) // asked before the passes add calls
 	if err := rewriteFile(c, f); err != nil {
 		return err
 	}
@@ -948,7 +949,12 @@ func (c *cell) runStmts(f *ast.File) error {
 	if err != nil {
 		return err
 	}
-	if _, err = c.execute(prog); err != nil {
+	if here {
+		err = c.executeHere(prog)
+	} else {
+		_, err = c.execute(prog)
+	}
+	if err != nil {
 		return err
 	}
 	for _, d := range f.Decls {
