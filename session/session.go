@@ -61,15 +61,11 @@ type Session struct {
 	log   *slog.Logger
 
 	execMu sync.Mutex // serialises Execute and the interpreter swap
-	yv     yaegiView  // what frame.go and release.go reach inside it (yaegi)
-	// slowTrailing turns evalReading off; readings counts the trailing
-	// expressions it ran (tests compare both paths).
-	slowTrailing bool
-	readings     int
-	it           *interp.Interpreter
-	used         []interp.Exports // packages added with Use, replayed on reset
-	pkgs         []hook.Package   // cell packages: display, then those added with Import
-	sched        hook.Attachment  // what Options.Scheduler added
+	it     *interp.Interpreter
+	yv     yaegiView        // what frame.go and release.go reach inside it (yaegi)
+	used   []interp.Exports // packages added with Use, replayed on reset
+	pkgs   []hook.Package   // cell packages: display, then those added with Import
+	sched  hook.Attachment  // what Options.Scheduler added
 
 	router             *router
 	stdout, stderr     *streamWriter
@@ -103,6 +99,10 @@ type Session struct {
 	// debug is the Jupyter debugger's state, made by its first request
 	// (debug.go); nil: cells run as they always do.
 	debug atomic.Pointer[debugger]
+	// slowTrailing turns evalReading off; readings counts the trailing
+	// expressions it ran (tests compare both paths).
+	slowTrailing bool
+	readings     int
 }
 
 // state is what the session knows about the cells run so far.
