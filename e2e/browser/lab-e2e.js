@@ -390,6 +390,11 @@ async function main() {
     if (opts.debug) await debugChecks(page, shot);
     if (problems.length) throw new CheckError(`the page reported:\n  ${problems.join('\n  ')}`);
     console.log(`lab-e2e: ${opts.notebook}: PASS`);
+  } catch (err) {
+    // What the page showed when a check failed (the last screenshot may
+    // be several steps older).
+    await shot('failed').catch(() => {});
+    throw err;
   } finally {
     await browser.close();
     log.end();
