@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash"
 	"log/slog"
+	"math/bits"
 	"sync"
 	"time"
 )
@@ -84,16 +85,23 @@ type signer struct {
 }
 
 // replayRing remembers the last replayHistory digests. It holds no
-// pointers (a flat ring and a map of fixed-size keys), so the garbage
+// pointers (a flat ring and a table of slot numbers), so the garbage
 // collector never scans it: as a []string and a map[string]struct{} it
 // was most of the kernel's live heap, scanned by every collection (one
-// every 20 or so cells). Not safe for concurrent use.
+// every 20 or so cells). Its index is an open-addressing table of
+// int32 that grows with the digests remembered, to twice replayHistory:
+// about 8-16 bytes a digest next to the ring's own, where a map of the
+// keys took 40-80 and grew by the megabyte in a long session. Digests
+// are told apart by their key (digestKey). Not safe for concurrent use.
 type replayRing struct {
 	size int    // digest size
 	ring []byte // replayHistory slots of size bytes; nil until first use
 	next int    // the slot the next digest goes to
-	// seen maps a digest's key to its slot.
-	seen map[digestKey]int32
+	// index holds slot+1 of each digest remembered (0: empty) at its
+	// key's hash, probed linearly; its length is a power of two, at
+	// least twice n.
+	index []int32
+	n     int // digests remembered
 }
 
 // digestKey is what identifies a digest: its first 32 bytes, zero-padded
@@ -102,18 +110,51 @@ type replayRing struct {
 // its first 32 bytes with a remembered one is a replay or a forgery.
 type digestKey [32]byte
 
-func keyOf(d []byte) digestKey {
-	var k digestKey
-	copy(k[:], d)
-	return k
-}
+// minIndex is the index's first length.
+const minIndex = 1 << 10
+
+// key returns the part of digest d that identifies it (see digestKey).
+func (r *replayRing) key(d []byte) []byte { return d[:min(len(d), len(digestKey{}))] }
 
 // slot returns the digest in slot i.
 func (r *replayRing) slot(i int) []byte { return r.ring[i*r.size : (i+1)*r.size] }
 
+// home is where key k's probe starts in an index of length n (a power of
+// two). A verified digest is an HMAC, spread evenly already; the mix
+// keeps digests that differ in a few bytes apart as well.
+func home(k []byte, n int) int {
+	var h uint64
+	for i := 0; i < len(k); i += 8 {
+		var w uint64
+		for j := i; j < min(i+8, len(k)); j++ {
+			w |= uint64(k[j]) << (8 * (j - i))
+		}
+		h = (h ^ w) * 0x9e3779b97f4a7c15
+	}
+	return int(h >> (64 - bits.TrailingZeros(uint(n)))) // the product's top bits mix all of k
+}
+
+// find returns the index position of key k: where it is, or the empty
+// position where it would go.
+func (r *replayRing) find(k []byte) (pos int, found bool) {
+	mask := len(r.index) - 1
+	for p := home(k, len(r.index)); ; p = (p + 1) & mask {
+		s := r.index[p]
+		if s == 0 {
+			return p, false
+		}
+		if bytes.Equal(r.key(r.slot(int(s-1))), k) {
+			return p, true
+		}
+	}
+}
+
 // has reports whether d's key is in the ring.
 func (r *replayRing) has(d []byte) bool {
-	_, ok := r.seen[keyOf(d)]
+	if r.n == 0 {
+		return false
+	}
+	_, ok := r.find(r.key(d))
 	return ok
 }
 
@@ -122,20 +163,51 @@ func (r *replayRing) has(d []byte) bool {
 func (r *replayRing) put(i int, d []byte) {
 	if r.ring == nil {
 		r.ring = make([]byte, replayHistory*r.size)
-		r.seen = make(map[digestKey]int32)
+		r.index = make([]int32, minIndex)
 	}
-	// An empty slot is zeros, whose key no digest in the map has in
-	// practice; the slot check makes sure only this slot's entry goes.
-	if k := keyOf(r.slot(i)); r.hasAt(k, i) {
-		delete(r.seen, k)
+	// Only slot i's own entry goes: the index may point the old key at
+	// another slot (a digest put twice), and an empty slot has none.
+	if r.n > 0 {
+		if p, ok := r.find(r.key(r.slot(i))); ok && int(r.index[p]) == i+1 {
+			r.removeAt(p)
+		}
 	}
 	copy(r.slot(i), d)
-	r.seen[keyOf(d)] = int32(i)
+	if 2*(r.n+1) > len(r.index) {
+		r.grow()
+	}
+	p, ok := r.find(r.key(d))
+	if !ok {
+		r.n++
+	}
+	r.index[p] = int32(i + 1)
 }
 
-func (r *replayRing) hasAt(k digestKey, i int) bool {
-	j, ok := r.seen[k]
-	return ok && int(j) == i
+// removeAt empties index position p and moves the entries after it that
+// their probe would no longer reach (backward-shift deletion).
+func (r *replayRing) removeAt(p int) {
+	mask := len(r.index) - 1
+	r.n--
+	for q := (p + 1) & mask; r.index[q] != 0; q = (q + 1) & mask {
+		h := home(r.key(r.slot(int(r.index[q]-1))), len(r.index))
+		if (q-h)&mask >= (q-p)&mask { // p lies on q's probe: move it there
+			r.index[p] = r.index[q]
+			p = q
+		}
+	}
+	r.index[p] = 0
+}
+
+// grow doubles the index.
+func (r *replayRing) grow() {
+	old := r.index
+	r.index = make([]int32, 2*len(old))
+	for _, s := range old {
+		if s != 0 {
+			p, _ := r.find(r.key(r.slot(int(s - 1))))
+			r.index[p] = s
+		}
+	}
 }
 
 // add stores d in the next slot and returns that slot.
@@ -147,7 +219,7 @@ func (r *replayRing) add(d []byte) int {
 }
 
 // len returns the number of digests remembered.
-func (r *replayRing) len() int { return len(r.seen) }
+func (r *replayRing) len() int { return r.n }
 
 func newSigner(scheme string, key []byte) (*signer, error) {
 	s := &signer{key: key}

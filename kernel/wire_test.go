@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -305,4 +306,74 @@ func TestFuzzCorpusPresent(t *testing.T) {
 			t.Errorf("%s: not a fuzz corpus file", f)
 		}
 	}
+}
+
+// TestReplayRingModel checks the ring's index against a map of what it
+// must remember, through more than a ring's worth of random digests,
+// digests put again into other slots (as a replay file may hold), and
+// evictions, which move entries of the open-addressing table back. The
+// index grows with the digests, not to its full size at once.
+func TestReplayRingModel(t *testing.T) {
+	const size = 32
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func() []byte {
+		d := make([]byte, size)
+		for i := range d {
+			d[i] = byte(rng.Uint32())
+		}
+		return d
+	}
+	r := replayRing{size: size}
+	model := map[string]int{} // digest -> slot
+	var order [][]byte        // every digest added, by slot use
+	check := func(when string) {
+		t.Helper()
+		if r.len() != len(model) {
+			t.Fatalf("%s: len %d, want %d", when, r.len(), len(model))
+		}
+	}
+	for step := range replayHistory + 5000 {
+		var d []byte
+		if step%97 == 5 && len(order) > 0 {
+			d = order[rng.IntN(len(order))] // a digest again, in the next slot
+		} else {
+			d = random()
+		}
+		i := r.next
+		if old := r.slot0(i); old != nil && model[string(old)] == i {
+			delete(model, string(old))
+		}
+		r.add(d)
+		model[string(d)] = i
+		order = append(order, d)
+		if step == 1000 && len(r.index) > 4*1024 {
+			t.Errorf("after 1000 digests the index has %d entries, want at most %d", len(r.index), 4*1024)
+		}
+		if step%4096 == 0 {
+			check(fmt.Sprint("step ", step))
+			for _, d := range order[max(0, len(order)-3*replayHistory/2):] {
+				_, want := model[string(d)]
+				if got := r.has(d); got != want {
+					t.Fatalf("step %d: has = %v, want %v", step, got, want)
+				}
+			}
+		}
+	}
+	check("end")
+	if len(r.index) != 2*replayHistory {
+		t.Errorf("index of a full ring: %d entries, want %d", len(r.index), 2*replayHistory)
+	}
+}
+
+// slot0 returns a copy of the digest in slot i, or nil while the ring is
+// unallocated or the slot is empty (zeros).
+func (r *replayRing) slot0(i int) []byte {
+	if r.ring == nil {
+		return nil
+	}
+	d := append([]byte(nil), r.slot(i)...)
+	if bytes.Equal(d, make([]byte, len(d))) {
+		return nil
+	}
+	return d
 }
