@@ -161,7 +161,7 @@ func (k *Kernel) handleExecute(sock Socket, m *message) {
 		content["status"], content["ename"], content["evalue"], content["traceback"] = "error", e.Name, e.Value, tb
 		md["status"] = "error"
 		if !c.Silent && stopOnError {
-			k.abortPending = true
+			k.abortFrom = time.Now()
 		}
 	}
 	k.reply(sock, m, "execute_reply", content, md)
@@ -193,7 +193,7 @@ func (k *Kernel) handleTooLarge(sock Socket, m *message) {
 		content["payload"] = []any{}
 		md = map[string]any{"dependencies_met": true, "engine": k.session, "status": "error"}
 		k.pub.publish(m.RawHeader, "error", map[string]any{"ename": engine.ErrInputTooLarge, "evalue": value, "traceback": tb})
-		k.abortPending = true
+		k.abortFrom = time.Now()
 	}
 	k.reply(sock, m, base+"_reply", content, md)
 }

@@ -88,9 +88,11 @@ type Kernel struct {
 	shellQ chan *message
 	// count is the execution count; only the shell worker touches it.
 	count int
-	// abortPending is set by a failed execute with stop_on_error and read
-	// by the shell worker right after that request; it never outlives it.
-	abortPending bool
+	// abortFrom is set by a failed execute with stop_on_error, to the
+	// time it failed (before its reply goes out: the abort window never
+	// starts after a client saw the reply), and read by the shell worker
+	// right after that request; it never outlives it. Zero: no abort.
+	abortFrom time.Time
 
 	execCtx    context.Context
 	execCancel context.CancelFunc
@@ -338,9 +340,9 @@ func (k *Kernel) serveShell() {
 		case m := <-k.shellQ:
 			large := messageSize(m) >= releaseAfter
 			k.dispatch(k.socks.Shell, m, k.shellHandler(m.Header.MsgType))
-			if k.abortPending {
-				k.abortPending = false
-				k.abortQueued()
+			if from := k.abortFrom; !from.IsZero() {
+				k.abortFrom = time.Time{}
+				k.abortQueued(from)
 			}
 			if large {
 				// The request, its decoded code, execute_input and the
@@ -356,15 +358,16 @@ func (k *Kernel) serveShell() {
 }
 
 // abortQueued answers the execute requests queued on shell, and those
-// arriving within Options.StopOnErrorTimeout, with status aborted, as
+// arriving within Options.StopOnErrorTimeout of from (when the cell
+// failed), with status aborted, as
 // ipykernel does after a failed cell; other requests are served normally.
 // Nothing outlives the window.
 //
 // "Queued" is what the queue holds when the abort starts: a request sent
 // after the frontend saw the last aborted reply must run, however soon
 // it arrives (the replies go out while this loop still drains).
-func (k *Kernel) abortQueued() {
-	deadline := time.Now().Add(k.opts.StopOnErrorTimeout)
+func (k *Kernel) abortQueued(from time.Time) {
+	deadline := from.Add(k.opts.StopOnErrorTimeout)
 	queued := len(k.shellQ) // this goroutine is the queue's only reader
 	for {
 		var m *message
