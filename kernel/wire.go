@@ -91,8 +91,8 @@ type signer struct {
 // every 20 or so cells). Its index is an open-addressing table of
 // int32 that grows with the digests remembered, to twice replayHistory:
 // about 8-16 bytes a digest next to the ring's own, where a map of the
-// keys took 40-80 and grew by the megabyte in a long session. Digests
-// are told apart by their key (digestKey). Not safe for concurrent use.
+// keys took 66-82 and grew by the megabyte in a long session. Digests
+// are told apart by their key (digestKeyLen). Not safe for concurrent use.
 type replayRing struct {
 	size int    // digest size
 	ring []byte // replayHistory slots of size bytes; nil until first use
@@ -104,17 +104,18 @@ type replayRing struct {
 	n     int // digests remembered
 }
 
-// digestKey is what identifies a digest: its first 32 bytes, zero-padded
-// (all of an hmac-sha1 or hmac-sha256 digest). HMAC-SHA512 cut to 256
-// bits is still a MAC (HMAC-SHA512/256), so a message whose digest shares
-// its first 32 bytes with a remembered one is a replay or a forgery.
-type digestKey [32]byte
+// digestKeyLen is how much of a digest identifies it: its first 32
+// bytes (all of an hmac-sha1 or hmac-sha256 digest). HMAC-SHA512 cut to
+// 256 bits is still a MAC (HMAC-SHA512/256), so a message whose digest
+// shares its first 32 bytes with a remembered one is a replay or a
+// forgery.
+const digestKeyLen = 32
 
 // minIndex is the index's first length.
 const minIndex = 1 << 10
 
-// key returns the part of digest d that identifies it (see digestKey).
-func (r *replayRing) key(d []byte) []byte { return d[:min(len(d), len(digestKey{}))] }
+// key returns the part of digest d that identifies it (digestKeyLen).
+func (r *replayRing) key(d []byte) []byte { return d[:min(len(d), digestKeyLen)] }
 
 // slot returns the digest in slot i.
 func (r *replayRing) slot(i int) []byte { return r.ring[i*r.size : (i+1)*r.size] }

@@ -230,7 +230,7 @@ func TestReplayRing(t *testing.T) {
 			// b differs from a in its last bytes only: the same key for
 			// hmac-sha512 (a replay, or a forgery of a's first 256
 			// bits), another for the shorter digests.
-			sameKey := tc.size > len(digestKey{})
+			sameKey := tc.size > digestKeyLen
 			if r.has(b) != sameKey {
 				t.Errorf("b, a's digest but for its last bytes: has(b)=%v, want %v", r.has(b), sameKey)
 			}
