@@ -163,7 +163,7 @@ func (c *cell) trailingRunFile(name string, n int, single bool, text string) *as
 	}
 	tf := c.trailing
 	fd := tf.Decls[0].(*ast.FuncDecl)
-	call := fd.Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
+	call := typecheck.TrailingCall(tf)
 	if len(call.Args) != 1 {
 		return nil
 	}

@@ -73,7 +73,7 @@ func (c *cell) typeCheck(units []unit, files []*ast.File) error {
 // single trailing expression, which evalExpr then trusts instead of
 // asking the interpreter.
 func (c *cell) arityFromTypes(info *types.Info, f *ast.File) {
-	call := f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
+	call := typecheck.TrailingCall(f)
 	if len(call.Args) != 1 {
 		return
 	}
@@ -114,7 +114,7 @@ func (c *cell) retypeTrailing(units []unit, f *ast.File) error {
 	}
 	c.trailing = nil // the text changes: the expression is made from it again
 	c.reading = false
-	call := f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
+	call := typecheck.TrailingCall(f)
 	var b strings.Builder
 	for i, a := range call.Args {
 		if i > 0 {

@@ -945,11 +945,15 @@ func showFunc(pkg *types.Package) *types.Func {
 	return types.NewFunc(token.NoPos, pkg, "__gilgo_show", types.NewSignatureType(nil, nil, nil, params, nil, true))
 }
 
-// TrailingArgs are the expressions of a trailing file (Result.Trailing,
-// ParseTrailing): the arguments of its call of __gilgo_show.
-func TrailingArgs(f *ast.File) []ast.Expr {
-	return f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr).Args
+// TrailingCall is the call of __gilgo_show in a trailing file
+// (Result.Trailing, ParseTrailing).
+func TrailingCall(f *ast.File) *ast.CallExpr {
+	return f.Decls[0].(*ast.FuncDecl).Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
 }
+
+// TrailingArgs are the expressions of a trailing file: the arguments of
+// its TrailingCall.
+func TrailingArgs(f *ast.File) []ast.Expr { return TrailingCall(f).Args }
 
 // isNoValue reports whether err is the error of a trailing call of no
 // value passed to __gilgo_show, which the session does not do.
@@ -957,9 +961,8 @@ func isNoValue(te types.Error, trailing *ast.File) bool {
 	if trailing == nil || !strings.HasSuffix(te.Msg, "(no value) used as value") {
 		return false
 	}
-	fd := trailing.Decls[0].(*ast.FuncDecl)
-	call := fd.Body.List[0].(*ast.ExprStmt).X.(*ast.CallExpr)
-	return len(call.Args) == 1 && te.Pos == call.Args[0].Pos()
+	args := TrailingArgs(trailing)
+	return len(args) == 1 && te.Pos == args[0].Pos()
 }
 
 // stripDirective drops a leading /*line ...*/ comment.
