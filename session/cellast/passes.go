@@ -17,9 +17,9 @@ type Pass struct {
 	Name string
 	// Apply rewrites f in place. Env answers questions about the session.
 	Apply func(env Env, f *ast.File) error
-	// needs, for a built-in pass, reports whether a file with these
-	// features may give it something to do (see Rewrite); nil: always.
-	needs func(features) bool
+	// needs, for a built-in pass, are the features a file must all have
+	// to give it something to do (see Rewrite); none: it always runs.
+	needs features
 }
 
 // Env is what a pass may ask the session.
@@ -43,27 +43,27 @@ type RangeRecorder interface {
 var builtinPasses = []Pass{
 	// The typed passes first: the type facts are of the nodes as
 	// the cell wrote them.
-	{Name: "typeargs", Apply: passTypeArgs, needs: func(ft features) bool { return ft.has(instanceCall) }},
-	{Name: "newexpr", Apply: passNewExpr, needs: func(ft features) bool { return ft.has(newCall) }},
-	{Name: "shifts", Apply: passShifts, needs: func(ft features) bool { return ft.has(shift) }},
-	{Name: "methodexprs", Apply: passMethodExprs, needs: func(ft features) bool { return ft.has(methodExpr) }},
-	{Name: "rangechans", Apply: passRangeChans, needs: func(ft features) bool { return ft.has(rangeLoop) }},
-	{Name: "localvars", Apply: passLocalVars, needs: func(ft features) bool { return ft.has(declStmt) }},
-	{Name: "fmtargs", Apply: passFmtArgs, needs: func(ft features) bool { return ft.has(pkgCall) }},
-	{Name: "typeswitch", Apply: passTypeSwitch, needs: func(ft features) bool { return ft.has(typeSwitch) }},
-	{Name: "callbacks", Apply: passCallbacks, needs: func(ft features) bool { return ft.has(pkgCall) }},
-	{Name: "main", Apply: passMain, needs: func(ft features) bool { return ft.has(mainName) }},
-	{Name: "deferloop", Apply: passDeferLoop, needs: func(ft features) bool { return ft.has(deferStmt) && ft.has(loop) }},
-	{Name: "rangeint", Apply: passRangeInt, needs: func(ft features) bool { return ft.has(rangeLoop) }},
-	{Name: "rangefunc", Apply: passRangeFunc, needs: func(ft features) bool { return ft.has(rangeLoop) }},
-	{Name: "loopvar", Apply: passLoopVar, needs: func(ft features) bool { return ft.has(loop) }},
-	{Name: "funclitargs", Apply: passFuncLitArgs, needs: func(ft features) bool { return ft.has(funcLit) }},
-	{Name: "builtins", Apply: passBuiltins, needs: func(ft features) bool { return ft.has(builtinCall) }},
-	{Name: "params", Apply: passParams, needs: func(ft features) bool { return ft.has(unnamedParam) }},
+	{Name: "typeargs", Apply: passTypeArgs, needs: instanceCall},
+	{Name: "newexpr", Apply: passNewExpr, needs: newCall},
+	{Name: "shifts", Apply: passShifts, needs: shift},
+	{Name: "methodexprs", Apply: passMethodExprs, needs: methodExpr},
+	{Name: "rangechans", Apply: passRangeChans, needs: rangeLoop},
+	{Name: "localvars", Apply: passLocalVars, needs: declStmt},
+	{Name: "fmtargs", Apply: passFmtArgs, needs: pkgCall},
+	{Name: "typeswitch", Apply: passTypeSwitch, needs: typeSwitch},
+	{Name: "callbacks", Apply: passCallbacks, needs: pkgCall},
+	{Name: "main", Apply: passMain, needs: mainName},
+	{Name: "deferloop", Apply: passDeferLoop, needs: deferStmt | loop},
+	{Name: "rangeint", Apply: passRangeInt, needs: rangeLoop},
+	{Name: "rangefunc", Apply: passRangeFunc, needs: rangeLoop},
+	{Name: "loopvar", Apply: passLoopVar, needs: loop},
+	{Name: "funclitargs", Apply: passFuncLitArgs, needs: funcLit},
+	{Name: "builtins", Apply: passBuiltins, needs: builtinCall},
+	{Name: "params", Apply: passParams, needs: unnamedParam},
 }
 
 // goPass is the go statement pass, which runs after all others.
-var goPass = Pass{Name: "go", Apply: passGo, needs: func(ft features) bool { return ft.has(goStmt) }}
+var goPass = Pass{Name: "go", Apply: passGo, needs: goStmt}
 
 // features is a set of the constructs of a file that the built-in passes
 // rewrite: a pass whose constructs a file lacks has nothing to do in it.
@@ -212,11 +212,11 @@ func Rewrite(env Env, f *ast.File, extra []Pass) error {
 	var ft features
 	known := false
 	run := func(p Pass) error {
-		if p.needs != nil {
+		if p.needs != 0 {
 			if !known {
 				ft, known = featuresOf(env, f), true
 			}
-			if !p.needs(ft) {
+			if ft&p.needs != p.needs {
 				return nil
 			}
 		}
