@@ -28,9 +28,6 @@ const (
 	stopGrace = 2 * time.Second
 )
 
-// eventBufSize is the event reader's buffer.
-const eventBufSize = 64 << 10
-
 // child is one worker process and the goroutines that read its pipes.
 type child struct {
 	c     *Client
@@ -147,7 +144,7 @@ func (c *Client) spawn(ctx context.Context) (*child, error) {
 		pid:     cmd.Process.Pid,
 		token:   token,
 		req:     reqW,
-		reqW:    rawWriter(reqW),
+		reqW:    rawFile(reqW),
 		ready:   make(chan struct{}),
 		done:    make(chan struct{}),
 		pending: make(map[uint64]pendingCall),
@@ -253,12 +250,12 @@ func validPrefix(data []byte) int {
 	return len(data)
 }
 
-// rawWriter returns a writer of f that uses raw system calls (package
+// rawFile returns f, read and written with raw system calls (package
 // rawio: in the kernel process they spare the runtime's monitor thread a
 // wake-up), or f itself.
-func rawWriter(f *os.File) io.Writer {
-	if w := rawio.New(f); w != nil {
-		return w
+func rawFile(f *os.File) io.ReadWriter {
+	if rc := rawio.New(f); rc != nil {
+		return rc
 	}
 	return f
 }
@@ -268,11 +265,7 @@ func rawWriter(f *os.File) io.Writer {
 // header and body in one read.
 func (ch *child) readEvents(f *os.File) {
 	defer f.Close()
-	var raw io.Reader = f
-	if rc := rawio.New(f); rc != nil {
-		raw = rc
-	}
-	r := bufio.NewReaderSize(raw, eventBufSize)
+	r := bufio.NewReaderSize(rawFile(f), frameBufSize)
 	c := ch.c
 	readySeen := false
 	for {

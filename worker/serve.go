@@ -141,7 +141,7 @@ func serve(ctx context.Context, interp engine.Interpreter, r io.Reader, w io.Wri
 	// goroutine would cost every request a wake-up. It reports how
 	// reading ended on end.
 	end := make(chan error, 1)
-	go s.read(ctx, bufio.NewReaderSize(r, readBufSize), end)
+	go s.read(ctx, bufio.NewReaderSize(r, frameBufSize), end)
 	defer interp.Interrupt()
 	select {
 	case err := <-end:
@@ -289,10 +289,6 @@ func (s *server) sendLocked(m *msg) error {
 	}
 	return err
 }
-
-// readBufSize is the request reader's buffer: a frame's header and a
-// small body arrive in one read.
-const readBufSize = 64 << 10
 
 // read reads requests from r and handles them until r ends, a read fails
 // or a shutdown was answered, and then reports how on end. An execute

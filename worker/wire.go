@@ -153,6 +153,11 @@ func writeFrame(w io.Writer, m *msg) error {
 	return nil
 }
 
+// frameBufSize is the buffer both ends read frames through (requests in
+// the child, events in the kernel): a frame's header and a small body
+// arrive in one read.
+const frameBufSize = 64 << 10
+
 // readFrame reads one frame. It returns io.EOF only at a clean frame
 // boundary; a frame cut short is io.ErrUnexpectedEOF. A header without
 // frameMagic is errOutOfSync, a length over maxFrame errFrameTooLarge:
