@@ -346,8 +346,7 @@ func checkTrailing(fset *token.FileSet, b *base, imports []*ast.ImportSpec, impo
 			info.Implicits[is] = pn
 		}
 	}
-	call := fd.Body.List[0].(*ast.ExprStmt).X
-	if err := types.CheckExpr(fset, pkg, token.NoPos, call, info); err != nil {
+	if err := types.CheckExpr(fset, pkg, token.NoPos, TrailingCall(trailing), info); err != nil {
 		return nil, false
 	}
 	return info, true
