@@ -7,7 +7,6 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gilgo/gilgo/session/cellast"
-	"github.com/gilgo/gilgo/session/typecheck"
 )
 
 // A cell of statements and a trailing expression (no declaration, import
@@ -86,11 +85,8 @@ func (c *cell) runPlan(p *cellPlan) error {
 	for i, u := range p.units {
 		if u.last {
 			// Parsed once, as in the first run (isTrailing), for its
-			// arity and the file that runs it.
-			it := u.items[0]
-			if f, err := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text); err == nil {
-				c.trailing, c.trailingFset = f, c.s.it.FileSet()
-			}
+			// arity and the file that runs it; it parsed then.
+			_ = c.parseTrailing(u.items[0])
 			continue
 		}
 		f, err := c.parseUnit(u)

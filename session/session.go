@@ -708,15 +708,24 @@ func (c *cell) isTrailing(it cellast.Item) bool {
 	// What parses as the arguments of a call (without "...") parses as
 	// the elements of a composite literal too, and what does not is no
 	// list of expressions: isExprList holds exactly when the parse does.
-	f, err := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text)
-	switch {
+	switch err := c.parseTrailing(it); {
 	case err == nil:
-		c.trailing, c.trailingFset = f, c.s.it.FileSet()
 		return true
 	case errors.Is(err, typecheck.ErrNotList):
 		return isExprList(it.Text)
 	}
 	return false
+}
+
+// parseTrailing parses item it as the type check's trailing file
+// (typecheck.ParseTrailing), in the interpreter's FileSet, and keeps it
+// as c.trailing.
+func (c *cell) parseTrailing(it cellast.Item) error {
+	f, err := typecheck.ParseTrailing(c.s.it.FileSet(), c.directive(it.Line, it.Col)+it.Text)
+	if err == nil {
+		c.trailing, c.trailingFset = f, c.s.it.FileSet()
+	}
+	return err
 }
 
 // isExprList reports whether src is an expression or a list of them.
