@@ -154,7 +154,8 @@ test-network:
 
 bench: build
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -timeout 20m ./... | tee bench/go-bench.txt
-	$(PYTHON) bench/compare.py --gilgo $(BIN) --go-bench bench/go-bench.txt
+	$(GO) build -o bin/gilgo-null ./bench/nullkernel
+	$(PYTHON) bench/compare.py --gilgo $(BIN) --null-kernel bin/gilgo-null --go-bench bench/go-bench.txt
 
 HANDOUTS_DIR ?= handouts
 

@@ -6,7 +6,7 @@
 
 Both kernels are started through jupyter_client's KernelManager and driven by
 a BlockingKernelClient, in interleaved rounds (the kernel that goes first
-alternates), after one untimed start of each to warm the file cache. Every
+rotates), after one untimed start of each to warm the file cache. Every
 round starts a fresh kernel and measures, in this order: cold start, RSS
 after start, the first cell, 50 trivial cells, 20 warm completions, cells up
 to 200 in all and RSS again, fib(27), a 100,000-line print, and an interrupt
@@ -18,6 +18,10 @@ bin/gilgo during the run does not change the kernel under measurement. No
 kernel is left running: every kernel is shut down in a finally block and what
 is left of its process tree is killed.
 
+--null-kernel takes the bench/nullkernel binary (gilgo's protocol layer on an
+interpreter that runs nothing); it joins the rounds for the minimal-client
+round trip only, and its row is the floor under gilgo's.
+
 --go-bench takes a file of `go test -bench` output; its lines with custom
 metrics (the ratios the Go benchmarks report against a baseline measured in
 the same run) become a second table.
@@ -28,9 +32,11 @@ failed), 1 on an error.
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -72,6 +78,11 @@ CELLS = {
         "after": "print(keep)",
     },
 }
+
+# A kernel that runs nothing (bench/nullkernel: gilgo's package kernel on a
+# no-op interpreter, no worker), timed with the minimal client only: the
+# floor under gilgo's minimal-client round trip.
+NULL = "gilgo-null"
 
 CPYTHON_FIB = (
     "import time\n"
@@ -215,6 +226,36 @@ def one_round(name, samples, errors, rnd):
         k.close()
 
 
+def null_round(samples, errors, rnd):
+    """Minimal-client round trips of the null kernel; append to samples."""
+    k = kernelkit.Kernel(NULL)
+    try:
+        k.start()
+        mc = k.minimal_client()
+        try:
+            mc.ready(CELLS["gilgo"]["trivial"])
+            for _ in range(TRIVIAL_MINIMAL_N):
+                samples["trivial_min"].append(mc.execute(CELLS["gilgo"]["trivial"]))
+        finally:
+            mc.close()
+    except Exception as e:  # noqa: BLE001 - reported, the run goes on
+        errors.append(f"round {rnd}, {NULL}: {type(e).__name__}: {e}")
+        print(errors[-1], file=sys.stderr)
+    finally:
+        k.close()
+
+
+def install_null_kernel(env, path):
+    """Copy the null kernel into env's prefix and give it a kernelspec."""
+    exe = os.path.join(env.dir, "gilgo-null")
+    shutil.copy2(path, exe)
+    spec = os.path.join(env.dir, "share", "jupyter", "kernels", NULL)
+    os.makedirs(spec, exist_ok=True)
+    with open(os.path.join(spec, "kernel.json"), "w") as f:
+        json.dump({"argv": [exe, "-f", "{connection_file}"], "display_name": "gilgo's protocol, no interpreter",
+                   "language": "go"}, f)
+
+
 def cpython_fib():
     r = subprocess.run(["/usr/bin/python3", "-c", CPYTHON_FIB], capture_output=True, text=True, check=True)
     fields = r.stdout.split()
@@ -270,6 +311,8 @@ def machine():
 def fmt_s(x):
     if x != x:
         return "n/a"
+    if x < 0.001:
+        return f"{x * 1000:.2f} ms"
     if x < 1:
         return f"{x * 1000:.1f} ms"
     return f"{x:.2f} s"
@@ -297,7 +340,7 @@ def verdict(ok):
     return "met" if ok else "**missed**"
 
 
-def build_rows(s, cpy):
+def build_rows(s, cpy, null=None):
     g, p = s["gilgo"], s["python3"]
     rows = []
 
@@ -315,6 +358,11 @@ def build_rows(s, cpy):
     add(f"trivial cell round trip (×{TRIVIAL_N}/round)", "trivial", fmt_s, True, "≤ 0.2", lambda r: r <= 0.2)
     add(f"… with a minimal client (×{TRIVIAL_MINIMAL_N}/round)", "trivial_min", fmt_s, True,
         "≤ 1/15 (0.067)", lambda r: r <= 1 / 15)
+    if null is not None:
+        r = ratio(null, p["trivial_min"])
+        rows.append(("… the floor: a kernel that runs nothing, minimal client", cell(null, fmt_s, True),
+                     cell(p["trivial_min"], fmt_s, True), f"{r:.3f}" if r == r else "n/a", "",
+                     "report (the ratio gilgo's row cannot go below)", ""))
     add(f"warm completion (×{COMPLETE_N}/round)", "complete", fmt_s, True, "≤ 0.2", lambda r: r <= 0.2)
     cpy_cell = cell(cpy, fmt_s, False)
     r_in = kernelkit.median(g["fib_inside"]) / kernelkit.median(cpy) if cpy and g["fib_inside"] else float("nan")
@@ -427,7 +475,7 @@ def report(args, s, cpy, go_lines, errors, wall):
     out.append("")
     out.append("| metric | gilgo | ipykernel | gilgo/ipykernel | CPython -c | target | verdict |")
     out.append("|---|---|---|---|---|---|---|")
-    for row in build_rows(s, cpy):
+    for row in build_rows(s, cpy, s[NULL]["trivial_min"] if NULL in s else None):
         out.append("| " + " | ".join(row) + " |")
     out.append("")
     for name, label in (("gilgo", "gilgo"), ("python3", "ipykernel")):
@@ -452,7 +500,7 @@ def report(args, s, cpy, go_lines, errors, wall):
         "KernelManager from its kernelspec (gilgo: the binary copied into a temporary prefix and "
         "installed there with `gilgo install --prefix`; ipykernel: the system `python3` spec) and "
         "drives it with a BlockingKernelClient over ZeroMQ on localhost. After one untimed start of "
-        "each kernel (file cache warm), the kernels take turns, the first one alternating per round; "
+        "each kernel (file cache warm), the kernels take turns, the first one rotating per round; "
         "every round starts a fresh kernel. *Cold start* runs from before the process is spawned to "
         "the kernel_info_reply, and to the first `status: idle` on IOPub (kernel_info is re-sent, "
         "as `wait_for_ready` does, when IOPub's subscription missed the first one). A *round trip* "
@@ -460,7 +508,10 @@ def report(args, s, cpy, go_lines, errors, wall):
         "`idle`. The *minimal client* sends the same execute_request over raw ZeroMQ sockets "
         "(pyzmq, signed with the connection's key) and decodes nothing but the parent's msg_id "
         "and the idle status: jupyter_client's BlockingKernelClient parses every message, which "
-        "adds the same fixed cost to both kernels' round trips. "
+        "adds the same fixed cost to both kernels' round trips. The *floor* row times, with the same "
+        "minimal client and in the same rounds, bench/nullkernel: gilgo's protocol layer (package "
+        "kernel, as `gilgo kernel` runs it) on an interpreter that runs nothing, with no worker "
+        "process; no change behind the protocol layer can bring gilgo's ratio below it. "
         "RSS is the sum of VmRSS (/proc/PID/status) over the kernel process and its "
         "descendants (found through the ppid in /proc/*/stat), read after start and after "
         f"{CELLS_BEFORE_RSS} cells (trivial assignments and small prints); it counts a page "
@@ -520,6 +571,7 @@ def main():
     ap.add_argument("--gilgo", default=os.path.join(kernelkit.REPO, "bin", "gilgo"), help="gilgo binary")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--go-bench", help="file of `go test -bench` output to include")
+    ap.add_argument("--null-kernel", help="bench/nullkernel binary: also time a kernel that runs nothing")
     ap.add_argument("--out", default=os.path.join(kernelkit.REPO, "bench", "RESULTS.md"))
     args = ap.parse_args()
 
@@ -532,21 +584,30 @@ def main():
                "trivial_min", "complete", "rss_200", "pss_200", "fib_inside", "fib_rt", "print", "print_msgs", "interrupt",
                "interrupt_ename", "usable_after", "complete_found")
     s = {n: {m: [] for m in metrics} for n in CELLS}
+    kernels = list(CELLS)
+    if args.null_kernel:
+        s[NULL] = {"trivial_min": []}
+        kernels.append(NULL)
     cpy, errors = [], []
     t_begin = time.perf_counter()
-    with kernelkit.Env(args.gilgo) as _env:
-        for name in CELLS:  # warm the file cache; not measured
+    with kernelkit.Env(args.gilgo) as env:
+        if args.null_kernel:
+            install_null_kernel(env, args.null_kernel)
+        for name in kernels:  # warm the file cache; not measured
             k = kernelkit.Kernel(name)
             try:
                 k.start()
             finally:
                 k.close()
         for r in range(args.rounds):
-            order = list(CELLS) if r % 2 == 0 else list(reversed(CELLS))
+            order = kernels[r % len(kernels):] + kernels[:r % len(kernels)]
             for name in order:
                 t = time.perf_counter()
                 try:
-                    one_round(name, s[name], errors, r + 1)
+                    if name == NULL:
+                        null_round(s[name], errors, r + 1)
+                    else:
+                        one_round(name, s[name], errors, r + 1)
                 except Exception as e:  # noqa: BLE001 - reported, the run goes on
                     errors.append(f"round {r + 1}, {name}: {type(e).__name__}: {e}")
                     traceback.print_exc()

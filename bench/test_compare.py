@@ -47,6 +47,33 @@ BenchmarkAutoCompileFib-2   	1	  100 ns/op	 0.1 third/cpython	 3 native
         self.assertEqual(rows["session.BenchmarkTrivialCellNew"][2], "not run")  # not TrivialCell's line
 
 
+class Rows(unittest.TestCase):
+    def samples(self, **kw):
+        metrics = ("start_info", "start_idle", "rss_start", "pss_start", "nproc", "first_cell", "trivial",
+                   "trivial_min", "complete", "rss_200", "pss_200", "fib_inside", "fib_rt", "print",
+                   "print_msgs", "interrupt")
+        s = {m: [] for m in metrics}
+        s.update(kw)
+        return s
+
+    def test_floor_row(self):
+        s = {"gilgo": self.samples(trivial_min=[0.0003, 0.0004, 0.0005]),
+             "python3": self.samples(trivial_min=[0.002, 0.002, 0.002])}
+        rows = {r[0]: r for r in compare.build_rows(s, [], [0.0001, 0.0002, 0.0003])}
+        minimal = rows["… with a minimal client (×100/round)"]
+        self.assertEqual((minimal[3], minimal[6]), ("0.200", "**missed**"))
+        floor = rows["… the floor: a kernel that runs nothing, minimal client"]
+        self.assertEqual(floor[1].split(" [")[0], "0.20 ms")
+        self.assertEqual(floor[3], "0.100")
+        self.assertEqual(floor[6], "")  # reported, no target of its own
+
+    def test_no_floor_without_null_kernel(self):
+        s = {"gilgo": self.samples(), "python3": self.samples()}
+        labels = [r[0] for r in compare.build_rows(s, [])]
+        self.assertFalse(any("floor" in x for x in labels))
+        self.assertIn("… with a minimal client (×100/round)", labels)
+
+
 class ParseGoBench(unittest.TestCase):
     def test_lines_with_custom_metrics(self):
         got = compare.parse_go_bench(GO_BENCH)
