@@ -12,8 +12,14 @@
 // Optional interfaces: Comms (comm messages) and Debugger (the Jupyter
 // debugger, docs/debugger.md).
 //
+// A cell's stdout and stderr belong to the cell's program. What gilgo itself
+// has to say about a cell goes out as display_data marked NoteMetadata:
+// Note for a line, Progress for a slow step updated in place (its methods
+// are safe for concurrent use).
+//
 // Positions (cursors, ranges) in this package are byte offsets into UTF-8
 // code; the kernel converts from and to the protocol's Unicode code points.
 //
-// This package has no mutable state and imports only the standard library.
+// This package has no package-level mutable state and imports only the
+// standard library.
 package engine

@@ -55,10 +55,9 @@ func (l *Loader) Command(ctx context.Context, args string, out engine.Output) er
 		out.Stream("stdout", text)
 		return nil
 	case "get", "list", "version":
-		pr := startProgress(out, "")
-		pr.set("go " + strings.Join(f, " "))
+		pr := engine.StartProgress(out, "go "+strings.Join(f, " "))
 		res, err := l.run(ctx, l.modDir, []string{"GOWORK=off"}, f...)
-		pr.finish("go " + strings.Join(f, " "))
+		pr.Finish("go " + strings.Join(f, " "))
 		if len(res) > 0 {
 			out.Stream("stdout", string(res))
 		}

@@ -22,7 +22,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"golang.org/x/mod/semver"
 	"golang.org/x/tools/go/gcexportdata"
@@ -285,21 +284,21 @@ func modulePath(gomod []byte) string {
 func (l *Loader) Import(ctx context.Context, paths []string, out engine.Output) (hook.Exports, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	pr := startProgress(out, strings.Join(paths, ", "))
+	pr := engine.StartProgress(out, "importing "+strings.Join(paths, ", "))
 	ex, err := l.importLocked(ctx, paths, pr)
 	if err != nil {
-		pr.finish("import " + strings.Join(paths, ", ") + ": failed")
+		pr.Finish("import " + strings.Join(paths, ", ") + ": failed")
 		return nil, err
 	}
-	pr.finish("imported " + strings.Join(paths, ", "))
+	pr.Finish("imported " + strings.Join(paths, ", "))
 	return ex, nil
 }
 
-func (l *Loader) importLocked(ctx context.Context, paths []string, pr *progress) (hook.Exports, error) {
+func (l *Loader) importLocked(ctx context.Context, paths []string, pr *engine.Progress) (hook.Exports, error) {
 	if err := l.ensureWork(); err != nil {
 		return nil, err
 	}
-	pr.set("resolving " + strings.Join(paths, ", "))
+	pr.Set("resolving " + strings.Join(paths, ", "))
 	pkgs, _, err := l.list(ctx, false, paths...)
 	if err != nil {
 		return nil, l.wrapErr(paths[0], err)
@@ -323,7 +322,7 @@ func (l *Loader) importLocked(ctx context.Context, paths []string, pr *progress)
 			return nil, &Error{Path: missing[0], Cause: "no module required by " + l.ModFile() + " provides it",
 				Fix: "add it with %go get " + missing[0] + " (or a require line), then run the cell again"}
 		}
-		pr.set("downloading " + strings.Join(missing, ", ") + " (go get)")
+		pr.Set("downloading " + strings.Join(missing, ", ") + " (go get)")
 		if out, err := l.run(ctx, l.modDir, []string{"GOWORK=off"}, append([]string{"get", "--"}, missing...)...); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -358,7 +357,7 @@ func (l *Loader) importLocked(ctx context.Context, paths []string, pr *progress)
 		return nil, err
 	}
 	if len(raise) > 0 {
-		pr.set("go get " + strings.Join(raise, " ") + " (the kernel's versions)")
+		pr.Set("go get " + strings.Join(raise, " ") + " (the kernel's versions)")
 		if out, err := l.run(ctx, l.modDir, []string{"GOWORK=off"}, append([]string{"get", "--"}, raise...)...); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -652,7 +651,7 @@ func (l *Loader) recipe() ([]string, []string, error) {
 
 // loadPlugin builds (or finds in the cache) the plugin holding the symbol
 // tables of pkgs and opens it.
-func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string]*listed, pr *progress) error {
+func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string]*listed, pr *engine.Progress) error {
 	flags, _, err := l.recipe()
 	if err != nil {
 		return &Error{Path: paths[0], Cause: "modules are compiled into a plugin, and this kernel cannot build one: " + err.Error(),
@@ -667,13 +666,13 @@ func (l *Loader) loadPlugin(ctx context.Context, paths []string, pkgs map[string
 	tables, opened := processModules.plugins[key]
 	processModules.Unlock()
 	if _, err := os.Stat(so); err != nil && !opened {
-		pr.set("building " + strings.Join(paths, ", "))
+		pr.Set("building " + strings.Join(paths, ", "))
 		if err := l.build(ctx, paths, key, so); err != nil {
 			return err
 		}
 		l.builds++
 	}
-	pr.set("loading " + strings.Join(paths, ", "))
+	pr.Set("loading " + strings.Join(paths, ", "))
 	if !opened {
 		tables, err = openSymbols(so)
 	}
@@ -1000,84 +999,4 @@ func writeAtomic(file string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp, file)
-}
-
-// progress shows what an import is doing in a display it updates in
-// place, once the import has taken a second (a cached import shows
-// nothing); the elapsed seconds tick while a step runs.
-type progress struct {
-	out   engine.Output
-	id    string
-	start time.Time
-
-	mu    sync.Mutex
-	line  string
-	shown bool
-	stop  chan struct{}
-	done  chan struct{}
-}
-
-func startProgress(out engine.Output, what string) *progress {
-	p := &progress{out: out, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{}),
-		id: fmt.Sprintf("gilgo-import-%d", time.Now().UnixNano())}
-	if out == nil {
-		close(p.done)
-		return p
-	}
-	p.line = "importing " + what
-	go p.tick()
-	return p
-}
-
-func (p *progress) tick() {
-	defer close(p.done)
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-p.stop:
-			return
-		case <-t.C:
-			p.mu.Lock()
-			p.showLocked(false)
-			p.mu.Unlock()
-		}
-	}
-}
-
-// showLocked displays (or updates) the current line with the time spent.
-func (p *progress) showLocked(final bool) {
-	text := fmt.Sprintf("%s … %.0f s", p.line, time.Since(p.start).Seconds())
-	if final {
-		text = fmt.Sprintf("%s (%.1f s)", p.line, time.Since(p.start).Seconds())
-	}
-	p.out.Display(engine.MIMEBundle{"text/plain": text}, nil, p.id, p.shown)
-	p.shown = true
-}
-
-// set changes the line shown.
-func (p *progress) set(line string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.line = line
-	if p.shown {
-		p.showLocked(false)
-	}
-}
-
-// finish stops the ticking; a display already shown ends with line and
-// the time taken.
-func (p *progress) finish(line string) {
-	if p.out == nil {
-		return
-	}
-	close(p.stop)
-	<-p.done
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.shown {
-		return
-	}
-	p.line = line
-	p.showLocked(true)
 }

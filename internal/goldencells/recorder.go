@@ -73,11 +73,15 @@ func (r *Recorder) Result(data engine.MIMEBundle, _ map[string]any) {
 	r.bundle("result", data)
 }
 
-// Display records display_data, or update_display_data with update.
-func (r *Recorder) Display(data engine.MIMEBundle, _ map[string]any, id string, update bool) {
+// Display records display_data, or update_display_data with update; a
+// note of gilgo's (engine.NoteMetadata) is recorded as "note".
+func (r *Recorder) Display(data engine.MIMEBundle, metadata map[string]any, id string, update bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	kind := "display"
+	if metadata[engine.NoteMetadata] == true {
+		kind = "note" // engine.Note, engine.Progress
+	}
 	if id != "" {
 		if r.ids == nil {
 			r.ids = map[string]int{}
@@ -85,7 +89,7 @@ func (r *Recorder) Display(data engine.MIMEBundle, _ map[string]any, id string, 
 		if r.ids[id] == 0 {
 			r.ids[id] = len(r.ids) + 1
 		}
-		kind = fmt.Sprintf("display id=%d", r.ids[id])
+		kind = fmt.Sprintf("%s id=%d", kind, r.ids[id])
 	}
 	if update {
 		kind = "update " + kind
