@@ -182,7 +182,7 @@ func (s *Scheduler) BeginCell(n int) (end func(failed bool)) {
 			s.lock.Enable()
 			if s.host != nil {
 				if out := s.host.CurrentOutput(); out != nil {
-					out.Stream("stderr", "note: the cell ended with the GIL off; it is on again (gil.Without restores it however its func ends)\n")
+					engine.Note(out, "note: the cell ended with the GIL off; it is on again (gil.Without restores it however its func ends)")
 				}
 			}
 		}

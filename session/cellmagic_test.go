@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gilgo/gilgo/engine"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -27,7 +28,7 @@ func fakeCompile(loaded *int) CellMagic {
 		Help: "%%compile: fake compiled tier",
 		Run: func(mc *MagicCell) error {
 			if strings.Contains(mc.Args, "!unavailable") {
-				mc.Output().Stream("stderr", "compiled tier unavailable: fake; running interpreted\n")
+				engine.Note(mc.Output(), "compiled tier unavailable: fake; running interpreted")
 				return mc.Run(mc.Body)
 			}
 			for i, l := range strings.Split(mc.Body, "\n") {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gilgo/gilgo/engine"
 	"github.com/gilgo/gilgo/session/cellast"
 	"github.com/traefik/yaegi/interp"
 )
@@ -297,10 +298,10 @@ func (c *cell) replay(f *ast.File, news []*entry, newImports []string) error {
 		}
 	}
 	if len(rerun) > 0 {
-		c.out.Stream("stderr", "note: the type of "+strings.Join(rerun, ", ")+" changed: re-evaluated from the declaration\n")
+		engine.Note(c.out, "note: the type of "+strings.Join(rerun, ", ")+" changed: re-evaluated from the declaration")
 	}
 	if len(lost) > 0 {
-		c.out.Stream("stderr", "note: not carried over to the new definitions: "+strings.Join(lost, "; ")+"\n")
+		engine.Note(c.out, "note: not carried over to the new definitions: "+strings.Join(lost, "; "))
 	}
 	c.registerTypes(nf)
 	stopOld(oldIt)

@@ -95,7 +95,7 @@ func TestWithout(t *testing.T) {
 		t.Fatal(e.Value)
 	}
 	const on, off = "[stdout]\ntrue\n", "[stdout]\nfalse\n"
-	const note = "note: the cell ended with the GIL off"
+	const note = "[note text/plain]\nnote: the cell ended with the GIL off"
 	cases := []struct {
 		name, code, want string
 		fails            bool
