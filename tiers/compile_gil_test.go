@@ -162,10 +162,15 @@ func (o *captureOutput) text(name string) string {
 
 func (*captureOutput) Result(engine.MIMEBundle, map[string]any) {}
 
-// Display keeps the text/html of displays as the stream "display text/html".
-func (o *captureOutput) Display(data engine.MIMEBundle, _ map[string]any, _ string, _ bool) {
+// Display keeps the text/html of displays as the stream "display text/html"
+// and the text of gilgo's notes (engine.Note, engine.Progress) as "note",
+// a line each.
+func (o *captureOutput) Display(data engine.MIMEBundle, metadata map[string]any, _ string, _ bool) {
 	if h, ok := data["text/html"].(string); ok {
 		o.Stream("display text/html", h)
+	}
+	if metadata[engine.NoteMetadata] == true {
+		o.Stream("note", fmt.Sprint(data["text/plain"])+"\n")
 	}
 }
 func (*captureOutput) ClearOutput(bool) {}

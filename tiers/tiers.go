@@ -162,9 +162,9 @@ type compileMagic struct {
 	cErr error
 
 	mu       sync.Mutex
-	progress engine.Output // the Output of the cell being compiled
-	loaded   int           // plugins loaded into this process
-	size     int64         // their total .so size
+	progress *engine.Progress // the note of the %%compile cell being built
+	loaded   int              // plugins loaded into this process
+	size     int64            // their total .so size
 }
 
 // compiler returns the session's compiler, made once.
@@ -196,13 +196,14 @@ func (m *compileMagic) close() {
 	}
 }
 
-// showProgress writes a progress line of a slow build to the cell's stderr.
+// showProgress puts the line the compiler gives a slow build in the
+// progress note of the %%compile cell being built.
 func (m *compileMagic) showProgress(line string) {
 	m.mu.Lock()
-	out := m.progress
+	pr := m.progress
 	m.mu.Unlock()
-	if out != nil {
-		out.Stream("stderr", line+"\n")
+	if pr != nil {
+		pr.Set(line)
 	}
 }
 
@@ -255,14 +256,18 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 	c, err := m.compiler()
 	if err != nil {
 		if !mc.Claimed {
-			out.Stream("stderr", fmt.Sprintf("compiled tier unavailable: %v; running interpreted\n", err))
+			engine.Note(out, fmt.Sprintf("compiled tier unavailable: %v; running interpreted", err))
 		}
 		mc.Tier("interpreted", "the compiled tier is unavailable: "+err.Error())
 		return mc.Run(mc.Body)
 	}
+	// A program's build says nothing: its cell's outputs are the
+	// program's.
+	var pr *engine.Progress
 	if !mc.Claimed {
+		pr = engine.StartProgress(out, fmt.Sprintf("compiling cell[%d] with go build", mc.Cell))
 		m.mu.Lock()
-		m.progress = out
+		m.progress = pr
 		m.mu.Unlock()
 	}
 	if mc.Claimed {
@@ -280,9 +285,16 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 		compile = c.CompileProgram
 	}
 	mc.Blocking(func() { res, err = compile(mc.Context(), mc.Body, mc.Cell, pkgs) })
-	m.mu.Lock()
-	m.progress = nil
-	m.mu.Unlock()
+	if pr != nil {
+		m.mu.Lock()
+		m.progress = nil
+		m.mu.Unlock()
+		outcome := "compiled"
+		if err != nil {
+			outcome = "could not compile"
+		}
+		pr.Finish(fmt.Sprintf("%s cell[%d] with go build", outcome, mc.Cell))
+	}
 	var be *compiled.BuildError
 	switch {
 	case errors.As(err, &be):
@@ -298,7 +310,7 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 		return mc.Context().Err()
 	case err != nil:
 		if !mc.Claimed {
-			out.Stream("stderr", fmt.Sprintf("compiled tier failed: %v; running interpreted\n", err))
+			engine.Note(out, fmt.Sprintf("compiled tier failed: %v; running interpreted", err))
 		}
 		mc.Tier("interpreted", "the compiled tier failed: "+err.Error())
 		return mc.Run(mc.Body)
@@ -313,7 +325,7 @@ func (m *compileMagic) run(mc *session.MagicCell) error {
 	}
 	m.noteLoaded(res.PluginSize)
 	if len(res.Skipped) > 0 && !mc.Claimed {
-		out.Stream("stderr", "compiled but not callable from other cells: "+strings.Join(res.Skipped, ", ")+"\n")
+		engine.Note(out, "compiled but not callable from other cells: "+strings.Join(res.Skipped, ", "))
 	}
 	if err := mc.Use(res.Exports); err != nil {
 		return fmt.Errorf("compiled cell: %w", err)

@@ -224,16 +224,16 @@ func (r *tierRunner) unshift(s string) string {
 }
 
 // tierRecorder renders what a cell shows as the runtime's golden tests do
-// (goldencells.Recorder), without the compiled tier's progress line
+// (goldencells.Recorder), without the compiled tier's progress note
 // ("compiling cell[N] with go build", only on a slow build), and with no
 // stdin.
 type tierRecorder struct{ goldencells.Recorder }
 
-func (r *tierRecorder) Stream(name, text string) {
-	if name == "stderr" && strings.HasPrefix(text, "compiling cell[") {
-		return
+func (r *tierRecorder) Display(data engine.MIMEBundle, metadata map[string]any, id string, update bool) {
+	if metadata[engine.NoteMetadata] == true && id != "" {
+		return // engine.Progress
 	}
-	r.Recorder.Stream(name, text)
+	r.Recorder.Display(data, metadata, id, update)
 }
 
 func (*tierRecorder) Input(context.Context, string, bool) (string, error) {
