@@ -361,7 +361,7 @@ func (c *Client) replace(ctx context.Context, ch *child, out engine.Output) {
 	c.log.Info("worker: replacing the worker process, as the cell asked", "pid", ch.pid)
 	if err := c.Restart(context.WithoutCancel(ctx)); err != nil {
 		// Restart has logged the failure.
-		out.Stream("stderr", fmt.Sprintf("%v; the next cell tries again\n", err))
+		engine.Note(out, fmt.Sprintf("%v; the next cell tries again", err))
 	}
 }
 

@@ -93,6 +93,9 @@ func (f *fakeInterp) Execute(ctx context.Context, req engine.ExecuteRequest, out
 		out.Display(engine.MIMEBundle{"text/plain": "first"}, nil, "d1", false)
 		out.Display(engine.MIMEBundle{"text/plain": "second"}, nil, "d1", true)
 		out.ClearOutput(true)
+	case "hugedisplay":
+		out.Display(engine.MIMEBundle{"text/plain": strings.Repeat("x", maxFrame)}, nil, "", false)
+		out.Stream("stdout", "after\n")
 	case "result":
 		out.Result(engine.MIMEBundle{"text/plain": "42"}, map[string]any{"k": "v"})
 	case "input":

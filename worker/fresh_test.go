@@ -46,8 +46,8 @@ func TestResultRestart(t *testing.T) {
 }
 
 // TestResultRestartFails checks that a fresh worker that cannot be
-// started is reported on the cell's stderr, not as the cell's error, and
-// that the next cell tries again.
+// started is reported in a note (not on the cell's stderr, which is its
+// program's, nor as the cell's error), and that the next cell tries again.
 func TestResultRestartFails(t *testing.T) {
 	marker := t.TempDir() + "/started"
 	opts := testOptions(t)
@@ -57,8 +57,11 @@ func TestResultRestartFails(t *testing.T) {
 	if res.Error != nil || !res.Restart {
 		t.Fatalf("freshworker: error %v, Restart %v, want no error and Restart", res.Error, res.Restart)
 	}
-	if got := out.stream("stderr"); !strings.Contains(got, "after 3 attempts") || !strings.Contains(got, "the next cell tries again") {
-		t.Errorf("freshworker stderr: got %q, want the failed restart", got)
+	if got := out.note(); !strings.Contains(got, "after 3 attempts") || !strings.Contains(got, "the next cell tries again") {
+		t.Errorf("freshworker notes: got %q, want the failed restart", got)
+	}
+	if got := out.stream("stderr"); strings.Contains(got, "the next cell tries again") {
+		t.Errorf("freshworker stderr: got %q, want nothing of gilgo's", got)
 	}
 	if st := c.Stats(); st.Crashes != 0 {
 		t.Errorf("stats: %+v, want no crash", st)

@@ -276,10 +276,12 @@ func (s *server) sendLocked(m *msg) error {
 	}
 	err := writeFrame(s.w, m)
 	if errors.Is(err, errFrameTooLarge) {
-		// Keep the connection: tell the cell instead.
+		// Keep the connection: tell the cell instead, in a note (its
+		// streams are its program's).
 		if m.Cell != 0 {
-			return writeFrame(s.w, &msg{Kind: kindStream, Cell: m.Cell, Name: "stderr",
-				Text: fmt.Sprintf("gilgo: %s output dropped: %v\n", m.Kind, err)})
+			return writeFrame(s.w, &msg{Kind: kindDisplay, Cell: m.Cell,
+				Data:     engine.MIMEBundle{"text/plain": fmt.Sprintf("gilgo: %s output dropped: %v", m.Kind, err)},
+				Metadata: map[string]any{engine.NoteMetadata: true}})
 		}
 		return err
 	}

@@ -69,6 +69,7 @@ type recorder struct {
 	mu       sync.Mutex
 	streams  map[string]*strings.Builder
 	displays []string
+	notes    []string // the text of engine.Note and engine.Progress displays
 	results  []engine.MIMEBundle
 	clears   int
 	input    string
@@ -108,6 +109,9 @@ func (r *recorder) Result(data engine.MIMEBundle, metadata map[string]any) {
 func (r *recorder) Display(data engine.MIMEBundle, metadata map[string]any, id string, update bool) {
 	r.mu.Lock()
 	r.displays = append(r.displays, data["text/plain"].(string)+"|"+id+"|"+map[bool]string{true: "update", false: "new"}[update])
+	if metadata[engine.NoteMetadata] == true {
+		r.notes = append(r.notes, data["text/plain"].(string))
+	}
 	r.mu.Unlock()
 	r.poke()
 }
@@ -124,6 +128,13 @@ func (r *recorder) Input(ctx context.Context, prompt string, password bool) (str
 		return "", errors.New("input: stdin not allowed")
 	}
 	return r.input, nil
+}
+
+// note is the text of the notes so far, one a line.
+func (r *recorder) note() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return strings.Join(r.notes, "\n")
 }
 
 func (r *recorder) stream(name string) string {
@@ -594,6 +605,30 @@ func TestNothingLeaks(t *testing.T) {
 		if strings.Contains(stdout.String(), marker) || strings.Contains(stderr.String(), marker) {
 			t.Errorf("%q leaked:\nstdout:\n%s\nstderr:\n%s", marker, stdout.String(), stderr.String())
 		}
+	}
+}
+
+// TestEventTooLarge: an event over maxFrame (a 64 MiB display) is dropped
+// in the child, the cell gets a note saying so (not a line on its stderr,
+// which is its program's) and goes on, and the child is kept.
+func TestEventTooLarge(t *testing.T) {
+	c := startClient(t, testOptions(t))
+	pid := c.Stats().PID
+	res, out := run(c, "hugedisplay")
+	if res.Error != nil {
+		t.Fatalf("hugedisplay: %v", res.Error)
+	}
+	if got := out.note(); !strings.Contains(got, "display output dropped") || !strings.Contains(got, strconv.Itoa(maxFrame)) {
+		t.Errorf("notes: got %q, want the dropped display and the limit %d", got, maxFrame)
+	}
+	if got := out.stream("stderr"); got != "" {
+		t.Errorf("stderr: got %q, want nothing", got)
+	}
+	if got := out.stream("stdout"); got != "after\n" {
+		t.Errorf("stdout: got %q, want the cell to go on", got)
+	}
+	if res, out := run(c, "pid"); res.Error != nil || out.stream("stdout") != strconv.Itoa(pid) {
+		t.Errorf("next cell: %v, pid %s, want the same worker %d", res.Error, out.stream("stdout"), pid)
 	}
 }
 
