@@ -32,8 +32,8 @@ func kernelCommand() command {
 		summary:  "serve the Jupyter protocol (Jupyter starts this from kernel.json)",
 		details: "SIGINT interrupts the running cell; SIGTERM shuts the kernel down, and so\n" +
 			"does the exit of its parent when --parent-pid or JPY_PARENT_PID names one.\n" +
-			"Logs go to stderr. The worker process logs only errors (into the cell's\n" +
-			"stderr), or everything at --log-level debug.",
+			"Logs go to stderr, the worker process's too (never to a cell's output); the\n" +
+			"worker logs only errors, or everything at --log-level debug.",
 		setup: func(fs *flag.FlagSet) func(env, []string) int {
 			connFile := fs.String("f", "", "Jupyter connection `FILE`")
 			parent := fs.Int("parent-pid", 0, "shut down when the process `PID` exits (default: $JPY_PARENT_PID, as Jupyter sets it)")
