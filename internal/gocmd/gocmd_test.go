@@ -49,3 +49,59 @@ func TestGroupKillsGrandchildren(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestLower: a child the grouped command starts after Lower runs at nice
+// 19; without Lower, at the test's own nice value.
+func TestLower(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("nice values: linux only")
+	}
+	own, err := niceOf("self")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own == lowest {
+		t.Skip("the test already runs at the lowest priority")
+	}
+	for _, tt := range []struct {
+		lower bool
+		want  int
+	}{{true, lowest}, {false, own}} {
+		out := filepath.Join(t.TempDir(), "nice")
+		// The grandchild starts a while after Start (Lower runs at once).
+		cmd := exec.CommandContext(context.Background(), "sh", "-c", "sleep 0.3; sh -c 'cut -d\" \" -f19 /proc/self/stat' > "+out)
+		Group(cmd)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if tt.lower {
+			if err := Lower(cmd); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := strconv.Atoi(strings.TrimSpace(string(b))); err != nil || got != tt.want {
+			t.Errorf("Lower %v: the grandchild's nice is %q, want %d", tt.lower, b, tt.want)
+		}
+	}
+	if err := Lower(exec.Command("true")); err == nil {
+		t.Error("Lower of a command not started: no error")
+	}
+}
+
+// niceOf reads the nice value of /proc/PID/stat (field 19).
+func niceOf(pid string) (int, error) {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]) // after the command's name
+	return strconv.Atoi(fields[16])                               // field 19 of stat
+}
