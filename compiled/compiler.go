@@ -298,13 +298,20 @@ func (c *Compiler) buildEnv() []string {
 	return append(env, c.host.env...)
 }
 
-// quietKey marks a context whose builds report no progress (Quiet).
-type quietKey struct{}
+// backgroundKey marks a context whose builds run in the background
+// (Background).
+type backgroundKey struct{}
 
-// Quiet returns ctx for a Compile whose build tells Options.Progress
-// nothing: a build nobody asked for (the session's auto-compiler) must not
-// speak on the cell that happens to run meanwhile.
-func Quiet(ctx context.Context) context.Context { return context.WithValue(ctx, quietKey{}, true) }
+// Background returns ctx for a Compile nobody waits on (the session's
+// auto-compiler), which must not get in the way of the cell that happens
+// to run meanwhile: its build tells Options.Progress nothing, and where
+// this process has one core (GOMAXPROCS 1) its go command runs at the
+// lowest CPU priority (gocmd.Lower), taking the core only when the cells
+// leave it idle. With more cores it runs as usual, so that the native code
+// is ready for the next cell.
+func Background(ctx context.Context) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, true)
+}
 
 // build runs go build -buildmode=plugin in dir.
 func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
@@ -320,8 +327,9 @@ func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 	gocmd.Group(cmd)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	background := ctx.Value(backgroundKey{}) != nil
 	c.log.Debug("go build", "dir", dir, "args", args)
-	if c.opts.Progress != nil && ctx.Value(quietKey{}) == nil {
+	if c.opts.Progress != nil && !background {
 		msg := fmt.Sprintf("compiling cell[%d] with go build", cell)
 		if c.seq == 1 {
 			msg += " (the first build warms the Go cache and can take 30 s)"
@@ -329,7 +337,16 @@ func (c *Compiler) build(ctx context.Context, dir, so string, cell int) error {
 		t := time.AfterFunc(time.Second, func() { c.opts.Progress(msg) })
 		defer t.Stop()
 	}
-	if err := cmd.Run(); err != nil {
+	err := cmd.Start()
+	if err == nil {
+		if background && runtime.GOMAXPROCS(0) == 1 {
+			if lerr := gocmd.Lower(cmd); lerr != nil {
+				c.log.Debug("go build at normal priority", "err", lerr)
+			}
+		}
+		err = cmd.Wait()
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("compiled: build cancelled: %w", ctx.Err())
 		}

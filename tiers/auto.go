@@ -300,7 +300,7 @@ func (a *autoCompile) build(f autoFunc, trigger int, took time.Duration) {
 			a.off.Store(true) // no toolchain: nothing changes
 			return
 		}
-		res, err := c.Compile(compiled.Quiet(a.ctx), f.src, f.cell, nil)
+		res, err := c.Compile(compiled.Background(a.ctx), f.src, f.cell, nil)
 		if err != nil {
 			a.log.Debug("auto-compile: build failed", "func", f.name, "err", err)
 			return
