@@ -22,6 +22,9 @@ is left of its process tree is killed.
 interpreter that runs nothing); it joins the rounds for the minimal-client
 round trip only, and its row is the floor under gilgo's.
 
+--baseline takes another gilgo binary (an older build): it runs gilgo's cells
+in the same rounds, and a second table gives this build's medians over its.
+
 --go-bench takes a file of `go test -bench` output; its lines with custom
 metrics (the ratios the Go benchmarks report against a baseline measured in
 the same run) become a second table.
@@ -84,6 +87,10 @@ CELLS = {
 # floor under gilgo's minimal-client round trip.
 NULL = "gilgo-null"
 
+# Another gilgo build (--baseline), run with gilgo's cells in the same
+# rounds: its own table of this build's medians over the baseline's.
+BASE = "gilgo-base"
+
 CPYTHON_FIB = (
     "import time\n"
     "def fib(n):\n    if n < 2:\n        return n\n    return fib(n-1) + fib(n-2)\n"
@@ -108,7 +115,7 @@ def one_round(name, samples, errors, rnd):
     A step that fails is recorded in errors and the round goes on with the
     next step, unless the kernel died.
     """
-    c = CELLS[name]
+    c = CELLS["gilgo" if name == BASE else name]
     k = kernelkit.Kernel(name)
     st = {"cells": 0}
 
@@ -254,6 +261,42 @@ def install_null_kernel(env, path):
     with open(os.path.join(spec, "kernel.json"), "w") as f:
         json.dump({"argv": [exe, "-f", "{connection_file}"], "display_name": "gilgo's protocol, no interpreter",
                    "language": "go"}, f)
+
+
+def install_baseline(env, path):
+    """Copy the baseline gilgo into env's prefix as the kernelspec BASE."""
+    exe = os.path.join(env.dir, BASE)
+    shutil.copy2(path, exe)
+    subprocess.run([exe, "install", "--prefix", env.dir, "--name", BASE, "--log-level", "error"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+# The rows of the baseline table: (label, metric, format, pooled).
+BASELINE_ROWS = (
+    ("cold start → kernel_info_reply", "start_info", "s", False),
+    ("first cell round trip", "first_cell", "s", False),
+    (f"trivial cell round trip (×{TRIVIAL_N}/round)", "trivial", "s", True),
+    (f"… with a minimal client (×{TRIVIAL_MINIMAL_N}/round)", "trivial_min", "s", True),
+    (f"warm completion (×{COMPLETE_N}/round)", "complete", "s", True),
+    ("fib(27), time inside the cell", "fib_inside", "s", False),
+    (f"{PRINT_LINES:,}-line print, request → idle", "print", "s", False),
+    ("RSS of the process tree after start", "rss_start", "kib", False),
+    (f"RSS of the process tree after {CELLS_BEFORE_RSS} cells", "rss_200", "kib", False),
+    ("PSS of the process tree after start", "pss_start", "kib", False),
+    (f"PSS of the process tree after {CELLS_BEFORE_RSS} cells", "pss_200", "kib", False),
+    ("interrupt → error reply", "interrupt", "s", False),
+)
+
+
+def baseline_rows(new, base):
+    """(label, this build, baseline, this/baseline) for BASELINE_ROWS."""
+    rows = []
+    for label, key, unit, pooled in BASELINE_ROWS:
+        fmt = fmt_s if unit == "s" else fmt_kib
+        r = ratio(new[key], base[key])
+        rows.append((label, cell(new[key], fmt, pooled), cell(base[key], fmt, pooled),
+                     f"{r:.3f}" if r == r else "n/a"))
+    return rows
 
 
 def cpython_fib():
@@ -486,6 +529,17 @@ def report(args, s, cpy, go_lines, errors, wall):
                    f"`{CELLS[name]['complete_want']}` in {sum(cf)}/{len(cf)} requests.")
         out.append(f"- {label}: usable after interrupt (next cell answered, variable from before intact) "
                    f"in {sum(ua)}/{len(ua)} rounds; ename {', '.join(en) or 'n/a'}.")
+    if BASE in s:
+        out.append("")
+        out.append(f"## This build against the baseline ({args.baseline})")
+        out.append("")
+        out.append(f"The baseline build ran gilgo's cells as kernelspec `{BASE}` in the same rounds. "
+                   "The ratio is this build's median over the baseline's.")
+        out.append("")
+        out.append("| metric | this build | baseline | this/baseline |")
+        out.append("|---|---|---|---|")
+        for row in baseline_rows(s["gilgo"], s[BASE]):
+            out.append("| " + " | ".join(row) + " |")
     if errors:
         out.append("")
         out.append("Rounds that failed (their partial samples are kept):")
@@ -572,6 +626,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--go-bench", help="file of `go test -bench` output to include")
     ap.add_argument("--null-kernel", help="bench/nullkernel binary: also time a kernel that runs nothing")
+    ap.add_argument("--baseline", help="another gilgo binary to run in the same rounds (this build over it)")
     ap.add_argument("--out", default=os.path.join(kernelkit.REPO, "bench", "RESULTS.md"))
     args = ap.parse_args()
 
@@ -585,6 +640,9 @@ def main():
                "interrupt_ename", "usable_after", "complete_found")
     s = {n: {m: [] for m in metrics} for n in CELLS}
     kernels = list(CELLS)
+    if args.baseline:
+        s[BASE] = {m: [] for m in metrics}
+        kernels.append(BASE)
     if args.null_kernel:
         s[NULL] = {"trivial_min": []}
         kernels.append(NULL)
@@ -593,6 +651,8 @@ def main():
     with kernelkit.Env(args.gilgo) as env:
         if args.null_kernel:
             install_null_kernel(env, args.null_kernel)
+        if args.baseline:
+            install_baseline(env, args.baseline)
         for name in kernels:  # warm the file cache; not measured
             k = kernelkit.Kernel(name)
             try:

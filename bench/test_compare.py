@@ -74,6 +74,21 @@ class Rows(unittest.TestCase):
         self.assertIn("… with a minimal client (×100/round)", labels)
 
 
+class BaselineRows(unittest.TestCase):
+    def test_ratio_of_this_build_over_the_baseline(self):
+        keys = {key for _, key, _, _ in compare.BASELINE_ROWS}
+        new = {k: [] for k in keys}
+        base = {k: [] for k in keys}
+        new.update(trivial_min=[0.0003, 0.0003], rss_start=[30 * 1024.0])
+        base.update(trivial_min=[0.0006, 0.0006], rss_start=[20 * 1024.0])
+        rows = {r[0]: r for r in compare.baseline_rows(new, base)}
+        self.assertEqual(rows["… with a minimal client (×100/round)"][1:],
+                         ("0.30 ms [0.30 ms–0.30 ms]", "0.60 ms [0.60 ms–0.60 ms]", "0.500"))
+        self.assertEqual(rows["RSS of the process tree after start"][3], "1.500")
+        self.assertEqual(rows["interrupt → error reply"][1:], ("n/a", "n/a", "n/a"))
+        self.assertEqual(len(rows), len(compare.BASELINE_ROWS))
+
+
 class ParseGoBench(unittest.TestCase):
     def test_lines_with_custom_metrics(self):
         got = compare.parse_go_bench(GO_BENCH)
