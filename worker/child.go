@@ -522,7 +522,13 @@ func (ch *child) monitor(files []*os.File, drained []chan struct{}) {
 		c.log.Warn("worker: child crashed", "pid", ch.pid, "exit", exit, "error", crash.Value)
 		if !executing {
 			if out := c.cells.last(); out != nil {
-				out.Stream("stderr", "\n"+strings.Join(crash.Traceback, "\n")+"\n")
+				// gilgo's words in a note; the runtime's dump, the
+				// program's, on stderr as go run would print it.
+				said, dump := splitCrash(crash.Traceback)
+				engine.Note(out, strings.Join(said, "\n"))
+				if len(dump) > 0 {
+					out.Stream("stderr", strings.Join(dump, "\n")+"\n")
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -235,4 +236,15 @@ func crashReport(dump, exit string) (value string, traceback []string) {
 		traceback = append(traceback, shown...)
 	}
 	return value, traceback
+}
+
+// splitCrash splits a crash's traceback (crashReport's, or the desync
+// report's) into gilgo's explanation and the runtime's dump, which follows
+// the first empty line.
+func splitCrash(traceback []string) (said, dump []string) {
+	i := slices.Index(traceback, "")
+	if i < 0 {
+		return traceback, nil
+	}
+	return traceback[:i], traceback[i+1:]
 }

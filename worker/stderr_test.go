@@ -150,3 +150,27 @@ func FuzzStderrFilter(f *testing.F) {
 		}
 	})
 }
+
+func TestSplitCrash(t *testing.T) {
+	tests := []struct {
+		name           string
+		tb, said, dump []string
+	}{
+		{"report and dump", []string{"died", "fresh session", "", "fatal error: x", "goroutine 1"},
+			[]string{"died", "fresh session"}, []string{"fatal error: x", "goroutine 1"}},
+		{"no dump", []string{"stopped", "fresh session"}, []string{"stopped", "fresh session"}, nil},
+		{"empty lines in the dump", []string{"died", "", "a", "", "b"}, []string{"died"}, []string{"a", "", "b"}},
+	}
+	for _, tt := range tests {
+		said, dump := splitCrash(tt.tb)
+		if !slices.Equal(said, tt.said) || !slices.Equal(dump, tt.dump) {
+			t.Errorf("%s: got %q, %q; want %q, %q", tt.name, said, dump, tt.said, tt.dump)
+		}
+	}
+	// crashReport's own shape splits the same way.
+	_, tb := crashReport("fatal error: stack overflow\n\ngoroutine 1 [running]:\n", "exit status 2")
+	said, dump := splitCrash(tb)
+	if len(said) != 2 || !strings.HasPrefix(said[0], "The Go worker process died") || len(dump) == 0 || dump[0] != "fatal error: stack overflow" {
+		t.Errorf("crashReport split: %q / %q", said, dump)
+	}
+}

@@ -441,7 +441,10 @@ func TestLogLinesGoToTheLogFile(t *testing.T) {
 	}
 }
 
-func TestIdleCrashReportedAsStderr(t *testing.T) {
+// TestIdleCrashReport: a crash while no cell runs (a late goroutine of a
+// finished cell) is reported to the last cell: the runtime's dump on its
+// stderr, as go run prints it, gilgo's explanation in a note.
+func TestIdleCrashReport(t *testing.T) {
 	c := startClient(t, testOptions(t))
 	res, out := run(c, "idlecrash")
 	if res.Error != nil {
@@ -452,6 +455,13 @@ func TestIdleCrashReportedAsStderr(t *testing.T) {
 	out.waitFor(t, "the crash report", func() bool {
 		return strings.Contains(out.stream("stderr"), "fatal error: stack overflow")
 	})
+	// The runtime's dump is the program's stderr; gilgo's explanation a note.
+	if note := strings.Split(out.note(), "\n"); len(note) != 2 || !strings.HasPrefix(note[0], "The Go worker process died: fatal error: stack overflow") || !strings.HasPrefix(note[1], "A fresh session was started") {
+		t.Errorf("note: got %q, want the two lines of explanation", note)
+	}
+	if strings.Contains(out.stream("stderr"), "A fresh session was started") {
+		t.Errorf("stderr has gilgo's explanation: %q", out.stream("stderr"))
+	}
 	res, out2 := run(c, "pid")
 	if res.Error != nil {
 		t.Fatalf("after idle crash: %v", res.Error)
