@@ -24,6 +24,10 @@ round trip only, and its row is the floor under gilgo's.
 
 --baseline takes another gilgo binary (an older build): it runs gilgo's cells
 in the same rounds, and a second table gives this build's medians over its.
+Build it in a checkout that stays where it is: a gilgo binary finds the
+sources its compiled tier builds against through the path recorded at build
+time, and without them it never auto-compiles (which makes a long cell look
+faster, since no build competes with it).
 
 --go-bench takes a file of `go test -bench` output; its lines with custom
 metrics (the ratios the Go benchmarks report against a baseline measured in
