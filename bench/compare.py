@@ -471,7 +471,7 @@ GO_TARGETS = [
      lambda v: v <= 2),
     ("session", "BenchmarkTrivialCellNew", "ratio", "a new cell each time: session / bare yaegi Eval ≤ 2",
      lambda v: v <= 2),
-    ("session", "BenchmarkAging", "ratio", "last 200 cells / cells 100-300 ≤ 1.2", lambda v: v <= 1.2),
+    ("session", "BenchmarkAging", "ratio", "median cell: last 200 / cells 100-300 ≤ 1.2", lambda v: v <= 1.2),
     ("tiers", "BenchmarkAutoCompileFib", "third/cpython", "third fib(27) call / CPython's ≤ 1",
      lambda v: v <= 1),
     ("tiers", "BenchmarkAutoCompileTrivial", "ratio", "trivial cell, watcher on / off ≤ 1.05",
@@ -496,10 +496,10 @@ def go_target_rows(go_lines):
 
 
 def is_ratio(unit):
-    if unit == "ratio" or unit.startswith("x-") or "-x-" in unit:
+    if unit.endswith("ratio") or unit.startswith("x-") or "-x-" in unit:
         return True
     if "/" in unit:
-        return not re.search(r"(^|[-/])(ns|ms|us|s|op|KiB|MiB|B|msgs)([-/]|$)", unit) and "ns" not in unit
+        return not re.search(r"(^|[-/])(ns|ms|us|µs|s|op|KiB|MiB|B|msgs)([-/]|$)", unit) and "ns" not in unit
     return False
 
 

@@ -102,9 +102,10 @@ class ParseGoBench(unittest.TestCase):
     def test_is_ratio(self):
         cases = {
             "x-mutex": True, "lockcp-x-atomicload": True, "ratio": True, "atomic/plain": True,
-            "send/chan": True, "cold/warm": True, "x-baseline": True,
+            "send/chan": True, "cold/warm": True, "x-baseline": True, "cpu-ratio": True, "mean-ratio": True,
+            "session/yaegi": True,
             "mutex-ns/op": False, "plain-ns/pair": False, "start-ms": False, "child-rss-KiB": False,
-            "stream-msgs": False, "send-ns/roundtrip": False,
+            "stream-msgs": False, "send-ns/roundtrip": False, "early-µs/cell": False, "session-B/cell": False,
         }
         for unit, want in cases.items():
             with self.subTest(unit=unit):
