@@ -26,5 +26,6 @@
 // concurrent use, also while Run runs. The kernel calls the interpreter's
 // Execute, Complete, Inspect and IsComplete one at a time; the
 // engine.Output it gives each Execute is safe for concurrent use and stays
-// valid after the reply.
+// valid after the reply. TuneRuntime sets the process's Go runtime for a
+// kernel: main calls it once, before Run.
 package kernel

@@ -16,8 +16,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/gilgo/gilgo/engine"
@@ -64,12 +62,7 @@ func run(connFile string) error {
 	if err != nil {
 		return err
 	}
-	// As `gilgo kernel` runs its process (cmd/gilgo's serveKernel): one P
-	// and GOGC 25.
-	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(1)
-	}
-	debug.SetGCPercent(25)
+	kernel.TuneRuntime() // as `gilgo kernel` runs its process
 	k, err := kernel.New(info, null{}, kernel.Options{})
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/debug"
 	"strconv"
 	"syscall"
@@ -16,10 +15,6 @@ import (
 	"github.com/gilgo/gilgo/kernel"
 	"github.com/gilgo/gilgo/worker"
 )
-
-// kernelGCPercent is the kernel process's GOGC (the worker keeps the
-// default): its heap goal is then about 1 MiB instead of 4 MiB.
-const kernelGCPercent = 25
 
 // workerShutdownTimeout bounds the worker's shutdown when the kernel could
 // not be started.
@@ -110,21 +105,11 @@ func serveKernel(ctx context.Context, connFile string, parent int, level *levelF
 		return err
 	}
 
-	// The kernel process keeps little alive (well under 1 MiB of heap after
-	// start), but every process of this binary runs the package inits of
-	// the interpreter's symbol tables (runtime/stdlib, yaegi), whose garbage
-	// sets the first heap goal. A smaller GC target and returning that
-	// garbage now keep the kernel's resident heap small; collections of a
-	// heap this size cost microseconds.
-	// The kernel only moves messages between sockets and pipes: with one P
-	// a goroutine hand-off needs no wake-up of another thread. Measured
-	// with 250 trivial cells through jupyter_client, 8 interleaved pairs:
-	// kernel CPU per cell 510 -> 380 us. GOMAXPROCS in the environment
-	// (which the worker inherits) still wins.
-	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(1)
-	}
-	debug.SetGCPercent(kernelGCPercent)
+	// One P and GOGC 25 (the worker keeps the defaults). Every process of
+	// this binary runs the package inits of the interpreter's symbol
+	// tables (runtime/stdlib, yaegi), whose garbage sets the first heap
+	// goal: returning it now keeps the kernel's resident heap small.
+	kernel.TuneRuntime()
 	debug.FreeOSMemory()
 	trimText(log)
 	runCtx, stop := context.WithCancel(ctx)
