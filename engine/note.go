@@ -13,8 +13,19 @@ const NoteMetadata = "gilgo_note"
 // Note shows text (one line or more, without a trailing newline) from gilgo
 // itself as a display_data of the cell, marked with NoteMetadata.
 func Note(out Output, text string) {
-	out.Display(MIMEBundle{"text/plain": text}, map[string]any{NoteMetadata: true}, "", false)
+	data, metadata := NoteDisplay(text)
+	out.Display(data, metadata, "", false)
 }
+
+// NoteDisplay is the data and metadata of a note showing text, for code
+// that sends a display without an Output (the worker's wire).
+func NoteDisplay(text string) (MIMEBundle, map[string]any) {
+	return MIMEBundle{"text/plain": text}, map[string]any{NoteMetadata: true}
+}
+
+// IsNote reports whether a display's metadata marks it as a note of
+// gilgo's (Note, Progress).
+func IsNote(metadata map[string]any) bool { return metadata[NoteMetadata] == true }
 
 // Progress shows what a slow step of gilgo's is doing, in a note it
 // updates in place, once the step has taken a second (a quick step shows
@@ -66,7 +77,8 @@ func (p *Progress) showLocked(final bool) {
 	if final {
 		text = fmt.Sprintf("%s (%.1f s)", p.line, time.Since(p.start).Seconds())
 	}
-	p.out.Display(MIMEBundle{"text/plain": text}, map[string]any{NoteMetadata: true}, p.id, p.shown)
+	data, metadata := NoteDisplay(text)
+	p.out.Display(data, metadata, p.id, p.shown)
 	p.shown = true
 }
 

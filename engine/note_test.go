@@ -91,3 +91,20 @@ func TestProgressSlow(t *testing.T) {
 		t.Errorf("last: %q", last)
 	}
 }
+
+func TestIsNote(t *testing.T) {
+	_, metadata := NoteDisplay("x")
+	for _, tt := range []struct {
+		metadata map[string]any
+		want     bool
+	}{
+		{metadata, true},
+		{nil, false},
+		{map[string]any{"image/png": map[string]any{"width": 3}}, false},
+		{map[string]any{NoteMetadata: "yes"}, false},
+	} {
+		if got := IsNote(tt.metadata); got != tt.want {
+			t.Errorf("IsNote(%v) = %v, want %v", tt.metadata, got, tt.want)
+		}
+	}
+}

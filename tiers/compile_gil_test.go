@@ -169,7 +169,7 @@ func (o *captureOutput) Display(data engine.MIMEBundle, metadata map[string]any,
 	if h, ok := data["text/html"].(string); ok {
 		o.Stream("display text/html", h)
 	}
-	if metadata[engine.NoteMetadata] == true {
+	if engine.IsNote(metadata) {
 		o.Stream("note", fmt.Sprint(data["text/plain"])+"\n")
 	}
 }

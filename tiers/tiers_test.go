@@ -230,7 +230,7 @@ func (r *tierRunner) unshift(s string) string {
 type tierRecorder struct{ goldencells.Recorder }
 
 func (r *tierRecorder) Display(data engine.MIMEBundle, metadata map[string]any, id string, update bool) {
-	if metadata[engine.NoteMetadata] == true && id != "" {
+	if engine.IsNote(metadata) && id != "" {
 		return // engine.Progress
 	}
 	r.Recorder.Display(data, metadata, id, update)

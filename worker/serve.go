@@ -279,9 +279,8 @@ func (s *server) sendLocked(m *msg) error {
 		// Keep the connection: tell the cell instead, in a note (its
 		// streams are its program's).
 		if m.Cell != 0 {
-			return writeFrame(s.w, &msg{Kind: kindDisplay, Cell: m.Cell,
-				Data:     engine.MIMEBundle{"text/plain": fmt.Sprintf("gilgo: %s output dropped: %v", m.Kind, err)},
-				Metadata: map[string]any{engine.NoteMetadata: true}})
+			data, metadata := engine.NoteDisplay(fmt.Sprintf("gilgo: %s output dropped: %v", m.Kind, err))
+			return writeFrame(s.w, &msg{Kind: kindDisplay, Cell: m.Cell, Data: data, Metadata: metadata})
 		}
 		return err
 	}

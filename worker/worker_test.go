@@ -109,7 +109,7 @@ func (r *recorder) Result(data engine.MIMEBundle, metadata map[string]any) {
 func (r *recorder) Display(data engine.MIMEBundle, metadata map[string]any, id string, update bool) {
 	r.mu.Lock()
 	r.displays = append(r.displays, data["text/plain"].(string)+"|"+id+"|"+map[bool]string{true: "update", false: "new"}[update])
-	if metadata[engine.NoteMetadata] == true {
+	if engine.IsNote(metadata) {
 		r.notes = append(r.notes, data["text/plain"].(string))
 	}
 	r.mu.Unlock()

@@ -74,12 +74,12 @@ func (r *Recorder) Result(data engine.MIMEBundle, _ map[string]any) {
 }
 
 // Display records display_data, or update_display_data with update; a
-// note of gilgo's (engine.NoteMetadata) is recorded as "note".
+// note of gilgo's (engine.IsNote) is recorded as "note".
 func (r *Recorder) Display(data engine.MIMEBundle, metadata map[string]any, id string, update bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	kind := "display"
-	if metadata[engine.NoteMetadata] == true {
+	if engine.IsNote(metadata) {
 		kind = "note" // engine.Note, engine.Progress
 	}
 	if id != "" {
