@@ -81,7 +81,14 @@ type cellRunner struct {
 func newCellRunner(tb testing.TB) *cellRunner {
 	tb.Helper()
 	needs.CompiledTier(tb, compiled.Check())
-	sess, err := New(Options{})
+	return newRunnerWith(tb, Options{})
+}
+
+// newRunnerWith is a cellRunner on a session made with opts, whatever the
+// compiled tier can do here.
+func newRunnerWith(tb testing.TB, opts Options) *cellRunner {
+	tb.Helper()
+	sess, err := New(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

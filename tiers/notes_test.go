@@ -1,7 +1,6 @@
 package tiers
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,14 +16,6 @@ import (
 // cell's stderr, which is its program's.
 func TestCompileNotes(t *testing.T) {
 	const cell = "%%compile\nfunc seven() int { return 7 }"
-	newRunner := func(t *testing.T) *cellRunner {
-		sess, err := New(Options{NoAutoCompile: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { sess.Shutdown(context.Background(), false) })
-		return &cellRunner{tb: t, sess: sess}
-	}
 	check := func(t *testing.T, r *cellRunner, wantNotes ...string) {
 		out := r.must(cell)
 		notes := out.text("note")
@@ -43,7 +34,7 @@ func TestCompileNotes(t *testing.T) {
 
 	t.Run("unavailable", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir()) // no go command
-		check(t, newRunner(t), "compiled tier unavailable: ", "; running interpreted")
+		check(t, newRunnerWith(t, Options{NoAutoCompile: true}), "compiled tier unavailable: ", "; running interpreted")
 	})
 
 	t.Run("slow build", func(t *testing.T) {
@@ -58,6 +49,6 @@ func TestCompileNotes(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-		check(t, newRunner(t), "compiling cell[1] with go build", "compiled cell[1] with go build (")
+		check(t, newRunnerWith(t, Options{NoAutoCompile: true}), "compiling cell[1] with go build", "compiled cell[1] with go build (")
 	})
 }
